@@ -1,0 +1,35 @@
+using Sync.Engine.Model;
+
+namespace Sync.Engine.Stores;
+
+/// <summary>
+/// Connections, their source files and the per-iModel uniqueness of mapped files. Every write that touches
+/// several records is atomic; <see cref="StoreConflictException"/> reports a file already mapped to the iModel.
+/// </summary>
+public interface IConnectionStore
+{
+    /// <summary>Largest number of source files accepted in one create request (one atomic write).</summary>
+    int MaxSourceFilesPerCreate { get; }
+
+    Task CreateAsync(Connection connection, IReadOnlyList<SourceFile> sourceFiles, CancellationToken cancellationToken);
+
+    Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Connection>> ListByIModelAsync(Guid iModelId, ConnectionKind? kind, CancellationToken cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> with optimistic concurrency (retried on a lost race).</summary>
+    Task<Connection?> UpdateAsync(string connectionId, Func<Connection, Connection> change, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken);
+
+    Task AddSourceFileAsync(SourceFile sourceFile, CancellationToken cancellationToken);
+
+    Task<SourceFile?> GetSourceFileAsync(string connectionId, Guid sourceFileId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SourceFile>> ListSourceFilesAsync(string connectionId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a source file; null when it does not exist.</summary>
+    Task<SourceFile?> UpdateSourceFileAsync(SourceFile sourceFile, CancellationToken cancellationToken);
+
+    Task<bool> RemoveSourceFileAsync(string connectionId, Guid sourceFileId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,15 @@
+using Sync.Engine.Model;
+
+namespace Sync.Engine.Stores;
+
+public interface IIModelStore
+{
+    Task CreateAsync(IModel iModel, CancellationToken cancellationToken);
+
+    Task<IModel?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<IModel>> ListByITwinAsync(Guid iTwinId, CancellationToken cancellationToken);
+
+    /// <returns>false when there was no such iModel.</returns>
+    Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
+}

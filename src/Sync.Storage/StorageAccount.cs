@@ -1,0 +1,65 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+
+namespace Sync.Storage;
+
+/// <summary>The table and blob service clients of one storage account, plus the names the service uses in it.</summary>
+public sealed class StorageAccount
+{
+    public StorageAccount(StorageOptions options)
+    {
+        Names = new StorageNames(options.Prefix);
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            Tables = new TableServiceClient(options.ConnectionString);
+            Blobs = new BlobServiceClient(options.ConnectionString);
+        }
+        else if (options.TableServiceUri is not null && options.BlobServiceUri is not null)
+        {
+            var credential = new DefaultAzureCredential();
+            Tables = new TableServiceClient(options.TableServiceUri, credential);
+            Blobs = new BlobServiceClient(options.BlobServiceUri, credential);
+        }
+        else
+        {
+            throw new InvalidOperationException(
+                "Storage is not configured: set Storage:ConnectionString, or both Storage:TableServiceUri and Storage:BlobServiceUri.");
+        }
+    }
+
+    public StorageNames Names { get; }
+
+    public TableServiceClient Tables { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    public TableClient Table(string name) => Tables.GetTableClient(name);
+
+    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
+
+    /// <summary>Creates every table and container the service uses; idempotent.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        foreach (string table in Names.Tables)
+        {
+            await Tables.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (string container in Names.Containers)
+        {
+            await Container(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One cheap round trip to each service; throws when either is unreachable.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var _ in Table(Names.IModelsTable).QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 1).ConfigureAwait(false))
+        {
+            break;
+        }
+
+        await Container(Names.StorageContainer).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

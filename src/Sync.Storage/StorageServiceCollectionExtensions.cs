@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Engine.Stores;
+
+namespace Sync.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the storage account (from the <c>Storage</c> configuration section) and every store.</summary>
+    public static IServiceCollection AddSyncStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<StorageAccount>();
+        services.AddSingleton<IIModelStore, TableIModelStore>();
+        services.AddSingleton<IStorageFileStore, BlobStorageFileStore>();
+        services.AddSingleton<IConnectionStore, TableConnectionStore>();
+        return services;
+    }
+}
