@@ -1,11 +1,12 @@
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Sync.Engine.Stores;
 
 namespace Sync.Storage;
 
 /// <summary>The table and blob service clients of one storage account, plus the names the service uses in it.</summary>
-public sealed class StorageAccount
+public sealed class StorageAccount : IStoreHealth
 {
     public StorageAccount(StorageOptions options)
     {

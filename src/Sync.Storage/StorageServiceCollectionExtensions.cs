@@ -12,6 +12,7 @@ public static class StorageServiceCollectionExtensions
         var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         services.AddSingleton(options);
         services.AddSingleton<StorageAccount>();
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<StorageAccount>());
         services.AddSingleton<IIModelStore, TableIModelStore>();
         services.AddSingleton<IStorageFileStore, BlobStorageFileStore>();
         services.AddSingleton<IConnectionStore, TableConnectionStore>();

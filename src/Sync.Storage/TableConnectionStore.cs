@@ -192,7 +192,7 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
-            throw new StoreConflictException("The source file was changed by another request; read it again and retry.", e);
+            throw new StoreConflictException(ConflictReason.ConcurrentChange, "The source file was changed by another request; read it again and retry.", e);
         }
 
         return sourceFile;
@@ -232,7 +232,7 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
-            throw new StoreConflictException("One or more source files are already mapped to the iModel.", e);
+            throw new StoreConflictException(ConflictReason.AlreadyExists, "One or more source files are already mapped to the iModel.", e);
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            throw new StoreConflictException($"An iModel with id '{iModel.Id}' already exists.", e);
+            throw new StoreConflictException(ConflictReason.AlreadyExists, $"An iModel with id '{iModel.Id}' already exists.", e);
         }
 
         var row = new TableEntity(Key(iModel.ITwinId), id)

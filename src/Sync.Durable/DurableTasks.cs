@@ -1,0 +1,16 @@
+using Sync.Durable.Health;
+
+namespace Sync.Durable;
+
+/// <summary>
+/// Every class-based task of the service, by name. Both hosts register exactly these: the local host through
+/// DurableTaskShimFactory, the Functions app through its hand-written trigger wrappers.
+/// </summary>
+public static class DurableTasks
+{
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator)];
+
+    public static readonly IReadOnlyList<Type> Activities = [typeof(HealthEchoActivity)];
+
+    public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter)];
+}

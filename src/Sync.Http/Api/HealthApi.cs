@@ -1,0 +1,34 @@
+using System.Net;
+using Sync.Durable;
+using Sync.Engine.Stores;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Api;
+
+/// <summary><c>GET /health</c>: 200 once storage answers and the durable worker has completed a probe orchestration, else 503.</summary>
+public sealed class HealthApi(IStoreHealth storage, IDurableGateway durable)
+{
+    public async Task<ApiResult> GetAsync(ApiRequest request)
+    {
+        string? storageError = null;
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(request.Aborted);
+            cts.CancelAfter(TimeSpan.FromSeconds(5));
+            await storage.ProbeAsync(cts.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !request.Aborted.IsCancellationRequested)
+        {
+            storageError = e.Message;
+        }
+
+        var worker = await durable.GetHealthAsync(request.Aborted);
+        bool healthy = storageError is null && worker.Ready;
+        return ApiResult.Json(healthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, new
+        {
+            status = healthy ? "Healthy" : "Unhealthy",
+            storage = new { status = storageError is null ? "Healthy" : "Unhealthy", error = storageError },
+            durable = new { status = worker.Ready ? "Healthy" : "Unhealthy", worker = worker.WorkerState, lastProbe = worker.LastProbe },
+        });
+    }
+}

@@ -1,0 +1,95 @@
+using Sync.Engine.Model;
+using Sync.Engine.Stores;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Api;
+
+/// <summary>Our iModels API: the models that connections write into.</summary>
+public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connections)
+{
+    public async Task<ApiResult> CreateAsync(ApiRequest request)
+    {
+        var body = await JsonBody.ReadAsync(request.Http, ErrorCodes.InvalidIModelRequest, request.Aborted);
+        Guid? iTwinId = body.RequiredGuid("iTwinId");
+        string? name = body.RequiredString("name", maxLength: 255);
+        string? description = body.OptionalString("description", maxLength: 1024);
+        body.ThrowIfInvalid("Cannot create the iModel: the request is invalid.");
+
+        var iModel = new IModel(Guid.NewGuid(), iTwinId!.Value, name!.Trim(), description, DateTimeOffset.UtcNow);
+        await iModels.CreateAsync(iModel, request.Aborted);
+        return ApiResult.Created(new { iModel = Present(request, iModel) }, Self(request, iModel.Id));
+    }
+
+    public async Task<ApiResult> ListAsync(ApiRequest request)
+    {
+        var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidIModelRequest);
+        Guid iTwinId = QueryGuid(request, "iTwinId", ErrorCodes.InvalidIModelRequest);
+        var all = await iModels.ListByITwinAsync(iTwinId, request.Aborted);
+        var page = paging.Apply(all);
+        object items = request.WantsRepresentation
+            ? page.Select(m => Present(request, m)).ToList()
+            : page.Select(m => new { id = m.Id, displayName = m.Name }).ToList();
+        return ApiResult.Ok(new { iModels = items, _links = paging.Links(request, all.Count) });
+    }
+
+    public async Task<ApiResult> GetAsync(ApiRequest request)
+    {
+        var iModel = await FindAsync(request);
+        return ApiResult.Ok(new { iModel = Present(request, iModel) });
+    }
+
+    /// <summary>Deletes the iModel and every connection that writes into it.</summary>
+    public async Task<ApiResult> DeleteAsync(ApiRequest request)
+    {
+        var iModel = await FindAsync(request);
+        foreach (var connection in await connections.ListByIModelAsync(iModel.Id, kind: null, request.Aborted))
+        {
+            await connections.DeleteAsync(connection.Id, request.Aborted);
+        }
+
+        await iModels.DeleteAsync(iModel.Id, request.Aborted);
+        return ApiResult.NoContent();
+    }
+
+    /// <summary>A required GUID query parameter; 422 naming it when missing or malformed.</summary>
+    internal static Guid QueryGuid(ApiRequest request, string name, string errorCode)
+    {
+        string? text = request.Query(name);
+        if (string.IsNullOrEmpty(text))
+        {
+            throw ApiException.Invalid(errorCode, $"Query parameter '{name}' is required.", new ApiErrorDetail(ErrorCodes.MissingRequiredProperty, $"'{name}' is required.", name));
+        }
+
+        if (!Guid.TryParse(text, out Guid id) || id == Guid.Empty)
+        {
+            throw ApiException.Invalid(errorCode, $"Query parameter '{name}' is invalid.", new ApiErrorDetail(ErrorCodes.InvalidValue, $"'{text}' is not a valid UUID.", name));
+        }
+
+        return id;
+    }
+
+    private async Task<IModel> FindAsync(ApiRequest request)
+    {
+        string id = request.Route("imodelId");
+        var iModel = Guid.TryParse(id, out Guid guid) ? await iModels.GetAsync(guid, request.Aborted) : null;
+        return iModel ?? throw ApiException.NotFound(ErrorCodes.IModelNotFound, $"Requested iModel '{id}' is not available.");
+    }
+
+    private static string Self(ApiRequest request, Guid id) => request.Url($"/imodels/{id:D}");
+
+    private static object Present(ApiRequest request, IModel m) => new
+    {
+        id = m.Id,
+        displayName = m.Name,
+        name = m.Name,
+        description = m.Description,
+        iTwinId = m.ITwinId,
+        createdDateTime = ApiJson.Timestamp(m.CreatedDateTime),
+        _links = new
+        {
+            self = new Link(Self(request, m.Id)),
+            connections = new Link(request.Url($"/synchronization/imodels/connections?imodelId={m.Id:D}")),
+        },
+    };
+}
+

@@ -1,0 +1,35 @@
+using Sync.Engine.Model;
+using Sync.Engine.Stores;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Api;
+
+/// <summary>Manifest connections: source files are the caller's own document ids; URLs and connectors come with each run.</summary>
+public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStore connections)
+    : ConnectionsApiBase(iModels, connections)
+{
+    protected override ConnectionKind Kind => ConnectionKind.Manifest;
+
+    protected override string Segment => "manifestconnections";
+
+    protected override string ConnectionErrorCode => ErrorCodes.InvalidManifestConnectionRequest;
+
+    protected override string SourceFileErrorCode => ErrorCodes.InvalidManifestConnectionSourceFileRequest;
+
+    protected override string SourceFileNotFoundCode => ErrorCodes.ManifestConnectionSourceFileNotFound;
+
+    protected override string ExternalIdName => "sourceFileId";
+
+    protected override Task<SourceFile?> ReadSourceFileAsync(JsonBody body, Connection connection, Guid sourceFileId, CancellationToken cancellationToken)
+    {
+        string? externalId = body.RequiredString("sourceFileId", maxLength: 256);
+        return Task.FromResult(externalId is null ? null : new SourceFile(sourceFileId, connection.Id, externalId, null, null));
+    }
+
+    protected override object PresentSourceFile(ApiRequest request, SourceFile file, bool representation) => new
+    {
+        id = file.Id,
+        sourceFileId = file.ExternalId,
+        _links = new { file = new Link(SourceFileSelf(request, file)) },
+    };
+}

@@ -1,0 +1,57 @@
+using Sync.Engine.Catalog;
+using Sync.Engine.Model;
+using Sync.Engine.Stores;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Api;
+
+/// <summary>Storage connections: source files are files of our iTwin storage, each with a connector type.</summary>
+public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore connections, IStorageFileStore files)
+    : ConnectionsApiBase(iModels, connections)
+{
+    protected override ConnectionKind Kind => ConnectionKind.Storage;
+
+    protected override string Segment => "storageconnections";
+
+    protected override string ConnectionErrorCode => ErrorCodes.InvalidStorageConnectionRequest;
+
+    protected override string SourceFileErrorCode => ErrorCodes.InvalidStorageConnectionSourceFileRequest;
+
+    protected override string SourceFileNotFoundCode => ErrorCodes.StorageConnectionSourceFileNotFound;
+
+    protected override string ExternalIdName => "storageFileId";
+
+    protected override async Task<SourceFile?> ReadSourceFileAsync(JsonBody body, Connection connection, Guid sourceFileId, CancellationToken cancellationToken)
+    {
+        string? storageFileId = body.RequiredString("storageFileId", maxLength: 128);
+        string? connectorText = body.RequiredString("connectorType", maxLength: 64);
+        string? connectorType = ConnectorTypes.Normalize(connectorText);
+        if (connectorText is not null && connectorType is null)
+        {
+            body.Problem(ErrorCodes.InvalidValue, $"'{connectorText}' is not a connector type. Use one of: {string.Join(", ", ConnectorTypes.All)}.", "connectorType");
+        }
+
+        if (storageFileId is null)
+        {
+            return null;
+        }
+
+        var file = await files.GetAsync(storageFileId, cancellationToken);
+        if (file is null || file.ITwinId != connection.ITwinId)
+        {
+            body.Problem(ErrorCodes.InvalidValue, $"Storage file '{storageFileId}' does not exist in the iModel's iTwin.", "storageFileId");
+            return null;
+        }
+
+        return connectorType is null ? null : new SourceFile(sourceFileId, connection.Id, storageFileId, connectorType, file.Name);
+    }
+
+    protected override object PresentSourceFile(ApiRequest request, SourceFile file, bool representation) => new
+    {
+        id = file.Id,
+        storageFileId = file.ExternalId,
+        connectorType = representation ? file.ConnectorType : null,
+        lastKnownFileName = file.LastKnownFileName,
+        _links = new { file = new Link(StorageFilesApi.Self(request, file.ExternalId)) },
+    };
+}

@@ -1,0 +1,25 @@
+namespace Sync.Http.Auth;
+
+/// <summary>
+/// How bearer tokens are validated. Production: an OpenID Connect <see cref="Authority"/> (Entra ID) whose
+/// JWKS signs tokens for <see cref="Audience"/>. Development: tokens minted by the local host's
+/// <c>POST /dev/token</c>, signed with <see cref="DevSigningKey"/>; accepted only where the host allows them.
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    public string? Authority { get; set; }
+
+    public string Audience { get; set; } = "syncfunctions";
+
+    public string DevIssuer { get; set; } = "syncfunctions-dev";
+
+    /// <summary>At least 32 characters; development only.</summary>
+    public string? DevSigningKey { get; set; }
+
+    /// <summary>Set by the host: true only in the Development environment.</summary>
+    public bool AllowDevTokens { get; set; }
+
+    public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+}

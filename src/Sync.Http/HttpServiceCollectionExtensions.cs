@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Http.Api;
+using Sync.Http.Auth;
+using Sync.Http.Routing;
+
+namespace Sync.Http;
+
+public static class HttpServiceCollectionExtensions
+{
+    /// <summary>Registers the dispatcher, token validation and every handler. Development tokens only when <paramref name="allowDevTokens"/>.</summary>
+    public static IServiceCollection AddSyncHttpApi(this IServiceCollection services, IConfiguration configuration, bool allowDevTokens)
+    {
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        auth.AllowDevTokens = allowDevTokens;
+        services.AddSingleton(auth);
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<ApiDispatcher>();
+        services.AddSingleton<HealthApi>();
+        services.AddSingleton<IModelsApi>();
+        services.AddSingleton<StorageFilesApi>();
+        services.AddSingleton<ConnectionsApi>();
+        services.AddSingleton<StorageConnectionsApi>();
+        services.AddSingleton<ManifestConnectionsApi>();
+        return services;
+    }
+}

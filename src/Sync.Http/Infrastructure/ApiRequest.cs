@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http;
+using Sync.Http.Auth;
+
+namespace Sync.Http.Infrastructure;
+
+/// <summary>One API call as a handler sees it: the HTTP request, its route values and the authenticated caller.</summary>
+public sealed class ApiRequest(HttpRequest http, IReadOnlyDictionary<string, string?> routeValues, Caller? caller)
+{
+    public HttpRequest Http { get; } = http;
+
+    public Caller? Caller { get; } = caller;
+
+    public CancellationToken Aborted => Http.HttpContext.RequestAborted;
+
+    /// <summary>scheme://host of this request, the root of every link we return.</summary>
+    public string BaseUrl => $"{Http.Scheme}://{Http.Host}";
+
+    public string Route(string name) =>
+        routeValues.TryGetValue(name, out string? value) && value is not null
+            ? value
+            : throw new InvalidOperationException($"Route value '{name}' is missing.");
+
+    public string? Query(string name) => Http.Query.TryGetValue(name, out var values) ? values.ToString() : null;
+
+    /// <summary>True for <c>Prefer: return=representation</c>; the default is minimal.</summary>
+    public bool WantsRepresentation =>
+        Http.Headers["Prefer"].Any(v => v is not null && v.Contains("return=representation", StringComparison.OrdinalIgnoreCase));
+
+    public string Url(string path) => BaseUrl + path;
+}

@@ -1,0 +1,34 @@
+namespace Sync.Http.Infrastructure;
+
+/// <summary>Error codes used in responses: the spec's where it names one, ours in the same style where not.</summary>
+public static class ErrorCodes
+{
+    public const string HeaderNotFound = "HeaderNotFound";
+    public const string InvalidAuthorizationScheme = "InvalidAuthorizationScheme";
+    public const string Unauthorized = "Unauthorized";
+    public const string MissingRequestBody = "MissingRequestBody";
+    public const string InvalidValue = "InvalidValue";
+    public const string MissingRequiredProperty = "MissingRequiredProperty";
+    public const string RequestBodyTooLarge = "RequestBodyTooLarge";
+    public const string NotFound = "NotFound";
+    public const string MethodNotAllowed = "MethodNotAllowed";
+    public const string InternalServerError = "InternalServerError";
+
+    public const string IModelNotFound = "iModelNotFound";
+    public const string FileNotFound = "FileNotFound";
+    public const string ConnectionNotFound = "ConnectionNotFound";
+    public const string StorageConnectionSourceFileNotFound = "StorageConnectionSourceFileNotFound";
+    public const string ManifestConnectionSourceFileNotFound = "ManifestConnectionSourceFileNotFound";
+
+    public const string InvalidIModelRequest = "InvalidiModelRequest";
+    public const string InvalidFileRequest = "InvalidFileRequest";
+    public const string InvalidConnectionRequest = "InvalidConnectionRequest";
+    public const string InvalidStorageConnectionRequest = "InvalidStorageConnectionRequest";
+    public const string InvalidManifestConnectionRequest = "InvalidManifestConnectionRequest";
+    public const string InvalidStorageConnectionSourceFileRequest = "InvalidStorageConnectionSourceFileRequest";
+    public const string InvalidManifestConnectionSourceFileRequest = "InvalidManifestConnectionSourceFileRequest";
+
+    public const string SourceFileAlreadyMapped = "SourceFileAlreadyMapped";
+    public const string IModelAlreadyExists = "iModelAlreadyExists";
+    public const string ConcurrentModification = "ConcurrentModification";
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Sync.Engine.Stores;
+using Sync.Http.Auth;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Routing;
+
+/// <summary>
+/// Runs one route for either host: authenticates, calls the handler, and turns every failure into the API's
+/// error JSON. Nothing escapes as a framework error page or a stack trace.
+/// </summary>
+public sealed class ApiDispatcher(IServiceProvider services, TokenService tokens, ILogger<ApiDispatcher> logger)
+{
+    public async Task<ApiResult> InvokeAsync(ApiRoute route, HttpRequest request, IReadOnlyDictionary<string, string?> routeValues)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            Caller? caller = route.AllowAnonymous ? null : await tokens.AuthenticateAsync(request.Headers.Authorization.ToString());
+            return await route.Handler(services, new ApiRequest(request, routeValues, caller));
+        }
+        catch (ApiException e)
+        {
+            return ApiResult.Error(e);
+        }
+        catch (ContentTooLargeException e)
+        {
+            return ApiResult.Error(HttpStatusCode.RequestEntityTooLarge, ErrorCodes.RequestBodyTooLarge, e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits and malformed transfers (e.g. a body shorter than its Content-Length).
+            return ApiResult.Error((HttpStatusCode)e.StatusCode, e.StatusCode == 413 ? ErrorCodes.RequestBodyTooLarge : "BadRequest", e.Message);
+        }
+        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads this answer.
+            return ApiResult.Error((HttpStatusCode)499, "ClientClosedRequest", "The client closed the request.");
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled error in {Route} ({TraceId})", route.Name, request.HttpContext.TraceIdentifier);
+            return ApiResult.Error(
+                HttpStatusCode.InternalServerError,
+                ErrorCodes.InternalServerError,
+                $"An unexpected error occurred. Reference: {request.HttpContext.TraceIdentifier}.");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Http.Api;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Routing;
+
+/// <summary>
+/// The route table both hosts serve. The local host maps every entry; the Functions app has one [Function]
+/// per entry named after it, and a test compares its generated functions.metadata with <see cref="All"/>.
+/// </summary>
+public static class ApiRoutes
+{
+    private const string Storage = "synchronization/imodels/storageConnections";
+    private const string Manifest = "synchronization/imodels/manifestConnections";
+
+    public static readonly ApiRoute Health = new(nameof(Health), "GET", "health", (sp, r) => sp.GetRequiredService<HealthApi>().GetAsync(r), AllowAnonymous: true);
+
+    public static readonly ApiRoute CreateIModel = new(nameof(CreateIModel), "POST", "imodels", (sp, r) => Api<IModelsApi>(sp).CreateAsync(r));
+    public static readonly ApiRoute GetIModels = new(nameof(GetIModels), "GET", "imodels", (sp, r) => Api<IModelsApi>(sp).ListAsync(r));
+    public static readonly ApiRoute GetIModel = new(nameof(GetIModel), "GET", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).GetAsync(r));
+    public static readonly ApiRoute DeleteIModel = new(nameof(DeleteIModel), "DELETE", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).DeleteAsync(r));
+
+    public static readonly ApiRoute UploadFile = new(nameof(UploadFile), "POST", "storage/files", (sp, r) => Api<StorageFilesApi>(sp).UploadAsync(r));
+    public static readonly ApiRoute GetFile = new(nameof(GetFile), "GET", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).GetAsync(r));
+    public static readonly ApiRoute DownloadFile = new(nameof(DownloadFile), "GET", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).DownloadAsync(r));
+    public static readonly ApiRoute ReplaceFileContent = new(nameof(ReplaceFileContent), "PUT", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).ReplaceContentAsync(r));
+    public static readonly ApiRoute DeleteFile = new(nameof(DeleteFile), "DELETE", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).DeleteAsync(r));
+
+    public static readonly ApiRoute GetConnections = new(nameof(GetConnections), "GET", "synchronization/imodels/connections", (sp, r) => Api<ConnectionsApi>(sp).ListAllKindsAsync(r));
+
+    public static readonly ApiRoute CreateStorageConnection = new(nameof(CreateStorageConnection), "POST", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).CreateAsync(r));
+    public static readonly ApiRoute GetStorageConnections = new(nameof(GetStorageConnections), "GET", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).ListAsync(r));
+    public static readonly ApiRoute GetStorageConnection = new(nameof(GetStorageConnection), "GET", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetAsync(r));
+    public static readonly ApiRoute UpdateStorageConnection = new(nameof(UpdateStorageConnection), "PUT", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateAsync(r));
+    public static readonly ApiRoute DeleteStorageConnection = new(nameof(DeleteStorageConnection), "DELETE", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).DeleteAsync(r));
+    public static readonly ApiRoute AddStorageConnectionSourceFile = new(nameof(AddStorageConnectionSourceFile), "POST", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).AddSourceFileAsync(r));
+    public static readonly ApiRoute GetStorageConnectionSourceFiles = new(nameof(GetStorageConnectionSourceFiles), "GET", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).ListSourceFilesAsync(r));
+    public static readonly ApiRoute GetStorageConnectionSourceFile = new(nameof(GetStorageConnectionSourceFile), "GET", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetSourceFileAsync(r));
+    public static readonly ApiRoute UpdateStorageConnectionSourceFile = new(nameof(UpdateStorageConnectionSourceFile), "PUT", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateSourceFileAsync(r));
+    public static readonly ApiRoute RemoveStorageConnectionSourceFile = new(nameof(RemoveStorageConnectionSourceFile), "DELETE", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).RemoveSourceFileAsync(r));
+
+    public static readonly ApiRoute CreateManifestConnection = new(nameof(CreateManifestConnection), "POST", Manifest, (sp, r) => Api<ManifestConnectionsApi>(sp).CreateAsync(r));
+    public static readonly ApiRoute GetManifestConnections = new(nameof(GetManifestConnections), "GET", Manifest, (sp, r) => Api<ManifestConnectionsApi>(sp).ListAsync(r));
+    public static readonly ApiRoute GetManifestConnection = new(nameof(GetManifestConnection), "GET", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetAsync(r));
+    public static readonly ApiRoute UpdateManifestConnection = new(nameof(UpdateManifestConnection), "PUT", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateAsync(r));
+    public static readonly ApiRoute DeleteManifestConnection = new(nameof(DeleteManifestConnection), "DELETE", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).DeleteAsync(r));
+    public static readonly ApiRoute AddManifestConnectionSourceFile = new(nameof(AddManifestConnectionSourceFile), "POST", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).AddSourceFileAsync(r));
+    public static readonly ApiRoute GetManifestConnectionSourceFiles = new(nameof(GetManifestConnectionSourceFiles), "GET", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).ListSourceFilesAsync(r));
+    public static readonly ApiRoute GetManifestConnectionSourceFile = new(nameof(GetManifestConnectionSourceFile), "GET", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetSourceFileAsync(r));
+    public static readonly ApiRoute UpdateManifestConnectionSourceFile = new(nameof(UpdateManifestConnectionSourceFile), "PUT", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateSourceFileAsync(r));
+    public static readonly ApiRoute RemoveManifestConnectionSourceFile = new(nameof(RemoveManifestConnectionSourceFile), "DELETE", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).RemoveSourceFileAsync(r));
+
+    public static readonly IReadOnlyList<ApiRoute> All =
+    [
+        Health,
+        CreateIModel, GetIModels, GetIModel, DeleteIModel,
+        UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
+        GetConnections,
+        CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,
+        AddStorageConnectionSourceFile, GetStorageConnectionSourceFiles, GetStorageConnectionSourceFile, UpdateStorageConnectionSourceFile, RemoveStorageConnectionSourceFile,
+        CreateManifestConnection, GetManifestConnections, GetManifestConnection, UpdateManifestConnection, DeleteManifestConnection,
+        AddManifestConnectionSourceFile, GetManifestConnectionSourceFiles, GetManifestConnectionSourceFile, UpdateManifestConnectionSourceFile, RemoveManifestConnectionSourceFile,
+    ];
+
+    private static T Api<T>(IServiceProvider services)
+        where T : notnull => services.GetRequiredService<T>();
+}
