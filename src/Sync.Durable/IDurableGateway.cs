@@ -14,8 +14,11 @@ public interface IDurableGateway
     /// <summary>Waits until an orchestration ends (or the token fires) and returns its final state.</summary>
     Task<OrchestrationOutcome> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken);
 
-    /// <summary>Health of the durable runtime as this host sees it: worker state and the last probe.</summary>
-    Task<DurableHealth> GetHealthAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Health of the durable runtime as this host sees it: worker state and the last probe orchestration.
+    /// <paramref name="probeNow"/> runs a fresh probe first (one at a time) instead of reporting the last one.
+    /// </summary>
+    Task<DurableHealth> GetHealthAsync(bool probeNow, CancellationToken cancellationToken);
 }
 
 public enum OrchestrationEndState

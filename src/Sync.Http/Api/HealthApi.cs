@@ -5,7 +5,10 @@ using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
-/// <summary><c>GET /health</c>: 200 once storage answers and the durable worker has completed a probe orchestration, else 503.</summary>
+/// <summary>
+/// <c>GET /health[?probe=true]</c>: 200 once storage answers and the durable worker has completed a probe
+/// orchestration (activity + entity), else 503. <c>probe=true</c> runs a fresh probe before answering.
+/// </summary>
 public sealed class HealthApi(IStoreHealth storage, IDurableGateway durable)
 {
     public async Task<ApiResult> GetAsync(ApiRequest request)
@@ -22,7 +25,8 @@ public sealed class HealthApi(IStoreHealth storage, IDurableGateway durable)
             storageError = e.Message;
         }
 
-        var worker = await durable.GetHealthAsync(request.Aborted);
+        bool probeNow = string.Equals(request.Query("probe"), "true", StringComparison.OrdinalIgnoreCase);
+        var worker = await durable.GetHealthAsync(probeNow, request.Aborted);
         bool healthy = storageError is null && worker.Ready;
         return ApiResult.Json(healthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, new
         {

@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+using Sync.Durable;
+using Sync.Http;
+using Sync.Http.Auth;
+using Sync.Http.Infrastructure;
+using Sync.Http.Routing;
+using Sync.LocalHost.Durable;
+using Sync.Storage;
+
+namespace Sync.LocalHost;
+
+/// <summary>
+/// The local host: the API on Kestrel (default http://127.0.0.1:7071) plus the embedded durable runtime, on
+/// Azurite. Built here rather than in Program so tests can start and stop it in-process.
+/// </summary>
+public static class LocalHostApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Storage uploads stream to blobs with their own size limit; JSON bodies have theirs (JsonBody).
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        var services = builder.Services;
+        services.AddSyncStorage(builder.Configuration);
+        services.AddSyncHttpApi(builder.Configuration, allowDevTokens: builder.Environment.IsDevelopment());
+        services.AddSingleton(builder.Configuration.GetSection(LocalDurableOptions.Section).Get<LocalDurableOptions>() ?? new LocalDurableOptions());
+        services.AddSingleton<LocalDurableRuntime>();
+        services.AddSingleton<IDurableGateway>(sp => sp.GetRequiredService<LocalDurableRuntime>());
+        services.AddHostedService<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
+
+        var app = builder.Build();
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            app.Logger.LogError(failure, "Unhandled error outside the API dispatcher");
+            await ApiResult.Error(HttpStatusCode.InternalServerError, ErrorCodes.InternalServerError, "An unexpected error occurred.").ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages(async pages =>
+        {
+            // Only framework answers without a body get here: unknown routes and unsupported methods.
+            var context = pages.HttpContext;
+            var result = context.Response.StatusCode switch
+            {
+                404 => ApiResult.Error(HttpStatusCode.NotFound, ErrorCodes.NotFound, $"No resource at '{context.Request.Path}'."),
+                405 => ApiResult.Error(HttpStatusCode.MethodNotAllowed, ErrorCodes.MethodNotAllowed, $"'{context.Request.Method}' is not supported on '{context.Request.Path}'."),
+                int status => ApiResult.Error((HttpStatusCode)status, "HttpError", $"The request failed with status {status}."),
+            };
+            await result.ExecuteAsync(context);
+        });
+
+        foreach (var route in ApiRoutes.All)
+        {
+            app.MapMethods("/" + route.Template, [route.Method], (HttpContext context, ApiDispatcher dispatcher) =>
+                dispatcher.InvokeAsync(route, context.Request, context.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value?.ToString())));
+        }
+
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapPost("/dev/token", DevTokenEndpoint.IssueAsync);
+        }
+
+        return app;
+    }
+}

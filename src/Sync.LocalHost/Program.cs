@@ -1,0 +1,4 @@
+using Sync.LocalHost;
+
+var app = LocalHostApp.Build(args);
+await app.RunAsync();
