@@ -8,7 +8,11 @@ namespace Sync.Http;
 
 public static class HttpServiceCollectionExtensions
 {
-    /// <summary>Registers the dispatcher, token validation and every handler. Development tokens only when <paramref name="allowDevTokens"/>.</summary>
+    /// <summary>
+    /// Registers the dispatcher, token validation and every handler (scoped: one per invocation, so a host can
+    /// supply per-invocation services such as the Functions durable client). Development tokens only when
+    /// <paramref name="allowDevTokens"/>.
+    /// </summary>
     public static IServiceCollection AddSyncHttpApi(this IServiceCollection services, IConfiguration configuration, bool allowDevTokens)
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
@@ -16,12 +20,12 @@ public static class HttpServiceCollectionExtensions
         services.AddSingleton(auth);
         services.AddSingleton<TokenService>();
         services.AddSingleton<ApiDispatcher>();
-        services.AddSingleton<HealthApi>();
-        services.AddSingleton<IModelsApi>();
-        services.AddSingleton<StorageFilesApi>();
-        services.AddSingleton<ConnectionsApi>();
-        services.AddSingleton<StorageConnectionsApi>();
-        services.AddSingleton<ManifestConnectionsApi>();
+        services.AddScoped<HealthApi>();
+        services.AddScoped<IModelsApi>();
+        services.AddScoped<StorageFilesApi>();
+        services.AddScoped<ConnectionsApi>();
+        services.AddScoped<StorageConnectionsApi>();
+        services.AddScoped<ManifestConnectionsApi>();
         return services;
     }
 }

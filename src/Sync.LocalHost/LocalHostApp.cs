@@ -32,7 +32,6 @@ public static class LocalHostApp
         services.AddSingleton(builder.Configuration.GetSection(LocalDurableOptions.Section).Get<LocalDurableOptions>() ?? new LocalDurableOptions());
         services.AddSingleton<LocalDurableRuntime>();
         services.AddSingleton<IDurableGateway>(sp => sp.GetRequiredService<LocalDurableRuntime>());
-        services.AddHostedService<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
 
         var app = builder.Build();
@@ -58,7 +57,7 @@ public static class LocalHostApp
         foreach (var route in ApiRoutes.All)
         {
             app.MapMethods("/" + route.Template, [route.Method], (HttpContext context, ApiDispatcher dispatcher) =>
-                dispatcher.InvokeAsync(route, context.Request, context.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value?.ToString())));
+                dispatcher.InvokeAsync(route, context.Request, context.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value?.ToString()), context.RequestServices));
         }
 
         if (app.Environment.IsDevelopment())

@@ -6,7 +6,10 @@ namespace Sync.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers the storage account (from the <c>Storage</c> configuration section) and every store.</summary>
+    /// <summary>
+    /// Registers the storage account (from the <c>Storage</c> configuration section), every store, and a hosted
+    /// service that creates the tables and containers at start-up.
+    /// </summary>
     public static IServiceCollection AddSyncStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -16,6 +19,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIModelStore, TableIModelStore>();
         services.AddSingleton<IStorageFileStore, BlobStorageFileStore>();
         services.AddSingleton<IConnectionStore, TableConnectionStore>();
+        services.AddHostedService<StorageInitializer>();
         return services;
     }
 }

@@ -11,16 +11,17 @@ namespace Sync.Http.Routing;
 /// Runs one route for either host: authenticates, calls the handler, and turns every failure into the API's
 /// error JSON. Nothing escapes as a framework error page or a stack trace.
 /// </summary>
-public sealed class ApiDispatcher(IServiceProvider services, TokenService tokens, ILogger<ApiDispatcher> logger)
+public sealed class ApiDispatcher(TokenService tokens, ILogger<ApiDispatcher> logger)
 {
-    public async Task<ApiResult> InvokeAsync(ApiRoute route, HttpRequest request, IReadOnlyDictionary<string, string?> routeValues)
+    /// <param name="requestServices">The invocation's service scope (handlers are scoped).</param>
+    public async Task<ApiResult> InvokeAsync(ApiRoute route, HttpRequest request, IReadOnlyDictionary<string, string?> routeValues, IServiceProvider requestServices)
     {
         ArgumentNullException.ThrowIfNull(route);
         ArgumentNullException.ThrowIfNull(request);
         try
         {
             Caller? caller = route.AllowAnonymous ? null : await tokens.AuthenticateAsync(request.Headers.Authorization.ToString());
-            return await route.Handler(services, new ApiRequest(request, routeValues, caller));
+            return await route.Handler(requestServices, new ApiRequest(request, routeValues, caller));
         }
         catch (ApiException e)
         {

@@ -1,0 +1,149 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Http.Routing;
+
+namespace SyncFunctions;
+
+/// <summary>
+/// The HTTP API as Azure Functions: one thin function per entry of <see cref="ApiRoutes"/>, with the same name,
+/// method and route (host.json sets routePrefix ""), each handing the request to the shared dispatcher.
+/// A test compares the generated functions.metadata with the route table so the two hosts cannot drift.
+/// </summary>
+public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
+{
+    [Function(nameof(ApiRoutes.Health))]
+    public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.Health, request, context, durableClient);
+
+    [Function(nameof(ApiRoutes.CreateIModel))]
+    public Task<IActionResult> CreateIModel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "imodels")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CreateIModel, request, context);
+
+    [Function(nameof(ApiRoutes.GetIModels))]
+    public Task<IActionResult> GetIModels([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetIModels, request, context);
+
+    [Function(nameof(ApiRoutes.GetIModel))]
+    public Task<IActionResult> GetIModel([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}")] HttpRequest request, string imodelId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetIModel, request, context, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.DeleteIModel))]
+    public Task<IActionResult> DeleteIModel([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "imodels/{imodelId}")] HttpRequest request, string imodelId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DeleteIModel, request, context, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.UploadFile))]
+    public Task<IActionResult> UploadFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/files")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UploadFile, request, context);
+
+    [Function(nameof(ApiRoutes.GetFile))]
+    public Task<IActionResult> GetFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/files/{fileId}")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetFile, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.DownloadFile))]
+    public Task<IActionResult> DownloadFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/files/{fileId}/content")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DownloadFile, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.ReplaceFileContent))]
+    public Task<IActionResult> ReplaceFileContent([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "storage/files/{fileId}/content")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.ReplaceFileContent, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.DeleteFile))]
+    public Task<IActionResult> DeleteFile([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "storage/files/{fileId}")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DeleteFile, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.GetConnections))]
+    public Task<IActionResult> GetConnections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/connections")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetConnections, request, context);
+
+    [Function(nameof(ApiRoutes.CreateStorageConnection))]
+    public Task<IActionResult> CreateStorageConnection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/storageConnections")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CreateStorageConnection, request, context);
+
+    [Function(nameof(ApiRoutes.GetStorageConnections))]
+    public Task<IActionResult> GetStorageConnections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/storageConnections")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetStorageConnections, request, context);
+
+    [Function(nameof(ApiRoutes.GetStorageConnection))]
+    public Task<IActionResult> GetStorageConnection([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/storageConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetStorageConnection, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.UpdateStorageConnection))]
+    public Task<IActionResult> UpdateStorageConnection([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "synchronization/imodels/storageConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateStorageConnection, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.DeleteStorageConnection))]
+    public Task<IActionResult> DeleteStorageConnection([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/imodels/storageConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DeleteStorageConnection, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.AddStorageConnectionSourceFile))]
+    public Task<IActionResult> AddStorageConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/storageConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.AddStorageConnectionSourceFile, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetStorageConnectionSourceFiles))]
+    public Task<IActionResult> GetStorageConnectionSourceFiles([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/storageConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetStorageConnectionSourceFiles, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetStorageConnectionSourceFile))]
+    public Task<IActionResult> GetStorageConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/storageConnections/{connectionId}/sourcefiles/{sourceFileId}")] HttpRequest request, string connectionId, string sourceFileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetStorageConnectionSourceFile, request, context, ("connectionId", connectionId), ("sourceFileId", sourceFileId));
+
+    [Function(nameof(ApiRoutes.UpdateStorageConnectionSourceFile))]
+    public Task<IActionResult> UpdateStorageConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "synchronization/imodels/storageConnections/{connectionId}/sourcefiles/{sourceFileId}")] HttpRequest request, string connectionId, string sourceFileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateStorageConnectionSourceFile, request, context, ("connectionId", connectionId), ("sourceFileId", sourceFileId));
+
+    [Function(nameof(ApiRoutes.RemoveStorageConnectionSourceFile))]
+    public Task<IActionResult> RemoveStorageConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/imodels/storageConnections/{connectionId}/sourcefiles/{sourceFileId}")] HttpRequest request, string connectionId, string sourceFileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.RemoveStorageConnectionSourceFile, request, context, ("connectionId", connectionId), ("sourceFileId", sourceFileId));
+
+    [Function(nameof(ApiRoutes.CreateManifestConnection))]
+    public Task<IActionResult> CreateManifestConnection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/manifestConnections")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CreateManifestConnection, request, context);
+
+    [Function(nameof(ApiRoutes.GetManifestConnections))]
+    public Task<IActionResult> GetManifestConnections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/manifestConnections")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetManifestConnections, request, context);
+
+    [Function(nameof(ApiRoutes.GetManifestConnection))]
+    public Task<IActionResult> GetManifestConnection([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/manifestConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetManifestConnection, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.UpdateManifestConnection))]
+    public Task<IActionResult> UpdateManifestConnection([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "synchronization/imodels/manifestConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateManifestConnection, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.DeleteManifestConnection))]
+    public Task<IActionResult> DeleteManifestConnection([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/imodels/manifestConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DeleteManifestConnection, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.AddManifestConnectionSourceFile))]
+    public Task<IActionResult> AddManifestConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.AddManifestConnectionSourceFile, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetManifestConnectionSourceFiles))]
+    public Task<IActionResult> GetManifestConnectionSourceFiles([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetManifestConnectionSourceFiles, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetManifestConnectionSourceFile))]
+    public Task<IActionResult> GetManifestConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles/{sourceFileId}")] HttpRequest request, string connectionId, string sourceFileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetManifestConnectionSourceFile, request, context, ("connectionId", connectionId), ("sourceFileId", sourceFileId));
+
+    [Function(nameof(ApiRoutes.UpdateManifestConnectionSourceFile))]
+    public Task<IActionResult> UpdateManifestConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles/{sourceFileId}")] HttpRequest request, string connectionId, string sourceFileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateManifestConnectionSourceFile, request, context, ("connectionId", connectionId), ("sourceFileId", sourceFileId));
+
+    [Function(nameof(ApiRoutes.RemoveManifestConnectionSourceFile))]
+    public Task<IActionResult> RemoveManifestConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles/{sourceFileId}")] HttpRequest request, string connectionId, string sourceFileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.RemoveManifestConnectionSourceFile, request, context, ("connectionId", connectionId), ("sourceFileId", sourceFileId));
+
+    private async Task<IActionResult> InvokeAsync(ApiRoute route, HttpRequest request, FunctionContext context, params (string Name, string Value)[] routeValues) =>
+        await dispatcher.InvokeAsync(route, request, routeValues.ToDictionary(v => v.Name, v => (string?)v.Value), context.InstanceServices);
+
+    private Task<IActionResult> InvokeWithDurableAsync(ApiRoute route, HttpRequest request, FunctionContext context, DurableTaskClient durableClient, params (string Name, string Value)[] routeValues)
+    {
+        context.InstanceServices.GetRequiredService<DurableClientHolder>().Client = durableClient;
+        return InvokeAsync(route, request, context, routeValues);
+    }
+}
