@@ -45,12 +45,15 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
             }
         }
 
-        body.ThrowIfInvalid("Cannot create the connection: the request is invalid.");
-        var connection = new Connection(ScopedId.New(iModel!.Id), Kind, iModel.Id, iModel.ITwinId, displayName, authentication, null, DateTimeOffset.UtcNow);
+        // Source files are checked against the iModel's iTwin, so only once the iModel is known; every
+        // problem found is reported in one answer.
+        var connection = iModel is null
+            ? null
+            : new Connection(ScopedId.New(iModel.Id), Kind, iModel.Id, iModel.ITwinId, displayName, authentication, null, DateTimeOffset.UtcNow);
         var files = new List<SourceFile>();
-        foreach (var item in items!)
+        foreach (var item in connection is null ? [] : items ?? [])
         {
-            var file = await ReadSourceFileAsync(item, connection, Guid.NewGuid(), request.Aborted);
+            var file = await ReadSourceFileAsync(item, connection!, Guid.NewGuid(), request.Aborted);
             if (file is null)
             {
                 continue;
@@ -68,14 +71,14 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         body.ThrowIfInvalid("Cannot create the connection: the request is invalid.");
         try
         {
-            await Connections.CreateAsync(connection, files, request.Aborted);
+            await Connections.CreateAsync(connection!, files, request.Aborted);
         }
         catch (StoreConflictException)
         {
             throw ApiException.Conflict(ErrorCodes.SourceFileAlreadyMapped, "One or more SourceFiles are already mapped to the iModel.");
         }
 
-        return ApiResult.Created(new { connection = Present(request, connection) }, Self(request, connection.Id));
+        return ApiResult.Created(new { connection = Present(request, connection!) }, Self(request, connection!.Id));
     }
 
     public async Task<ApiResult> ListAsync(ApiRequest request)

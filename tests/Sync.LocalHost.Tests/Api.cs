@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Sync.LocalHost.Tests;
+
+/// <summary>Small steps the API tests share: create an iModel, upload a file, read ids out of answers.</summary>
+internal static class Api
+{
+    public static async Task<(Guid ITwinId, string IModelId)> CreateIModelAsync(this RunningHost host, Guid? iTwinId = null, string name = "Plant")
+    {
+        var twin = iTwinId ?? Guid.NewGuid();
+        var (status, body) = await host.SendAsync(HttpMethod.Post, "/imodels", new { iTwinId = twin, name });
+        Assert.AreEqual(HttpStatusCode.Created, status, body.ToString());
+        return (twin, body.GetProperty("iModel").GetProperty("id").GetString()!);
+    }
+
+    public static async Task<JsonElement> UploadAsync(this RunningHost host, Guid iTwinId, string name, byte[] content)
+    {
+        using var bytes = new ByteArrayContent(content);
+        var (status, body) = await host.SendAsync(HttpMethod.Post, $"/storage/files?iTwinId={iTwinId}&name={Uri.EscapeDataString(name)}", bytes);
+        Assert.AreEqual(HttpStatusCode.Created, status, body.ToString());
+        return body.GetProperty("file");
+    }
+
+    public static async Task<string> UploadIdAsync(this RunningHost host, Guid iTwinId, string name = "assets.csv") =>
+        (await host.UploadAsync(iTwinId, name, "id,name\n1,pump\n"u8.ToArray())).GetProperty("id").GetString()!;
+
+    public static async Task<string> CreateStorageConnectionAsync(this RunningHost host, string iModelId, params string[] storageFileIds)
+    {
+        var (status, body) = await host.SendAsync(HttpMethod.Post, "/synchronization/imodels/storageConnections", new
+        {
+            iModelId,
+            displayName = "Assets",
+            sourceFiles = storageFileIds.Select(id => new { storageFileId = id, connectorType = "PSEXCEL" }),
+        });
+        Assert.AreEqual(HttpStatusCode.Created, status, body.ToString());
+        return body.GetProperty("connection").GetProperty("id").GetString()!;
+    }
+
+    public static string Str(this JsonElement element, string name) => element.GetProperty(name).GetString()!;
+
+    public static void AssertError(this (HttpStatusCode Status, JsonElement Body) answer, HttpStatusCode status, string code)
+    {
+        Assert.AreEqual(status, answer.Status, answer.Body.ToString());
+        var error = answer.Body.GetProperty("error");
+        Assert.AreEqual(code, error.Str("code"), answer.Body.ToString());
+        Assert.IsFalse(string.IsNullOrWhiteSpace(error.Str("message")));
+    }
+
+    public static IReadOnlyList<string?> Targets(this JsonElement errorBody) =>
+        errorBody.GetProperty("error").GetProperty("details").EnumerateArray().Select(d => d.GetProperty("target").GetString()).ToList();
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Sync.Testing;
+
+namespace Sync.LocalHost.Tests;
+
+/// <summary>
+/// The real local host, started in-process on a free loopback port against Azurite with its own tables,
+/// containers and task hub, and driven over HTTP like any client.
+/// </summary>
+internal sealed class RunningHost : IAsyncDisposable
+{
+    public const string DevKey = "tests-development-signing-key-0123456789abcdef";
+
+    private readonly WebApplication _app;
+
+    // Sends SendAsync's requests; its token is set per request so a test can remove or replace it.
+    private readonly HttpClient _client;
+
+    private RunningHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        _client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client that sends the test user's token on every request.</summary>
+    public HttpClient Http { get; }
+
+    public string? Token { get; private set; }
+
+    public static async Task<RunningHost> StartAsync(string prefix, string taskHub, params string[] extraArgs)
+    {
+        string[] args =
+        [
+            "--environment", "Development",
+            "--urls", "http://127.0.0.1:0",
+            $"--Storage:ConnectionString={TestStorage.ConnectionString}",
+            $"--Storage:Prefix={prefix}",
+            $"--Durable:TaskHubName={taskHub}",
+            $"--Auth:DevSigningKey={DevKey}",
+            "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
+        ];
+        var app = LocalHostApp.Build(args);
+        await app.StartAsync();
+        var host = new RunningHost(app, new Uri(app.Urls.First()));
+        host.Token = await host.MintTokenAsync("test-user", "Test User");
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.Token);
+        return host;
+    }
+
+    public async Task<string> MintTokenAsync(string userId, string name)
+    {
+        using var anonymous = new HttpClient { BaseAddress = BaseAddress };
+        using var response = await anonymous.PostAsJsonAsync("/dev/token", new { userId, name });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>Polls /health until it answers 200 (storage reachable and a probe orchestration completed).</summary>
+    public async Task<JsonElement> WaitHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var (status, body) = await SendAsync(HttpMethod.Get, "/health");
+            if (status == HttpStatusCode.OK)
+            {
+                return body;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"The local host did not become healthy within {timeout}: {status} {body}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? json = null, Action<HttpRequestMessage>? configure = null)
+    {
+        HttpContent? content = json switch
+        {
+            null => null,
+            string raw => new StringContent(raw, Encoding.UTF8, "application/json"),
+            _ => JsonContent.Create(json),
+        };
+        return SendAsync(method, path, content, configure);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, HttpContent? content, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        configure?.Invoke(request);
+        using var response = await _client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        if (response.Headers.Location is not null)
+        {
+            LastLocation = response.Headers.Location;
+        }
+
+        return (response.StatusCode, body);
+    }
+
+    public Uri? LastLocation { get; private set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
