@@ -1,0 +1,82 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Sync.Http.Auth;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Tests;
+
+[TestClass]
+public sealed class TokenServiceTests
+{
+    private const string Key = "unit-test-signing-key-0123456789abcdef";
+
+    [TestMethod]
+    public async Task A_minted_token_authenticates_its_user()
+    {
+        var tokens = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true });
+        var caller = await tokens.AuthenticateAsync("Bearer " + tokens.Mint("u-1", "Ada"));
+        Assert.AreEqual(new Caller("u-1", "Ada"), caller);
+    }
+
+    [TestMethod]
+    public async Task Missing_wrong_scheme_and_bad_tokens_map_to_the_spec_codes()
+    {
+        var tokens = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true });
+        await AssertRejected(tokens, null, ErrorCodes.HeaderNotFound);
+        await AssertRejected(tokens, "", ErrorCodes.HeaderNotFound);
+        await AssertRejected(tokens, "Basic abc", ErrorCodes.InvalidAuthorizationScheme);
+        await AssertRejected(tokens, "Bearer ", ErrorCodes.InvalidAuthorizationScheme);
+        await AssertRejected(tokens, "Bearer abc.def.ghi", ErrorCodes.Unauthorized);
+    }
+
+    [TestMethod]
+    public async Task Expired_tokens_are_rejected()
+    {
+        var tokens = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true });
+        string expired = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "syncfunctions-dev",
+            Audience = "syncfunctions",
+            Subject = new ClaimsIdentity([new Claim("sub", "u")]),
+            NotBefore = DateTime.UtcNow.AddHours(-2),
+            Expires = DateTime.UtcNow.AddHours(-1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Key)), SecurityAlgorithms.HmacSha256),
+        });
+        var e = await AssertRejected(tokens, "Bearer " + expired, ErrorCodes.Unauthorized);
+        StringAssert.Contains(e.Message, "expired");
+    }
+
+    [TestMethod]
+    public async Task Outside_development_dev_tokens_are_neither_minted_nor_accepted()
+    {
+        string devToken = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true }).Mint("u", null);
+        var production = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = false });
+        Assert.IsFalse(production.CanMint);
+        Assert.ThrowsExactly<InvalidOperationException>(() => production.Mint("u", null));
+        await AssertRejected(production, "Bearer " + devToken, ErrorCodes.Unauthorized);
+    }
+
+    [TestMethod]
+    public async Task A_token_for_another_audience_is_rejected()
+    {
+        string token = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true, Audience = "someone-else" }).Mint("u", null);
+        await AssertRejected(new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true }), "Bearer " + token, ErrorCodes.Unauthorized);
+    }
+
+    [TestMethod]
+    public void A_short_development_key_is_refused_at_start()
+    {
+        Assert.ThrowsExactly<InvalidOperationException>(() => new TokenService(new AuthOptions { DevSigningKey = "short", AllowDevTokens = true }));
+    }
+
+    private static async Task<ApiException> AssertRejected(TokenService tokens, string? header, string code)
+    {
+        var e = await Assert.ThrowsExactlyAsync<ApiException>(() => tokens.AuthenticateAsync(header));
+        Assert.AreEqual(HttpStatusCode.Unauthorized, e.Status);
+        Assert.AreEqual(code, e.Code, header);
+        return e;
+    }
+}
