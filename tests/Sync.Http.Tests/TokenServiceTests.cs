@@ -72,6 +72,16 @@ public sealed class TokenServiceTests
         Assert.ThrowsExactly<InvalidOperationException>(() => new TokenService(new AuthOptions { DevSigningKey = "short", AllowDevTokens = true }));
     }
 
+    [TestMethod]
+    public async Task An_unreachable_identity_provider_is_503_not_a_crash()
+    {
+        // Port 1 on loopback: nothing listens there, so fetching the OIDC metadata fails at once.
+        var tokens = new TokenService(new AuthOptions { Authority = "https://127.0.0.1:1/tenant/v2.0" });
+        var e = await Assert.ThrowsExactlyAsync<ApiException>(() => tokens.AuthenticateAsync("Bearer a.b.c"));
+        Assert.AreEqual(HttpStatusCode.ServiceUnavailable, e.Status);
+        Assert.AreEqual("AuthenticationUnavailable", e.Code);
+    }
+
     private static async Task<ApiException> AssertRejected(TokenService tokens, string? header, string code)
     {
         var e = await Assert.ThrowsExactlyAsync<ApiException>(() => tokens.AuthenticateAsync(header));

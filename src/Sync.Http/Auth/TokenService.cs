@@ -119,7 +119,17 @@ public sealed class TokenService
 
         if (_oidc is not null)
         {
-            var configuration = await _oidc.GetConfigurationAsync(CancellationToken.None);
+            OpenIdConnectConfiguration configuration;
+            try
+            {
+                configuration = await _oidc.GetConfigurationAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The identity provider's metadata could not be fetched: not the caller's fault.
+                throw new ApiException(System.Net.HttpStatusCode.ServiceUnavailable, "AuthenticationUnavailable", $"Tokens cannot be validated right now: {e.Message}");
+            }
+
             list.Add(new TokenValidationParameters
             {
                 ValidIssuer = configuration.Issuer,
