@@ -11,9 +11,14 @@ public sealed class StorageNames(string prefix)
 
     public string ConnectionsTable { get; } = prefix + "connections";
 
+    public string ChangesetsTable { get; } = prefix + "changesets";
+
     public string StorageContainer { get; } = prefix.ToLowerInvariant() + "-storage";
 
-    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable];
+    /// <summary>Engine blobs: snapshots, staged operations, changesets, state documents.</summary>
+    public string SyncContainer { get; } = prefix.ToLowerInvariant() + "-sync";
 
-    public IEnumerable<string> Containers => [StorageContainer];
+    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable];
+
+    public IEnumerable<string> Containers => [StorageContainer, SyncContainer];
 }

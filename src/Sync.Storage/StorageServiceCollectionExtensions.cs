@@ -19,6 +19,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIModelStore, TableIModelStore>();
         services.AddSingleton<IStorageFileStore, BlobStorageFileStore>();
         services.AddSingleton<IConnectionStore, TableConnectionStore>();
+        services.AddSingleton<IBlobStore, AzureBlobStore>();
+        services.AddSingleton<IChangesetLog, TableChangesetLog>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -1,0 +1,218 @@
+using Sync.Engine.Connectors;
+using Sync.Engine.Elements;
+using Sync.Engine.Stores;
+
+namespace Sync.Engine.Changes;
+
+/// <summary>
+/// Change detection for one source file (ARCHITECTURE §6): skip on an unchanged version marker and connector
+/// version; otherwise stream the file through its connector, checksum each element's canonical form, diff by
+/// deterministic element id against the file's last committed snapshot, and stage the operations and the new
+/// snapshot as blobs. Nothing becomes current here: <see cref="ChangesetPusher"/> commits.
+/// </summary>
+public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, ConnectorRegistry connectors)
+{
+    public async Task<FileSyncResult> SynchronizeAsync(FileSyncRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        IConnector connector;
+        try
+        {
+            connector = connectors.Resolve(request.ConnectorType, request.FileName);
+        }
+        catch (ConnectorNotAvailableException e)
+        {
+            return FileSyncResult.Fail(new SyncError("ConnectorNotAvailable", "configuration", e.Message, CanUserFix: true));
+        }
+
+        var tip = await log.GetTipAsync(request.IModelId, cancellationToken).ConfigureAwait(false);
+        var state = await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false);
+        state.Files.TryGetValue(request.SourceFileId, out var previous);
+        if (previous is not null && previous.Marker == request.Marker && previous.ConnectorType == connector.ConnectorType && previous.ConnectorVersion == connector.Version)
+        {
+            return FileSyncResult.Skip();
+        }
+
+        var baseline = previous is null ? Snapshot.Empty : await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, cancellationToken).ConfigureAwait(false);
+        var context = new SourceContext(request.FileName, request.Settings);
+        string operationsBlob = BlobNames.Staged(request.IModelId, request.RunId, request.SourceFileId);
+        var diff = new Diff(baseline);
+        string sha1;
+        try
+        {
+            await using var content = await request.OpenContentAsync(cancellationToken).ConfigureAwait(false);
+            var writer = new ChangeLineWriter(await blobs.OpenWriteAsync(operationsBlob, cancellationToken).ConfigureAwait(false));
+            await using (writer.ConfigureAwait(false))
+            {
+                await diff.RunAsync(connector.ReadAsync(content, context, cancellationToken), request, context, writer, cancellationToken).ConfigureAwait(false);
+            }
+
+            sha1 = writer.ContentSha1;
+        }
+        catch (SourceFormatException e)
+        {
+            await blobs.DeleteIfExistsAsync(operationsBlob, CancellationToken.None).ConfigureAwait(false);
+            return FileSyncResult.Fail(new SyncError("SourceFileUnreadable", "file_format", e.Message, CanUserFix: true), context.Warnings);
+        }
+
+        string snapshotBlob = BlobNames.Snapshot(request.IModelId, request.SourceFileId, request.RunId);
+        await diff.NewSnapshot.SaveAsync(blobs, snapshotBlob, cancellationToken).ConfigureAwait(false);
+        var staged = new StagedFile(
+            request.SourceFileId,
+            request.Marker,
+            connector.ConnectorType,
+            connector.Version,
+            previous?.SnapshotBlob,
+            snapshotBlob,
+            diff.NewSnapshot.Count,
+            operationsBlob,
+            sha1,
+            diff.Inserted,
+            diff.Updated,
+            diff.Deleted,
+            diff.Schema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value));
+        return new FileSyncResult(FileOutcome.Staged, staged, null, context.Warnings, diff.ElementsRead);
+    }
+
+    /// <summary>Stages the deletion of every element a file produced (source file removed, or manifest <c>unmap</c>).</summary>
+    public async Task<FileSyncResult> StageRemovalAsync(Guid iModelId, string runId, string sourceFileId, CancellationToken cancellationToken)
+    {
+        var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var state = await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false);
+        if (!state.Files.TryGetValue(sourceFileId, out var previous))
+        {
+            return FileSyncResult.Skip();
+        }
+
+        var baseline = await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, cancellationToken).ConfigureAwait(false);
+        string operationsBlob = BlobNames.Staged(iModelId, runId, sourceFileId);
+        var writer = new ChangeLineWriter(await blobs.OpenWriteAsync(operationsBlob, cancellationToken).ConfigureAwait(false));
+        await using (writer.ConfigureAwait(false))
+        {
+            for (int i = 0; i < baseline.Count; i++)
+            {
+                await writer.WriteDeleteAsync(baseline.IdAt(i), sourceFileId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var staged = new StagedFile(sourceFileId, previous.Marker, previous.ConnectorType, previous.ConnectorVersion, previous.SnapshotBlob, null, 0,
+            operationsBlob, writer.ContentSha1, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>());
+        return new FileSyncResult(FileOutcome.Staged, staged, null, [], 0);
+    }
+
+    /// <summary>The streaming diff of one file against its baseline snapshot.</summary>
+    private sealed class Diff(Snapshot baseline)
+    {
+        private readonly bool[] _seen = new bool[baseline.Count];
+        private readonly HashSet<long> _produced = [];
+        private long[] _ids = new long[Math.Max(1024, baseline.Count)];
+        private UInt128[] _checksums = new UInt128[Math.Max(1024, baseline.Count)];
+        private int _count;
+
+        public Dictionary<string, Dictionary<string, string>> Schema { get; } = new(StringComparer.Ordinal);
+
+        public Snapshot NewSnapshot { get; private set; } = Snapshot.Empty;
+
+        public int Inserted { get; private set; }
+
+        public int Updated { get; private set; }
+
+        public int Deleted { get; private set; }
+
+        public long ElementsRead { get; private set; }
+
+        public async Task RunAsync(IAsyncEnumerable<SourceElement> elements, FileSyncRequest request, SourceContext context, ChangeLineWriter writer, CancellationToken cancellationToken)
+        {
+            using var canonical = new CanonicalElement();
+            int duplicates = 0;
+            await foreach (var element in elements.ConfigureAwait(false))
+            {
+                ElementsRead++;
+                long id = ElementId.For(request.IModelId, request.SourceFileId, element.Identifier);
+                if (!_produced.Add(id))
+                {
+                    if (duplicates++ < 10)
+                    {
+                        context.Warn($"Identifier '{element.Identifier}' appears more than once; only its first element is kept.");
+                    }
+
+                    continue;
+                }
+
+                long parent = element.ParentIdentifier is null ? 0 : ElementId.For(request.IModelId, request.SourceFileId, element.ParentIdentifier);
+                UInt128 checksum = canonical.Write(element, request.SourceFileId, parent);
+                Collect(element);
+                Append(id, checksum);
+
+                int at = baseline.IndexOf(id);
+                if (at < 0)
+                {
+                    Inserted++;
+                    await writer.WriteElementAsync("insert", id, checksum, canonical.JsonMemory, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    _seen[at] = true;
+                    if (baseline.ChecksumAt(at) != checksum)
+                    {
+                        Updated++;
+                        await writer.WriteElementAsync("update", id, checksum, canonical.JsonMemory, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            if (duplicates > 10)
+            {
+                context.Warn($"{duplicates} elements in all had an identifier seen before and were left out.");
+            }
+
+            // Deletes only for a file read to its end: any failure above has left by exception.
+            for (int i = 0; i < baseline.Count; i++)
+            {
+                if (!_seen[i])
+                {
+                    Deleted++;
+                    await writer.WriteDeleteAsync(baseline.IdAt(i), request.SourceFileId, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            NewSnapshot = Snapshot.FromUnsorted(_ids, _checksums, _count);
+        }
+
+        private void Append(long id, UInt128 checksum)
+        {
+            if (_count == _ids.Length)
+            {
+                Array.Resize(ref _ids, _ids.Length * 2);
+                Array.Resize(ref _checksums, _checksums.Length * 2);
+            }
+
+            _ids[_count] = id;
+            _checksums[_count] = checksum;
+            _count++;
+        }
+
+        private void Collect(SourceElement element)
+        {
+            if (!Schema.TryGetValue(element.ClassName, out var properties))
+            {
+                Schema[element.ClassName] = properties = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            foreach (var (name, value) in element.Properties)
+            {
+                string type = PropertyTypes.Of(value);
+                if (!properties.TryGetValue(name, out string? known))
+                {
+                    properties[name] = type;
+                }
+                else if (known != type)
+                {
+                    // Mixed cells widen: integers and decimals to double, anything else to string.
+                    bool numeric = known is "long" or "double" && type is "long" or "double";
+                    properties[name] = numeric ? "double" : "string";
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Sync.Engine.Changes;
+
+public enum FileOutcome
+{
+    /// <summary>The version marker and connector are unchanged: nothing was read.</summary>
+    Skipped,
+
+    /// <summary>The file was read; <see cref="StagedFile"/> holds its differences (possibly none).</summary>
+    Staged,
+
+    /// <summary>The file could not be synchronized; nothing of it is deleted or changed.</summary>
+    Failed,
+}
+
+/// <summary>A task error in the spec's shape (code, category, description, canUserFix).</summary>
+public sealed record SyncError(string Code, string Category, string Description, bool CanUserFix, bool Transient = false);
+
+/// <summary>
+/// What synchronizing one source file produced, by reference: the staged operations blob and the new snapshot.
+/// Small enough to pass between durable activities.
+/// </summary>
+public sealed record StagedFile(
+    string SourceFileId,
+    string Marker,
+    string ConnectorType,
+    string ConnectorVersion,
+    string? BaseSnapshot,
+    string? NewSnapshot,
+    long ElementCount,
+    string OperationsBlob,
+    string OperationsSha1,
+    int Inserted,
+    int Updated,
+    int Deleted,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Schema)
+{
+    public bool Removed => NewSnapshot is null;
+
+    public bool HasChanges => Inserted + Updated + Deleted > 0;
+}
+
+public sealed record FileSyncResult(FileOutcome Outcome, StagedFile? Staged, SyncError? Error, IReadOnlyList<string> Warnings, long ElementsRead)
+{
+    public static FileSyncResult Skip() => new(FileOutcome.Skipped, null, null, [], 0);
+
+    public static FileSyncResult Fail(SyncError error, IReadOnlyList<string>? warnings = null) => new(FileOutcome.Failed, null, error, warnings ?? [], 0);
+}

@@ -1,0 +1,333 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Sync.Engine.Elements;
+using Sync.Engine.Stores;
+
+namespace Sync.Engine.Index;
+
+public sealed record IndexedElement(long Id, string Checksum, string Json);
+
+public sealed record ChangedElement(long Id, string ClassFullName, string SourceFileId, string Change, IReadOnlyList<string> ChangedProperties);
+
+/// <summary>
+/// The queryable element state of iModels: a SQLite file per iModel in a local cache folder, materialised by
+/// replaying changesets in order and advanced lazily to the tip before every query. It is a cache: deleting the
+/// folder only costs a replay. It keeps each element's versions (by changeset index) too, for changed-element queries.
+/// Syncs never touch it; element state lives in snapshots and changesets.
+/// </summary>
+public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cacheDirectory)
+{
+    private const int ReplayPage = 100;
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
+
+    public async Task<IndexedElement?> GetAsync(Guid iModelId, long id, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT checksum, json FROM elements WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new IndexedElement(id, reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>A page of current elements ordered by id, optionally of one class and/or one source file, and how many match.</summary>
+    public async Task<(IReadOnlyList<IndexedElement> Page, long Total)> ListAsync(Guid iModelId, string? classFullName, string? sourceFileId, int top, int skip, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        string where = "WHERE ($class IS NULL OR class = $class) AND ($source IS NULL OR source = $source)";
+        await using var count = db.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM elements {where}";
+        Bind(count);
+        long total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+
+        await using var query = db.CreateCommand();
+        query.CommandText = $"SELECT id, checksum, json FROM elements {where} ORDER BY id LIMIT $top OFFSET $skip";
+        Bind(query);
+        query.Parameters.AddWithValue("$top", top);
+        query.Parameters.AddWithValue("$skip", skip);
+        var page = new List<IndexedElement>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(new IndexedElement(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return (page, total);
+
+        void Bind(SqliteCommand command)
+        {
+            command.Parameters.AddWithValue("$class", (object?)classFullName ?? DBNull.Value);
+            command.Parameters.AddWithValue("$source", (object?)sourceFileId ?? DBNull.Value);
+        }
+    }
+
+    /// <summary>The iModel's schema: class → property → type.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> GetSchemaAsync(Guid iModelId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT class, property, type FROM schema ORDER BY class, property";
+        var schema = new SortedDictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!schema.TryGetValue(reader.GetString(0), out var properties))
+            {
+                schema[reader.GetString(0)] = properties = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            properties[reader.GetString(1)] = reader.GetString(2);
+        }
+
+        return schema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value);
+    }
+
+    /// <summary>
+    /// The net change of every element touched by changesets <paramref name="startIndex"/>..<paramref name="endIndex"/>
+    /// (inclusive): its state before the first compared with its state after the last.
+    /// </summary>
+    public async Task<IReadOnlyList<ChangedElement>> GetChangedElementsAsync(Guid iModelId, int startIndex, int endIndex, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var command = db.CreateCommand();
+        // For each touched id: its last version before the range and its last version inside it.
+        command.CommandText = """
+            WITH touched AS (SELECT DISTINCT id FROM history WHERE cs BETWEEN $start AND $end)
+            SELECT t.id,
+                   (SELECT json FROM history h WHERE h.id = t.id AND h.cs < $start ORDER BY h.cs DESC LIMIT 1) AS before,
+                   (SELECT json FROM history h WHERE h.id = t.id AND h.cs <= $end ORDER BY h.cs DESC LIMIT 1) AS after
+            FROM touched t ORDER BY t.id
+            """;
+        command.Parameters.AddWithValue("$start", startIndex);
+        command.Parameters.AddWithValue("$end", endIndex);
+        var changes = new List<ChangedElement>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            long id = reader.GetInt64(0);
+            string? before = reader.IsDBNull(1) ? null : reader.GetString(1);
+            string? after = reader.IsDBNull(2) ? null : reader.GetString(2);
+            var change = (before, after) switch
+            {
+                (null, null) => null,
+                (null, _) => Describe(id, after, "inserted", []),
+                (_, null) => Describe(id, before, "deleted", []),
+                _ when before == after => null,
+                _ => Describe(id, after, "updated", ChangedNames(before, after)),
+            };
+            if (change is not null)
+            {
+                changes.Add(change);
+            }
+        }
+
+        return changes;
+    }
+
+    private static ChangedElement Describe(long id, string json, string change, IReadOnlyList<string> properties)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new ChangedElement(id, root.GetProperty("classFullName").GetString()!, root.GetProperty("sourceFileId").GetString()!, change, properties);
+    }
+
+    /// <summary>Names of the properties (and top-level fields such as userLabel) whose values differ.</summary>
+    internal static IReadOnlyList<string> ChangedNames(string before, string after)
+    {
+        using var a = JsonDocument.Parse(before);
+        using var b = JsonDocument.Parse(after);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        Compare(Fields(a.RootElement, "properties"), Fields(b.RootElement, "properties"), names);
+        var top = new SortedSet<string>(StringComparer.Ordinal);
+        Compare(TopLevel(a.RootElement), TopLevel(b.RootElement), top);
+        return [.. names, .. top];
+
+        static Dictionary<string, string> Fields(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var properties) ? properties.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText(), StringComparer.Ordinal) : [];
+
+        static Dictionary<string, string> TopLevel(JsonElement root) =>
+            root.EnumerateObject().Where(p => p.Name != "properties").ToDictionary(p => p.Name, p => p.Value.GetRawText(), StringComparer.Ordinal);
+
+        static void Compare(Dictionary<string, string> x, Dictionary<string, string> y, SortedSet<string> into)
+        {
+            foreach (string key in x.Keys.Union(y.Keys))
+            {
+                if (!x.TryGetValue(key, out string? vx) || !y.TryGetValue(key, out string? vy) || vx != vy)
+                {
+                    into.Add(key);
+                }
+            }
+        }
+    }
+
+    private async Task<SqliteConnection> OpenCurrentAsync(Guid iModelId, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(iModelId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Directory.CreateDirectory(cacheDirectory);
+            string path = Path.Combine(cacheDirectory, $"{iModelId:N}.db");
+            var db = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+                int applied = await AppliedIndexAsync(db, cancellationToken).ConfigureAwait(false);
+                if (applied > tip.Index)
+                {
+                    // The cache is ahead of the log (the iModel was deleted and its history reset): start again.
+                    await db.DisposeAsync().ConfigureAwait(false);
+                    SqliteConnection.ClearAllPools();
+                    File.Delete(path);
+                    db = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                    applied = 0;
+                }
+
+                while (applied < tip.Index)
+                {
+                    foreach (var changeset in await log.ListAsync(iModelId, applied, ReplayPage, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (changeset.Index > tip.Index)
+                        {
+                            break;
+                        }
+
+                        await ApplyAsync(db, changeset, cancellationToken).ConfigureAwait(false);
+                        applied = changeset.Index;
+                    }
+                }
+
+                return db;
+            }
+            catch
+            {
+                await db.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<SqliteConnection> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString());
+        await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var setup = db.CreateCommand();
+        setup.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS elements(id INTEGER PRIMARY KEY, class TEXT NOT NULL, source TEXT NOT NULL, checksum TEXT NOT NULL, cs INTEGER NOT NULL, json TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS elements_class ON elements(class, id);
+            CREATE INDEX IF NOT EXISTS elements_source ON elements(source, id);
+            CREATE TABLE IF NOT EXISTS history(id INTEGER NOT NULL, cs INTEGER NOT NULL, json TEXT, PRIMARY KEY(id, cs)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS history_cs ON history(cs);
+            CREATE TABLE IF NOT EXISTS schema(class TEXT NOT NULL, property TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY(class, property)) WITHOUT ROWID;
+            """;
+        await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return db;
+    }
+
+    private static async Task<int> AppliedIndexAsync(SqliteConnection db, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'applied'";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Applies one changeset's operations and records its index, in one transaction.</summary>
+    private async Task ApplyAsync(SqliteConnection db, ChangesetRecord changeset, CancellationToken cancellationToken)
+    {
+        await using var stream = await blobs.OpenReadAsync(changeset.BlobName, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Changeset {changeset.Index} ({changeset.BlobName}) is missing.");
+        await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+        using var lines = new StreamReader(gzip, Encoding.UTF8);
+        await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        var upsert = Command(db, transaction, "INSERT INTO elements(id, class, source, checksum, cs, json) VALUES($id, $class, $source, $checksum, $cs, $json) ON CONFLICT(id) DO UPDATE SET class = excluded.class, source = excluded.source, checksum = excluded.checksum, cs = excluded.cs, json = excluded.json", "$id", "$class", "$source", "$checksum", "$cs", "$json");
+        var remove = Command(db, transaction, "DELETE FROM elements WHERE id = $id", "$id");
+        var history = Command(db, transaction, "INSERT OR REPLACE INTO history(id, cs, json) VALUES($id, $cs, $json)", "$id", "$cs", "$json");
+        var schema = Command(db, transaction, "INSERT OR REPLACE INTO schema(class, property, type) VALUES($class, $property, $type)", "$class", "$property", "$type");
+        try
+        {
+            while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(line);
+                var root = document.RootElement;
+                string op = root.GetProperty("op").GetString()!;
+                if (op == "schema")
+                {
+                    string className = root.GetProperty("class").GetString()!;
+                    foreach (var property in root.GetProperty("properties").EnumerateObject())
+                    {
+                        await Run(schema, cancellationToken, className, property.Name, property.Value.GetString()!).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                if (!ElementId.TryParse(root.GetProperty("id").GetString(), out long id))
+                {
+                    throw new InvalidDataException($"Changeset {changeset.Index} has an operation with an invalid id.");
+                }
+
+                if (op == "delete")
+                {
+                    await Run(remove, cancellationToken, id).ConfigureAwait(false);
+                    await Run(history, cancellationToken, id, changeset.Index, DBNull.Value).ConfigureAwait(false);
+                    continue;
+                }
+
+                var element = root.GetProperty("element");
+                string json = element.GetRawText();
+                await Run(upsert, cancellationToken, id, element.GetProperty("classFullName").GetString()!, element.GetProperty("sourceFileId").GetString()!, root.GetProperty("checksum").GetString()!, changeset.Index, json).ConfigureAwait(false);
+                await Run(history, cancellationToken, id, changeset.Index, json).ConfigureAwait(false);
+            }
+
+            var applied = Command(db, transaction, "INSERT INTO meta(key, value) VALUES('applied', $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "$value");
+            await Run(applied, cancellationToken, changeset.Index).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var command in new[] { upsert, remove, history, schema })
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection db, SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = db.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (string name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static Task<int> Run(SqliteCommand command, CancellationToken cancellationToken, params object[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        return command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

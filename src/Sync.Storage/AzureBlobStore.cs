@@ -1,0 +1,44 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using Sync.Engine.Stores;
+
+namespace Sync.Storage;
+
+/// <summary>The engine's blobs (snapshots, staged operations, changesets, state documents) in one container.</summary>
+public sealed class AzureBlobStore(StorageAccount account) : IBlobStore
+{
+    private readonly BlobContainerClient _container = account.Container(account.Names.SyncContainer);
+
+    public async Task<Stream> OpenWriteAsync(string name, CancellationToken cancellationToken) =>
+        await _container.GetBlockBlobClient(name).OpenWriteAsync(overwrite: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    public async Task<Stream?> OpenReadAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var download = await _container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return download.Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<long?> GetSizeAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await _container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return properties.Value.ContentLength;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public Task DeleteIfExistsAsync(string name, CancellationToken cancellationToken) =>
+        _container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
+}
