@@ -23,6 +23,8 @@ public static class HttpServiceCollectionExtensions
         services.AddScoped<HealthApi>();
         services.AddScoped<IModelsApi>();
         services.AddScoped<StorageFilesApi>();
+        services.AddScoped<ChangesetsApi>();
+        services.AddScoped<ElementsApi>();
         services.AddScoped<ConnectionsApi>();
         services.AddScoped<StorageConnectionsApi>();
         services.AddScoped<ManifestConnectionsApi>();

@@ -28,6 +28,7 @@ public static class LocalHostApp
 
         var services = builder.Services;
         services.AddSyncStorage(builder.Configuration);
+        services.AddSyncEngine(builder.Configuration);
         services.AddSyncHttpApi(builder.Configuration, allowDevTokens: builder.Environment.IsDevelopment());
         services.AddSingleton(builder.Configuration.GetSection(LocalDurableOptions.Section).Get<LocalDurableOptions>() ?? new LocalDurableOptions());
         services.AddSingleton<LocalDurableRuntime>();

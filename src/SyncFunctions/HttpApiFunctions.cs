@@ -34,6 +34,34 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> DeleteIModel([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "imodels/{imodelId}")] HttpRequest request, string imodelId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.DeleteIModel, request, context, ("imodelId", imodelId));
 
+    [Function(nameof(ApiRoutes.GetChangesets))]
+    public Task<IActionResult> GetChangesets([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/changesets")] HttpRequest request, string imodelId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetChangesets, request, context, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.GetChangeset))]
+    public Task<IActionResult> GetChangeset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/changesets/{changesetId}")] HttpRequest request, string imodelId, string changesetId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetChangeset, request, context, ("imodelId", imodelId), ("changesetId", changesetId));
+
+    [Function(nameof(ApiRoutes.DownloadChangeset))]
+    public Task<IActionResult> DownloadChangeset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/changesets/{changesetId}/download")] HttpRequest request, string imodelId, string changesetId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DownloadChangeset, request, context, ("imodelId", imodelId), ("changesetId", changesetId));
+
+    [Function(nameof(ApiRoutes.GetElements))]
+    public Task<IActionResult> GetElements([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/elements")] HttpRequest request, string imodelId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetElements, request, context, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.GetElement))]
+    public Task<IActionResult> GetElement([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/elements/{elementId}")] HttpRequest request, string imodelId, string elementId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetElement, request, context, ("imodelId", imodelId), ("elementId", elementId));
+
+    [Function(nameof(ApiRoutes.GetChangedElements))]
+    public Task<IActionResult> GetChangedElements([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/changedElements")] HttpRequest request, string imodelId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetChangedElements, request, context, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.GetSchema))]
+    public Task<IActionResult> GetSchema([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/schema")] HttpRequest request, string imodelId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetSchema, request, context, ("imodelId", imodelId));
+
     [Function(nameof(ApiRoutes.UploadFile))]
     public Task<IActionResult> UploadFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/files")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.UploadFile, request, context);

@@ -9,6 +9,7 @@ using SyncFunctions;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddSyncStorage(builder.Configuration);
+builder.Services.AddSyncEngine(builder.Configuration);
 builder.Services.AddSyncHttpApi(builder.Configuration, allowDevTokens: false);
 builder.Services.AddSingleton<DurableProbeCache>();
 builder.Services.AddScoped<DurableClientHolder>();

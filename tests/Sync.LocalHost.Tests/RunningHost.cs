@@ -32,6 +32,9 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's services, for tests that act beside the API (e.g. run the engine before runs are served).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A client that sends the test user's token on every request.</summary>
     public HttpClient Http { get; }
 

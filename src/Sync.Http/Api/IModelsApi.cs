@@ -68,7 +68,10 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
         return id;
     }
 
-    private async Task<IModel> FindAsync(ApiRequest request)
+    private Task<IModel> FindAsync(ApiRequest request) => FindAsync(iModels, request);
+
+    /// <summary>The iModel named by the route's <c>imodelId</c>; 404 when there is none.</summary>
+    internal static async Task<IModel> FindAsync(IIModelStore iModels, ApiRequest request)
     {
         string id = request.Route("imodelId");
         var iModel = Guid.TryParse(id, out Guid guid) ? await iModels.GetAsync(guid, request.Aborted) : null;

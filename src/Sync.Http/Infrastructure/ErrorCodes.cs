@@ -19,9 +19,13 @@ public static class ErrorCodes
     public const string ConnectionNotFound = "ConnectionNotFound";
     public const string StorageConnectionSourceFileNotFound = "StorageConnectionSourceFileNotFound";
     public const string ManifestConnectionSourceFileNotFound = "ManifestConnectionSourceFileNotFound";
+    public const string ChangesetNotFound = "ChangesetNotFound";
+    public const string ElementNotFound = "ElementNotFound";
 
     public const string InvalidIModelRequest = "InvalidiModelRequest";
     public const string InvalidFileRequest = "InvalidFileRequest";
+    public const string InvalidChangesetRequest = "InvalidChangesetRequest";
+    public const string InvalidElementRequest = "InvalidElementRequest";
     public const string InvalidConnectionRequest = "InvalidConnectionRequest";
     public const string InvalidStorageConnectionRequest = "InvalidStorageConnectionRequest";
     public const string InvalidManifestConnectionRequest = "InvalidManifestConnectionRequest";

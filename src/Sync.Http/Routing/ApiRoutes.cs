@@ -20,6 +20,14 @@ public static class ApiRoutes
     public static readonly ApiRoute GetIModel = new(nameof(GetIModel), "GET", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).GetAsync(r));
     public static readonly ApiRoute DeleteIModel = new(nameof(DeleteIModel), "DELETE", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).DeleteAsync(r));
 
+    public static readonly ApiRoute GetChangesets = new(nameof(GetChangesets), "GET", "imodels/{imodelId}/changesets", (sp, r) => Api<ChangesetsApi>(sp).ListAsync(r));
+    public static readonly ApiRoute GetChangeset = new(nameof(GetChangeset), "GET", "imodels/{imodelId}/changesets/{changesetId}", (sp, r) => Api<ChangesetsApi>(sp).GetAsync(r));
+    public static readonly ApiRoute DownloadChangeset = new(nameof(DownloadChangeset), "GET", "imodels/{imodelId}/changesets/{changesetId}/download", (sp, r) => Api<ChangesetsApi>(sp).DownloadAsync(r));
+    public static readonly ApiRoute GetElements = new(nameof(GetElements), "GET", "imodels/{imodelId}/elements", (sp, r) => Api<ElementsApi>(sp).ListAsync(r));
+    public static readonly ApiRoute GetElement = new(nameof(GetElement), "GET", "imodels/{imodelId}/elements/{elementId}", (sp, r) => Api<ElementsApi>(sp).GetAsync(r));
+    public static readonly ApiRoute GetChangedElements = new(nameof(GetChangedElements), "GET", "imodels/{imodelId}/changedElements", (sp, r) => Api<ElementsApi>(sp).ChangedElementsAsync(r));
+    public static readonly ApiRoute GetSchema = new(nameof(GetSchema), "GET", "imodels/{imodelId}/schema", (sp, r) => Api<ElementsApi>(sp).SchemaAsync(r));
+
     public static readonly ApiRoute UploadFile = new(nameof(UploadFile), "POST", "storage/files", (sp, r) => Api<StorageFilesApi>(sp).UploadAsync(r));
     public static readonly ApiRoute GetFile = new(nameof(GetFile), "GET", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).GetAsync(r));
     public static readonly ApiRoute DownloadFile = new(nameof(DownloadFile), "GET", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).DownloadAsync(r));
@@ -54,6 +62,7 @@ public static class ApiRoutes
     [
         Health,
         CreateIModel, GetIModels, GetIModel, DeleteIModel,
+        GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetChangedElements, GetSchema,
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
         GetConnections,
         CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,

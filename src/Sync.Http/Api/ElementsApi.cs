@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Sync.Engine.Elements;
+using Sync.Engine.Index;
+using Sync.Engine.Stores;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Api;
+
+/// <summary>An iModel's current elements, the changes between two changesets, and its schema.</summary>
+public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, ElementIndex index)
+{
+    public async Task<ApiResult> ListAsync(ApiRequest request)
+    {
+        var iModel = await IModelsApi.FindAsync(iModels, request);
+        var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidElementRequest);
+        string? classFullName = NullIfEmpty(request.Query("classFullName"));
+        string? sourceFileId = NullIfEmpty(request.Query("sourceFileId"));
+        var (page, total) = await index.ListAsync(iModel.Id, classFullName, sourceFileId, paging.Top, paging.Skip, request.Aborted);
+        return ApiResult.Ok(new { elements = page.Select(Present).ToList(), _links = paging.Links(request, (int)Math.Min(total, int.MaxValue)) });
+    }
+
+    public async Task<ApiResult> GetAsync(ApiRequest request)
+    {
+        var iModel = await IModelsApi.FindAsync(iModels, request);
+        string text = request.Route("elementId");
+        var element = ElementId.TryParse(text, out long id) ? await index.GetAsync(iModel.Id, id, request.Aborted) : null;
+        return element is null
+            ? throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.")
+            : ApiResult.Ok(new { element = Present(element) });
+    }
+
+    /// <summary>Per element touched by changesets start..end (inclusive; ids or indexes; default: all): inserted, updated (with the changed properties) or deleted.</summary>
+    public async Task<ApiResult> ChangedElementsAsync(ApiRequest request)
+    {
+        var iModel = await IModelsApi.FindAsync(iModels, request);
+        var tip = await log.GetTipAsync(iModel.Id, request.Aborted);
+        var problems = new List<ApiErrorDetail>();
+        int start = await IndexOfAsync("startChangesetId", 1);
+        int end = await IndexOfAsync("endChangesetId", tip.Index);
+        if (problems.Count == 0 && tip.Index > 0 && start > end)
+        {
+            problems.Add(new ApiErrorDetail(ErrorCodes.InvalidValue, "The start changeset must not come after the end changeset.", "startChangesetId"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw ApiException.Invalid(ErrorCodes.InvalidElementRequest, "Invalid changeset range.", [.. problems]);
+        }
+
+        var changes = tip.Index == 0 ? [] : await index.GetChangedElementsAsync(iModel.Id, start, end, request.Aborted);
+        return ApiResult.Ok(new
+        {
+            changedElements = changes.Select(c => new
+            {
+                id = ElementId.Format(c.Id),
+                classFullName = c.ClassFullName,
+                sourceFileId = c.SourceFileId,
+                change = c.Change,
+                properties = c.ChangedProperties,
+            }).ToList(),
+        });
+
+        async Task<int> IndexOfAsync(string name, int fallback)
+        {
+            string? value = NullIfEmpty(request.Query(name));
+            if (value is null)
+            {
+                return fallback;
+            }
+
+            var changeset = await ChangesetsApi.ResolveAsync(log, iModel.Id, value, request.Aborted);
+            if (changeset is null)
+            {
+                problems.Add(new ApiErrorDetail(ErrorCodes.InvalidValue, $"'{value}' is not a changeset of this iModel.", name));
+                return fallback;
+            }
+
+            return changeset.Index;
+        }
+    }
+
+    public async Task<ApiResult> SchemaAsync(ApiRequest request)
+    {
+        var iModel = await IModelsApi.FindAsync(iModels, request);
+        var schema = await index.GetSchemaAsync(iModel.Id, request.Aborted);
+        return ApiResult.Ok(new
+        {
+            schema = new
+            {
+                classes = schema.Select(c => new
+                {
+                    name = c.Key,
+                    properties = c.Value.Select(p => new { name = p.Key, type = p.Value }).ToList(),
+                }).ToList(),
+            },
+        });
+    }
+
+    /// <summary>The stored canonical JSON with the element's id first and its checksum last.</summary>
+    private static JsonObject Present(IndexedElement element)
+    {
+        var stored = JsonNode.Parse(element.Json)!.AsObject();
+        var shaped = new JsonObject { ["id"] = ElementId.Format(element.Id) };
+        foreach (var (name, value) in stored.ToList())
+        {
+            stored.Remove(name);
+            shaped[name] = value;
+        }
+
+        shaped["checksum"] = element.Checksum;
+        return shaped;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Engine.Changes;
+using Sync.Engine.Connectors;
+using Sync.Engine.Index;
+using Sync.Engine.Stores;
+
+namespace Sync.Storage;
+
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the sync engine over the Azure stores: connectors, file synchronizer, changeset pusher and the
+    /// element index, whose SQLite cache lives in <c>Engine:CacheDirectory</c> (default: the temp folder).
+    /// </summary>
+    public static IServiceCollection AddSyncEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        string cache = configuration["Engine:CacheDirectory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Path.GetTempPath(), "syncfunctions-index");
+        services.AddSingleton(ConnectorRegistry.Default);
+        services.AddSingleton<FileSynchronizer>();
+        services.AddSingleton<ChangesetPusher>();
+        services.AddSingleton(sp => new ElementIndex(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IChangesetLog>(), Path.Combine(cache, sp.GetRequiredService<StorageOptions>().Prefix)));
+        return services;
+    }
+}
