@@ -124,7 +124,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         ["Inserted"] = c.Inserted,
         ["Updated"] = c.Updated,
         ["Deleted"] = c.Deleted,
-        ["BlobName"] = c.BlobName,
+        ["Parts"] = JsonSerializer.Serialize(c.Parts),
         ["SynchronizationInfo"] = JsonSerializer.Serialize(c.SynchronizationInfo),
     };
 
@@ -139,6 +139,6 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         row.GetInt32("Inserted") ?? 0,
         row.GetInt32("Updated") ?? 0,
         row.GetInt32("Deleted") ?? 0,
-        row.GetString("BlobName"),
+        JsonSerializer.Deserialize<string[]>(row.GetString("Parts"))!,
         JsonSerializer.Deserialize<SynchronizationInfo>(row.GetString("SynchronizationInfo"))!);
 }

@@ -13,10 +13,13 @@ public sealed class CanonicalElementTests
         var a = new SourceElement("P-1", "PSEXCEL:Pumps", [new("b", 2L), new("a", "x")]);
         var b = new SourceElement("P-1", "PSEXCEL:Pumps", [new("a", "x"), new("b", 2L)]);
         var c = new SourceElement("P-1", "PSEXCEL:Pumps", [new("a", "x"), new("b", 3L)]);
-        UInt128 ha = canonical.Write(a, "f", 0);
+        UInt128 ha = canonical.Checksum(a, "f", 0);
+        Assert.AreEqual(ha, canonical.Checksum(b, "f", 0));
+        Assert.AreNotEqual(ha, canonical.Checksum(c, "f", 0));
+        canonical.WriteJson(a, "f", 0);
         string json = Encoding.UTF8.GetString(canonical.Json);
-        Assert.AreEqual(ha, canonical.Write(b, "f", 0));
-        Assert.AreNotEqual(ha, canonical.Write(c, "f", 0));
+        canonical.WriteJson(b, "f", 0);
+        Assert.AreEqual(json, Encoding.UTF8.GetString(canonical.Json));
         Assert.AreEqual("""{"classFullName":"PSEXCEL:Pumps","sourceFileId":"f","identifier":"P-1","properties":{"a":"x","b":2}}""", json);
     }
 
@@ -25,8 +28,23 @@ public sealed class CanonicalElementTests
     {
         using var canonical = new CanonicalElement();
         Assert.AreNotEqual(
-            canonical.Write(new SourceElement("1", "C", [new("v", 1L)]), "f", 0),
-            canonical.Write(new SourceElement("1", "C", [new("v", "1")]), "f", 0));
+            canonical.Checksum(new SourceElement("1", "C", [new("v", 1L)]), "f", 0),
+            canonical.Checksum(new SourceElement("1", "C", [new("v", "1")]), "f", 0));
+    }
+
+    [TestMethod]
+    public void Fields_cannot_run_into_each_other()
+    {
+        using var canonical = new CanonicalElement();
+        Assert.AreNotEqual(
+            canonical.Checksum(new SourceElement("ab", "C", [new("v", "x")]), "f", 0),
+            canonical.Checksum(new SourceElement("a", "C", [new("v", "x")], UserLabel: "b"), "f", 0));
+        Assert.AreNotEqual(
+            canonical.Checksum(new SourceElement("1", "C", [new("a", "bc")]), "f", 0),
+            canonical.Checksum(new SourceElement("1", "C", [new("ab", "c")]), "f", 0));
+        Assert.AreNotEqual(
+            canonical.Checksum(new SourceElement("1", "C", []), "f", 0),
+            canonical.Checksum(new SourceElement("1", "C", [], Placement: new Placement(0, 0, 0)), "f", 0));
     }
 
     [TestMethod]

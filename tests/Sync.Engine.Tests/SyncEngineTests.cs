@@ -85,7 +85,7 @@ public sealed class SyncEngineTests
         Assert.AreEqual(first.Changeset!.Id, changeset.ParentId);
         Assert.AreEqual(ContainingChanges.Regular, changeset.ContainingChanges);
 
-        var lines = await ReadLinesAsync(changeset.BlobName);
+        var lines = await ReadLinesAsync(changeset);
         CollectionAssert.AreEquivalent(new[] { "update", "insert", "delete" }, lines.Select(l => l.GetProperty("op").GetString()).ToArray());
 
         var changes = await NewIndex().GetChangedElementsAsync(iModel, 2, 2, CancellationToken.None);
@@ -218,10 +218,10 @@ public sealed class SyncEngineTests
         Assert.IsTrue(files[0].Warnings.Any(w => w.Contains("more than once", StringComparison.Ordinal)));
     }
 
-    private static async Task<List<JsonElement>> ReadLinesAsync(string blobName)
+    private static async Task<List<JsonElement>> ReadLinesAsync(Sync.Engine.Stores.ChangesetRecord changeset)
     {
-        await using var stream = await Blobs.OpenReadAsync(blobName, CancellationToken.None);
-        await using var gzip = new GZipStream(stream!, CompressionMode.Decompress);
+        await using var stream = ChangesetContent.Open(Blobs, changeset);
+        await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
         using var reader = new StreamReader(gzip, Encoding.UTF8);
         var lines = new List<JsonElement>();
         while (await reader.ReadLineAsync() is { } line)

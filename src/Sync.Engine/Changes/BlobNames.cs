@@ -3,13 +3,12 @@ namespace Sync.Engine.Changes;
 /// <summary>Where the engine keeps its blobs. Names depend only on their inputs, so a repeated step overwrites its own output.</summary>
 public static class BlobNames
 {
-    public static string Staged(Guid iModelId, string runId, string sourceFileId) => $"staging/{iModelId:D}/{runId}/{Safe(sourceFileId)}.ndjson.gz";
+    /// <summary>A file's staged operations; once committed, a part of its run's changeset as it is (no copy).</summary>
+    public static string Staged(Guid iModelId, string runId, string sourceFileId) => $"changesets/{iModelId:D}/{runId}/{Safe(sourceFileId)}.ndjson.gz";
 
     public static string Snapshot(Guid iModelId, string sourceFileId, string runId) => $"snapshots/{iModelId:D}/{Safe(sourceFileId)}/{runId}.snap";
 
-    public static string SchemaPart(Guid iModelId, string runId) => $"staging/{iModelId:D}/{runId}/_schema.ndjson.gz";
-
-    public static string Changeset(Guid iModelId, string runId) => $"changesets/{iModelId:D}/{runId}.ndjson.gz";
+    public static string SchemaPart(Guid iModelId, string runId) => $"changesets/{iModelId:D}/{runId}/_schema.ndjson.gz";
 
     public static string State(Guid iModelId, string runId) => $"state/{iModelId:D}/{runId}.json";
 

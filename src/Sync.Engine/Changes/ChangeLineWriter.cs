@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Threading.Channels;
 using Sync.Engine.Elements;
 
 namespace Sync.Engine.Changes;
@@ -11,27 +12,37 @@ namespace Sync.Engine.Changes;
 /// <summary>
 /// Writes element operations as gzip-compressed NDJSON, one operation a line, and hashes (SHA-1) the
 /// uncompressed bytes so the content of a changeset has an identity independent of the compressor.
+/// Lines are gathered into blocks that a background task hashes, compresses and writes, so compression and
+/// upload run on the other core while the connector parses.
 /// Lines: <c>{"op":"insert"|"update","id","checksum","element":{…}}</c>, <c>{"op":"delete","id","sourceFileId"}</c>,
 /// <c>{"op":"schema","class","properties":{name:type}}</c>.
 /// </summary>
 public sealed class ChangeLineWriter : IAsyncDisposable
 {
+    private const int BlockSize = 256 * 1024;
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-    private readonly GZipStream _gzip;
-    private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly ArrayBufferWriter<byte> _line = new(4096);
     private readonly Utf8JsonWriter _json;
+    private readonly Channel<(byte[] Block, int Length)> _blocks = Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+    private readonly Task _consumer;
+    private readonly CountingStream _destination;
+    private byte[] _block = ArrayPool<byte>.Shared.Rent(BlockSize);
+    private int _used;
+    private string? _sha1;
     private bool _disposed;
 
     public ChangeLineWriter(Stream destination)
     {
-        _gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: false);
         _json = new Utf8JsonWriter(_line, Options);
+        _destination = new CountingStream(destination);
+        _consumer = Task.Run(ConsumeAsync);
     }
 
-    public string ContentSha1 { get; private set; } = string.Empty;
+    /// <summary>SHA-1 (hex) of the uncompressed NDJSON; available after disposal.</summary>
+    public string ContentSha1 => _sha1 ?? throw new InvalidOperationException("The writer has not been completed.");
 
-    public long Lines { get; private set; }
+    /// <summary>Bytes written to the destination (compressed); final after disposal.</summary>
+    public long CompressedBytes => _destination.Written;
 
     public ValueTask WriteElementAsync(string op, long id, UInt128 checksum, ReadOnlyMemory<byte> elementJson, CancellationToken cancellationToken)
     {
@@ -76,15 +87,88 @@ public sealed class ChangeLineWriter : IAsyncDisposable
         _json.WriteStartObject();
     }
 
-    private async ValueTask EndAsync(CancellationToken cancellationToken)
+    private ValueTask EndAsync(CancellationToken cancellationToken)
     {
         _json.WriteEndObject();
         _json.Flush();
         _line.GetSpan(1)[0] = (byte)'\n';
         _line.Advance(1);
-        _sha1.AppendData(_line.WrittenSpan);
-        Lines++;
-        await _gzip.WriteAsync(_line.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        var line = _line.WrittenSpan;
+        if (_used + line.Length <= _block.Length)
+        {
+            line.CopyTo(_block.AsSpan(_used));
+            _used += line.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        return HandOffAndAppendAsync(cancellationToken);
+    }
+
+    private async ValueTask HandOffAndAppendAsync(CancellationToken cancellationToken)
+    {
+        await HandOffAsync(cancellationToken).ConfigureAwait(false);
+        int length = _line.WrittenCount;
+        if (length > _block.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_block);
+            _block = ArrayPool<byte>.Shared.Rent(length);
+        }
+
+        _line.WrittenSpan.CopyTo(_block);
+        _used = length;
+    }
+
+    private async ValueTask HandOffAsync(CancellationToken cancellationToken)
+    {
+        if (_used == 0)
+        {
+            return;
+        }
+
+        if (_consumer.IsFaulted)
+        {
+            await _consumer.ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _blocks.Writer.WriteAsync((_block, _used), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            // The consumer failed and closed the channel: surface its error, not the closed channel.
+            await _consumer.ConfigureAwait(false);
+            throw;
+        }
+
+        _block = ArrayPool<byte>.Shared.Rent(BlockSize);
+        _used = 0;
+    }
+
+    private async Task ConsumeAsync()
+    {
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        var gzip = new GZipStream(_destination, CompressionLevel.Fastest, leaveOpen: true);
+        await using (gzip.ConfigureAwait(false))
+        {
+            try
+            {
+                await foreach (var (block, length) in _blocks.Reader.ReadAllAsync().ConfigureAwait(false))
+                {
+                    sha1.AppendData(block, 0, length);
+                    await gzip.WriteAsync(block.AsMemory(0, length)).ConfigureAwait(false);
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+            }
+            catch
+            {
+                // Stop the producer at its next hand-off.
+                _blocks.Writer.TryComplete();
+                throw;
+            }
+        }
+
+        _sha1 = Convert.ToHexStringLower(sha1.GetHashAndReset());
     }
 
     public async ValueTask DisposeAsync()
@@ -95,9 +179,74 @@ public sealed class ChangeLineWriter : IAsyncDisposable
         }
 
         _disposed = true;
-        ContentSha1 = Convert.ToHexStringLower(_sha1.GetHashAndReset());
-        await _json.DisposeAsync().ConfigureAwait(false);
-        await _gzip.DisposeAsync().ConfigureAwait(false);
-        _sha1.Dispose();
+        try
+        {
+            await HandOffAsync(CancellationToken.None).ConfigureAwait(false);
+            _blocks.Writer.TryComplete();
+            await _consumer.ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(_block);
+            await _json.DisposeAsync().ConfigureAwait(false);
+            await _destination.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Counts the compressed bytes on their way to the destination, and closes it.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner.Write(buffer, offset, count);
+            Written += count;
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Written += buffer.Length;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Sync.Engine.Connectors;
 using Sync.Engine.Elements;
 using Sync.Engine.Stores;
@@ -12,6 +13,10 @@ namespace Sync.Engine.Changes;
 /// </summary>
 public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, ConnectorRegistry connectors)
 {
+    // State documents are immutable once a tip points to them: keep the recent ones instead of re-reading.
+    private const int StateCacheSize = 64;
+    private readonly ConcurrentDictionary<string, SyncState> _states = new(StringComparer.Ordinal);
+
     public async Task<FileSyncResult> SynchronizeAsync(FileSyncRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -25,19 +30,21 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             return FileSyncResult.Fail(new SyncError("ConnectorNotAvailable", "configuration", e.Message, CanUserFix: true));
         }
 
-        var tip = await log.GetTipAsync(request.IModelId, cancellationToken).ConfigureAwait(false);
-        var state = await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false);
+        var state = await CurrentStateAsync(request.IModelId, cancellationToken).ConfigureAwait(false);
         state.Files.TryGetValue(request.SourceFileId, out var previous);
         if (previous is not null && previous.Marker == request.Marker && previous.ConnectorType == connector.ConnectorType && previous.ConnectorVersion == connector.Version)
         {
             return FileSyncResult.Skip();
         }
 
+        await EnsureNotCommittedAsync(request.IModelId, request.RunId, cancellationToken).ConfigureAwait(false);
+
         var baseline = previous is null ? Snapshot.Empty : await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, cancellationToken).ConfigureAwait(false);
         var context = new SourceContext(request.FileName, request.Settings);
         string operationsBlob = BlobNames.Staged(request.IModelId, request.RunId, request.SourceFileId);
         var diff = new Diff(baseline);
         string sha1;
+        long bytes;
         try
         {
             await using var content = await request.OpenContentAsync(cancellationToken).ConfigureAwait(false);
@@ -48,6 +55,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             }
 
             sha1 = writer.ContentSha1;
+            bytes = writer.CompressedBytes;
         }
         catch (SourceFormatException e)
         {
@@ -67,6 +75,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             diff.NewSnapshot.Count,
             operationsBlob,
             sha1,
+            bytes,
             diff.Inserted,
             diff.Updated,
             diff.Deleted,
@@ -77,12 +86,13 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
     /// <summary>Stages the deletion of every element a file produced (source file removed, or manifest <c>unmap</c>).</summary>
     public async Task<FileSyncResult> StageRemovalAsync(Guid iModelId, string runId, string sourceFileId, CancellationToken cancellationToken)
     {
-        var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
-        var state = await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false);
+        var state = await CurrentStateAsync(iModelId, cancellationToken).ConfigureAwait(false);
         if (!state.Files.TryGetValue(sourceFileId, out var previous))
         {
             return FileSyncResult.Skip();
         }
+
+        await EnsureNotCommittedAsync(iModelId, runId, cancellationToken).ConfigureAwait(false);
 
         var baseline = await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, cancellationToken).ConfigureAwait(false);
         string operationsBlob = BlobNames.Staged(iModelId, runId, sourceFileId);
@@ -96,13 +106,48 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         }
 
         var staged = new StagedFile(sourceFileId, previous.Marker, previous.ConnectorType, previous.ConnectorVersion, previous.SnapshotBlob, null, 0,
-            operationsBlob, writer.ContentSha1, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>());
+            operationsBlob, writer.ContentSha1, writer.CompressedBytes, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>());
         return new FileSyncResult(FileOutcome.Staged, staged, null, [], 0);
+    }
+
+    private async Task<SyncState> CurrentStateAsync(Guid iModelId, CancellationToken cancellationToken)
+    {
+        var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        if (tip.StateBlob is null)
+        {
+            return SyncState.Empty;
+        }
+
+        if (_states.TryGetValue(tip.StateBlob, out var cached))
+        {
+            return cached;
+        }
+
+        var state = await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false);
+        if (_states.Count >= StateCacheSize)
+        {
+            _states.Clear();
+        }
+
+        _states[tip.StateBlob] = state;
+        return state;
+    }
+
+    /// <summary>Staged blobs of a committed run are parts of its changeset: a late repeat of the run must not rewrite them.</summary>
+    private async Task EnsureNotCommittedAsync(Guid iModelId, string runId, CancellationToken cancellationToken)
+    {
+        if (await log.GetRunCommitAsync(iModelId, runId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new InvalidOperationException($"Run '{runId}' has already committed to iModel {iModelId}; its files cannot be staged again.");
+        }
     }
 
     /// <summary>The streaming diff of one file against its baseline snapshot.</summary>
     private sealed class Diff(Snapshot baseline)
     {
+        private const int BatchSize = 512;
+        private const int BatchesAhead = 8;
+
         private readonly bool[] _seen = new bool[baseline.Count];
         private readonly HashSet<long> _produced = [];
         private long[] _ids = new long[Math.Max(1024, baseline.Count)];
@@ -125,39 +170,49 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         {
             using var canonical = new CanonicalElement();
             int duplicates = 0;
-            await foreach (var element in elements.ConfigureAwait(false))
+            await foreach (var batch in ReadAhead.BatchesAsync(elements, BatchSize, BatchesAhead, cancellationToken).ConfigureAwait(false))
             {
-                ElementsRead++;
-                long id = ElementId.For(request.IModelId, request.SourceFileId, element.Identifier);
-                if (!_produced.Add(id))
+                foreach (var element in batch)
                 {
-                    if (duplicates++ < 10)
+                    ElementsRead++;
+                    long id = ElementId.For(request.IModelId, request.SourceFileId, element.Identifier);
+                    if (!_produced.Add(id))
                     {
-                        context.Warn($"Identifier '{element.Identifier}' appears more than once; only its first element is kept.");
+                        if (duplicates++ < 10)
+                        {
+                            context.Warn($"Identifier '{element.Identifier}' appears more than once; only its first element is kept.");
+                        }
+
+                        continue;
                     }
 
-                    continue;
-                }
+                    long parent = element.ParentIdentifier is null ? 0 : ElementId.For(request.IModelId, request.SourceFileId, element.ParentIdentifier);
+                    UInt128 checksum = canonical.Checksum(element, request.SourceFileId, parent);
+                    Collect(element);
+                    Append(id, checksum);
 
-                long parent = element.ParentIdentifier is null ? 0 : ElementId.For(request.IModelId, request.SourceFileId, element.ParentIdentifier);
-                UInt128 checksum = canonical.Write(element, request.SourceFileId, parent);
-                Collect(element);
-                Append(id, checksum);
+                    int at = baseline.IndexOf(id);
+                    if (at >= 0)
+                    {
+                        _seen[at] = true;
+                        if (baseline.ChecksumAt(at) == checksum)
+                        {
+                            continue;
+                        }
+                    }
 
-                int at = baseline.IndexOf(id);
-                if (at < 0)
-                {
-                    Inserted++;
-                    await writer.WriteElementAsync("insert", id, checksum, canonical.JsonMemory, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    _seen[at] = true;
-                    if (baseline.ChecksumAt(at) != checksum)
+                    // Only elements that go into the changeset are serialized.
+                    canonical.WriteJson(element, request.SourceFileId, parent);
+                    if (at < 0)
+                    {
+                        Inserted++;
+                    }
+                    else
                     {
                         Updated++;
-                        await writer.WriteElementAsync("update", id, checksum, canonical.JsonMemory, cancellationToken).ConfigureAwait(false);
                     }
+
+                    await writer.WriteElementAsync(at < 0 ? "insert" : "update", id, checksum, canonical.JsonMemory, cancellationToken).ConfigureAwait(false);
                 }
             }
 

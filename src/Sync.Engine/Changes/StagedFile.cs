@@ -29,6 +29,7 @@ public sealed record StagedFile(
     long ElementCount,
     string OperationsBlob,
     string OperationsSha1,
+    long OperationsBytes,
     int Inserted,
     int Updated,
     int Deleted,

@@ -1,14 +1,18 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Sync.Engine.Elements;
 
 /// <summary>
-/// The canonical JSON of a converted element: fixed field order, properties sorted by name, invariant numbers.
-/// The same bytes are hashed (XxHash128) for the element's checksum and written into changesets, so an element
-/// is serialized once per sync. Column order, file bytes or whitespace do not change a checksum; values do.
+/// The canonical forms of a converted element. Its checksum is an XxHash128 over a compact binary encoding
+/// (fields in fixed order, properties sorted by name, typed values), cheap enough to compute for every element
+/// of every changed file; its JSON (fixed field order, sorted properties, invariant numbers) is written only
+/// for elements that go into a changeset. Column order, file bytes or whitespace change neither; values and
+/// value types do.
 /// </summary>
 public sealed class CanonicalElement : IDisposable
 {
@@ -27,8 +31,127 @@ public sealed class CanonicalElement : IDisposable
 
     public ReadOnlyMemory<byte> JsonMemory => _buffer.WrittenMemory;
 
-    /// <summary>Serializes one element (its element id and source file included) and returns its checksum.</summary>
-    public UInt128 Write(SourceElement element, string sourceFileId, long parentId)
+    private readonly ArrayBufferWriter<byte> _binary = new(1024);
+
+    /// <summary>The checksum of an element of a source file (its binary canonical form, hashed).</summary>
+    public UInt128 Checksum(SourceElement element, string sourceFileId, long parentId)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        _binary.ResetWrittenCount();
+        Text(element.ClassName);
+        Text(sourceFileId);
+        Text(element.Identifier);
+        Int64(parentId);
+        Text(element.UserLabel);
+        var properties = Sorted(element.Properties, out int count);
+        Int64(count);
+        for (int i = 0; i < count; i++)
+        {
+            var (name, value) = properties[i];
+            Text(name);
+            switch (value)
+            {
+                case string text:
+                    Tag(1);
+                    Text(text);
+                    break;
+                case long number:
+                    Tag(2);
+                    Int64(number);
+                    break;
+                case int number:
+                    Tag(2);
+                    Int64(number);
+                    break;
+                case double number:
+                    Tag(3);
+                    Int64(BitConverter.DoubleToInt64Bits(number));
+                    break;
+                case bool flag:
+                    Tag(flag ? (byte)5 : (byte)4);
+                    break;
+                default:
+                    Tag(1);
+                    Text(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+
+        if (element.Placement is { } p)
+        {
+            Tag(6);
+            Doubles(p.X, p.Y, p.Z);
+        }
+
+        if (element.BoundingBox is { } b)
+        {
+            Tag(7);
+            Doubles(b.LowX, b.LowY, b.LowZ);
+            Doubles(b.HighX, b.HighY, b.HighZ);
+        }
+
+        return XxHash128.HashToUInt128(_binary.WrittenSpan);
+    }
+
+    private void Tag(byte tag)
+    {
+        _binary.GetSpan(1)[0] = tag;
+        _binary.Advance(1);
+    }
+
+    private void Int64(long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(_binary.GetSpan(8), value);
+        _binary.Advance(8);
+    }
+
+    private void Doubles(double x, double y, double z)
+    {
+        Int64(BitConverter.DoubleToInt64Bits(x));
+        Int64(BitConverter.DoubleToInt64Bits(y));
+        Int64(BitConverter.DoubleToInt64Bits(z));
+    }
+
+    /// <summary>Length-prefixed UTF-8 (-1 for null), so no two field sequences encode alike.</summary>
+    private void Text(string? text)
+    {
+        if (text is null)
+        {
+            Int64(-1);
+            return;
+        }
+
+        var span = _binary.GetSpan(8 + Encoding.UTF8.GetMaxByteCount(text.Length));
+        int written = Encoding.UTF8.GetBytes(text, span[8..]);
+        BinaryPrimitives.WriteInt64LittleEndian(span, written);
+        _binary.Advance(8 + written);
+    }
+
+    /// <summary>The properties in name order: the list itself when already sorted, else a sorted copy.</summary>
+    private IReadOnlyList<KeyValuePair<string, object>> Sorted(IReadOnlyList<KeyValuePair<string, object>> properties, out int count)
+    {
+        count = properties.Count;
+        if (IsSorted(properties))
+        {
+            return properties;
+        }
+
+        if (_sorted.Length < count)
+        {
+            _sorted = new KeyValuePair<string, object>[Math.Max(count, _sorted.Length * 2)];
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _sorted[i] = properties[i];
+        }
+
+        Array.Sort(_sorted, 0, count, PropertyOrder.Instance);
+        return _sorted;
+    }
+
+    /// <summary>Serializes one element (its source file and parent included) as canonical JSON into <see cref="Json"/>.</summary>
+    public void WriteJson(SourceElement element, string sourceFileId, long parentId)
     {
         ArgumentNullException.ThrowIfNull(element);
         _buffer.ResetWrittenCount();
@@ -48,23 +171,11 @@ public sealed class CanonicalElement : IDisposable
         }
 
         _writer.WriteStartObject("properties");
-        int count = element.Properties.Count;
-        if (_sorted.Length < count)
-        {
-            _sorted = new KeyValuePair<string, object>[Math.Max(count, _sorted.Length * 2)];
-        }
-
+        var properties = Sorted(element.Properties, out int count);
         for (int i = 0; i < count; i++)
         {
-            _sorted[i] = element.Properties[i];
-        }
-
-        Array.Sort(_sorted, 0, count, PropertyOrder.Instance);
-        for (int i = 0; i < count; i++)
-        {
-            var (name, value) = _sorted[i];
-            _writer.WritePropertyName(name);
-            WriteValue(value);
+            _writer.WritePropertyName(properties[i].Key);
+            WriteValue(properties[i].Value);
         }
 
         _writer.WriteEndObject();
@@ -95,7 +206,19 @@ public sealed class CanonicalElement : IDisposable
 
         _writer.WriteEndObject();
         _writer.Flush();
-        return XxHash128.HashToUInt128(_buffer.WrittenSpan);
+    }
+
+    private static bool IsSorted(IReadOnlyList<KeyValuePair<string, object>> properties)
+    {
+        for (int i = 1; i < properties.Count; i++)
+        {
+            if (string.CompareOrdinal(properties[i - 1].Key, properties[i].Key) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void WriteValue(object value)

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Sync.Engine.Changes;
 using Sync.Engine.Elements;
 using Sync.Engine.Stores;
 
@@ -244,8 +245,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     /// <summary>Applies one changeset's operations and records its index, in one transaction.</summary>
     private async Task ApplyAsync(SqliteConnection db, ChangesetRecord changeset, CancellationToken cancellationToken)
     {
-        await using var stream = await blobs.OpenReadAsync(changeset.BlobName, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Changeset {changeset.Index} ({changeset.BlobName}) is missing.");
+        await using var stream = ChangesetContent.Open(blobs, changeset);
         await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
         using var lines = new StreamReader(gzip, Encoding.UTF8);
         await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,10 @@ public sealed record ChainTip(int Index, string? ChangesetId, string? StateBlob,
 
 public sealed record SynchronizationInfo(string RunId, string? ConnectionId, IReadOnlyList<string> ChangedFiles);
 
-/// <summary>One changeset: index 1..n without gaps, 40-hex id chained to its parent, and its NDJSON blob.</summary>
+/// <summary>
+/// One changeset: index 1..n without gaps, a 40-hex id chained to its parent, and its content: gzip NDJSON
+/// parts (the schema growth, then each changed file's staged operations) that read as one stream in order.
+/// </summary>
 public sealed record ChangesetRecord(
     int Index,
     string Id,
@@ -23,7 +26,7 @@ public sealed record ChangesetRecord(
     int Inserted,
     int Updated,
     int Deleted,
-    string BlobName,
+    IReadOnlyList<string> Parts,
     SynchronizationInfo SynchronizationInfo);
 
 /// <summary>What one run committed: its changeset, or none when nothing changed.</summary>

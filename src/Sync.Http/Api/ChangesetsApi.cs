@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
+using Sync.Engine.Changes;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
 
@@ -29,8 +30,7 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
     public async Task<ApiResult> DownloadAsync(ApiRequest request)
     {
         var (_, changeset) = await FindAsync(request);
-        var stored = await blobs.OpenReadAsync(changeset.BlobName, request.Aborted)
-            ?? throw ApiException.NotFound(ErrorCodes.ChangesetNotFound, $"The content of changeset {changeset.Index} is not available.");
+        var stored = ChangesetContent.Open(blobs, changeset);
         bool gzip = request.Http.Headers.AcceptEncoding.Any(v => v is not null && v.Contains("gzip", StringComparison.OrdinalIgnoreCase));
         return ApiResult.Stream(HttpStatusCode.OK, async response =>
         {

@@ -8,6 +8,9 @@ namespace Sync.Engine.Connectors.Spreadsheets;
 internal sealed partial class TableShape
 {
     private readonly string[] _names;
+
+    // Column positions in property-name order, so elements carry their properties already sorted.
+    private readonly int[] _order;
     private readonly int _keyColumn;
     private readonly int _labelColumn;
     private readonly string _className;
@@ -20,6 +23,7 @@ internal sealed partial class TableShape
         _sheet = sheet;
         _context = context;
         _names = UniqueNames(headers);
+        _order = Enumerable.Range(0, _names.Length).OrderBy(i => _names[i], StringComparer.Ordinal).ToArray();
         string where = sheet is null ? $"'{context.FileName}'" : $"sheet '{sheet}' of '{context.FileName}'";
 
         if (context.Settings.TryGetValue(SpreadsheetConnector.KeyColumnSetting, out string? configured) && !string.IsNullOrWhiteSpace(configured))
@@ -48,7 +52,7 @@ internal sealed partial class TableShape
         var properties = new List<KeyValuePair<string, object>>(_names.Length);
         object? key = null;
         object? label = null;
-        for (int i = 0; i < _names.Length; i++)
+        foreach (int i in _order)
         {
             object? value = cell(i);
             if (value is null)

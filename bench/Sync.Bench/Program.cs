@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Sync.Engine.Changes;
+using Sync.Engine.Connectors;
+using Sync.Engine.Stores;
+using Sync.Storage;
+
+// Usage: Sync.Bench <rows> [<rows> ...]    (each size runs in a child process so its peak memory is its own)
+//        Sync.Bench --one <rows>           (one size; prints one markdown table row)
+// Storage: SYNC_BENCH_STORAGE (connection string), default UseDevelopmentStorage=true.
+if (args.Length == 2 && args[0] == "--one")
+{
+    await SyncBenchmark.RunOneAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+    return 0;
+}
+
+int[] sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100_000, 1_000_000];
+Console.WriteLine("| rows | file MB | parse only s | first sync s | first / parse | no-change sync ms | no-change / first | 1% change s | 1% changeset (ins/upd/del) | changeset MB (first) | peak RSS MB |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+foreach (int rows in sizes)
+{
+    var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["--one", rows.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true })!;
+    Console.Write(await child.StandardOutput.ReadToEndAsync());
+    await child.WaitForExitAsync();
+    if (child.ExitCode != 0)
+    {
+        return child.ExitCode;
+    }
+}
+
+return 0;
+
+internal static class SyncBenchmark
+{
+    public static async Task RunOneAsync(int rows)
+    {
+        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var account = new StorageAccount(new StorageOptions { ConnectionString = storage, Prefix = "bench" + Guid.NewGuid().ToString("N")[..8] });
+        await account.EnsureCreatedAsync(CancellationToken.None);
+        var blobs = new AzureBlobStore(account);
+        var log = new TableChangesetLog(account);
+        var synchronizer = new FileSynchronizer(blobs, log, ConnectorRegistry.Default);
+        var pusher = new ChangesetPusher(blobs, log);
+
+        string dir = Directory.CreateTempSubdirectory("sync-bench").FullName;
+        try
+        {
+            string original = Path.Combine(dir, "assets.csv");
+            string edited = Path.Combine(dir, "assets-1pct.csv");
+            WriteRegister(original, rows, changeEvery: 0);
+            int changedRows = WriteRegister(edited, rows, changeEvery: 100);
+            double fileMb = new FileInfo(original).Length / 1e6;
+
+            // Warm-up syncs on a smaller file so JIT and tiering are not counted in the measured phases.
+            string small = WriteSmall(dir);
+            for (int i = 0; i < 3; i++)
+            {
+                // Twice into one iModel: the second is a no-change sync, so that path is warm too.
+                var warm = Guid.NewGuid();
+                await SyncAsync(synchronizer, pusher, warm, $"warm-{i}", small);
+                await SyncAsync(synchronizer, pusher, warm, $"warm-{i}-again", small);
+            }
+
+            // Parse only: the connector's elements, nothing else; the best of two reads.
+            var parse = TimeSpan.MaxValue;
+            for (int i = 0; i < 2; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                long parsed = 0;
+                await using (var stream = File.OpenRead(original))
+                {
+                    await foreach (var _ in ConnectorRegistry.Default.Resolve("PSEXCEL", "assets.csv").ReadAsync(stream, new SourceContext("assets.csv"), CancellationToken.None))
+                    {
+                        parsed++;
+                    }
+                }
+
+                parse = clock.Elapsed < parse ? clock.Elapsed : parse;
+                Check(parsed == rows, $"parsed {parsed} of {rows} rows");
+            }
+
+            var iModel = Guid.NewGuid();
+            var first = Stopwatch.StartNew();
+            var firstCommit = await SyncAsync(synchronizer, pusher, iModel, "run-1", original);
+            first.Stop();
+            Check(firstCommit.Changeset?.Inserted == rows, "first sync inserts every row");
+
+            var noChange = Stopwatch.StartNew();
+            var (noChangeResult, noChangeCommit) = await SyncOnceAsync(synchronizer, pusher, iModel, "run-2", original);
+            noChange.Stop();
+            Check(noChangeResult.Outcome == FileOutcome.Skipped && noChangeCommit.Changeset is null, "no-change sync skips and pushes nothing");
+
+            var change = Stopwatch.StartNew();
+            var changeCommit = await SyncAsync(synchronizer, pusher, iModel, "run-3", edited);
+            change.Stop();
+            var cs = changeCommit.Changeset!;
+            Check(cs.Inserted == 0 && cs.Updated == changedRows && cs.Deleted == 0, $"1% changeset holds exactly the {changedRows} changed rows");
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {rows:N0} | {fileMb:F1} | {parse.TotalSeconds:F2} | {first.Elapsed.TotalSeconds:F2} | {first.Elapsed / parse:F2} | {noChange.Elapsed.TotalMilliseconds:F0} | {noChange.Elapsed / first.Elapsed:P2} | {change.Elapsed.TotalSeconds:F2} | {cs.Inserted}/{cs.Updated}/{cs.Deleted} | {firstCommit.Changeset!.FileSize / 1e6:F1} | {PeakRssMb():F0} |"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+            foreach (string table in account.Names.Tables)
+            {
+                await account.Tables.DeleteTableAsync(table);
+            }
+
+            foreach (string container in account.Names.Containers)
+            {
+                await account.Container(container).DeleteIfExistsAsync();
+            }
+        }
+    }
+
+    private static async Task<RunCommit> SyncAsync(FileSynchronizer synchronizer, ChangesetPusher pusher, Guid iModel, string runId, string path) =>
+        (await SyncOnceAsync(synchronizer, pusher, iModel, runId, path)).Commit;
+
+    private static async Task<(FileSyncResult Result, RunCommit Commit)> SyncOnceAsync(FileSynchronizer synchronizer, ChangesetPusher pusher, Guid iModel, string runId, string path)
+    {
+        // The marker is what storage reports for a file version (its content hash); computing it is not part of a sync.
+        string marker = Marker(path);
+        var request = new FileSyncRequest(iModel, runId, "source-1", "assets.csv", "PSEXCEL", marker, _ => Task.FromResult<Stream>(File.OpenRead(path)));
+        var clock = Stopwatch.StartNew();
+        var result = await synchronizer.SynchronizeAsync(request, CancellationToken.None);
+        Check(result.Outcome != FileOutcome.Failed, result.Error?.Description ?? string.Empty);
+        var staged = clock.Elapsed;
+        var commit = await pusher.PushAsync(new PushRequest(iModel, runId, "bench", result.Staged is null ? [] : [result.Staged]), CancellationToken.None);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {runId}: stage {staged.TotalMilliseconds:F0} ms, push {(clock.Elapsed - staged).TotalMilliseconds:F0} ms"));
+        return (result, commit);
+    }
+
+    private static readonly Dictionary<string, string> Markers = [];
+
+    private static string Marker(string path)
+    {
+        if (!Markers.TryGetValue(path, out string? marker))
+        {
+            using var stream = File.OpenRead(path);
+            Markers[path] = marker = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        return marker;
+    }
+
+    /// <summary>An asset register; with <paramref name="changeEvery"/> > 0 every n-th row has a different flow. Returns the rows changed.</summary>
+    private static int WriteRegister(string path, int rows, int changeEvery)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        writer.Write("Tag,Name,Type,Area,Flow,Pressure,Running,Installed\n");
+        string[] types = ["Pump", "Valve", "Motor", "Tank", "Sensor"];
+        int changed = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            double flow = (i % 997) * 0.25;
+            if (changeEvery > 0 && i % changeEvery == 0)
+            {
+                flow += 1000;
+                changed++;
+            }
+
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"A-{i:D7},Asset {i},{types[i % types.Length]},Area {i % 40},{flow},{(i % 89) * 1.5},{(i % 3 == 0 ? "true" : "false")},{1990 + (i % 35)}\n"));
+        }
+
+        return changed;
+    }
+
+    private static string WriteSmall(string dir)
+    {
+        string path = Path.Combine(dir, "warm.csv");
+        WriteRegister(path, 20_000, 0);
+        return path;
+    }
+
+    private static double PeakRssMb()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static void Check(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException("Benchmark check failed: " + what);
+        }
+    }
+}
