@@ -149,7 +149,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         private const int BatchesAhead = 8;
 
         private readonly bool[] _seen = new bool[baseline.Count];
-        private readonly HashSet<long> _produced = [];
+        private readonly HashSet<long> _new = [];
         private long[] _ids = new long[Math.Max(1024, baseline.Count)];
         private UInt128[] _checksums = new UInt128[Math.Max(1024, baseline.Count)];
         private int _count;
@@ -176,7 +176,10 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                 {
                     ElementsRead++;
                     long id = ElementId.For(request.IModelId, request.SourceFileId, element.Identifier);
-                    if (!_produced.Add(id))
+                    int at = baseline.IndexOf(id);
+
+                    // A repeated identifier: known ones are flagged in the baseline, new ones in a set of new ids.
+                    if (at >= 0 ? _seen[at] : !_new.Add(id))
                     {
                         if (duplicates++ < 10)
                         {
@@ -190,8 +193,6 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                     UInt128 checksum = canonical.Checksum(element, request.SourceFileId, parent);
                     Collect(element);
                     Append(id, checksum);
-
-                    int at = baseline.IndexOf(id);
                     if (at >= 0)
                     {
                         _seen[at] = true;
