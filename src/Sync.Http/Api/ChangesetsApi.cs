@@ -21,8 +21,7 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
-        var (iModelId, changeset) = await FindAsync(request);
-        _ = iModelId;
+        var (_, changeset) = await FindAsync(request);
         return ApiResult.Ok(new { changeset = Present(request, changeset) });
     }
 
