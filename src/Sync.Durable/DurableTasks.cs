@@ -1,4 +1,5 @@
 using Sync.Durable.Health;
+using Sync.Durable.Runs;
 
 namespace Sync.Durable;
 
@@ -8,9 +9,10 @@ namespace Sync.Durable;
 /// </summary>
 public static class DurableTasks
 {
-    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator)];
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator), typeof(SyncRunOrchestrator)];
 
-    public static readonly IReadOnlyList<Type> Activities = [typeof(HealthEchoActivity)];
+    public static readonly IReadOnlyList<Type> Activities =
+        [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity)];
 
-    public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter)];
+    public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter), typeof(ConnectionRunLock)];
 }

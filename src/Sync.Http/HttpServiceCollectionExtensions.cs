@@ -25,6 +25,7 @@ public static class HttpServiceCollectionExtensions
         services.AddScoped<StorageFilesApi>();
         services.AddScoped<ChangesetsApi>();
         services.AddScoped<ElementsApi>();
+        services.AddScoped<RunsApi>();
         services.AddScoped<ConnectionsApi>();
         services.AddScoped<StorageConnectionsApi>();
         services.AddScoped<ManifestConnectionsApi>();

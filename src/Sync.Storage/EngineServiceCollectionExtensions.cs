@@ -18,6 +18,7 @@ public static class EngineServiceCollectionExtensions
         string cache = configuration["Engine:CacheDirectory"] is { Length: > 0 } configured
             ? configured
             : Path.Combine(Path.GetTempPath(), "syncfunctions-index");
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ConnectorRegistry.Default);
         services.AddSingleton<FileSynchronizer>();
         services.AddSingleton<ChangesetPusher>();

@@ -13,12 +13,14 @@ public sealed class StorageNames(string prefix)
 
     public string ChangesetsTable { get; } = prefix + "changesets";
 
+    public string RunsTable { get; } = prefix + "runs";
+
     public string StorageContainer { get; } = prefix.ToLowerInvariant() + "-storage";
 
     /// <summary>Engine blobs: snapshots, staged operations, changesets, state documents.</summary>
     public string SyncContainer { get; } = prefix.ToLowerInvariant() + "-sync";
 
-    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable];
+    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable];
 
     public IEnumerable<string> Containers => [StorageContainer, SyncContainer];
 }

@@ -21,6 +21,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IConnectionStore, TableConnectionStore>();
         services.AddSingleton<IBlobStore, AzureBlobStore>();
         services.AddSingleton<IChangesetLog, TableChangesetLog>();
+        services.AddSingleton<IRunStore, TableRunStore>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -118,6 +118,56 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         return true;
     }
 
+    public async Task<string?> TryBeginRunAsync(string connectionId, string runId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var row = await GetConnectionRowAsync(connectionId, cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return null;
+            }
+
+            if (row.GetString("ActiveRunId") is { } active)
+            {
+                return active;
+            }
+
+            var update = new TableEntity(row.PartitionKey, row.RowKey) { ["ActiveRunId"] = runId, ["LastRunId"] = runId };
+            try
+            {
+                await _table.UpdateEntityAsync(update, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return runId;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                // Another request changed the connection first: look again.
+            }
+        }
+    }
+
+    public async Task EndRunAsync(string connectionId, string runId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var row = await GetConnectionRowAsync(connectionId, cancellationToken).ConfigureAwait(false);
+            if (row is null || row.GetString("ActiveRunId") != runId)
+            {
+                return;
+            }
+
+            row["ActiveRunId"] = null;
+            try
+            {
+                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+            }
+        }
+    }
+
     public async Task AddSourceFileAsync(SourceFile sourceFile, CancellationToken cancellationToken)
     {
         var connectionRow = await GetConnectionRowAsync(sourceFile.ConnectionId, cancellationToken).ConfigureAwait(false)
@@ -266,6 +316,7 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         ["DisplayName"] = c.DisplayName,
         ["AuthenticationType"] = c.AuthenticationType.ToString(),
         ["LastRunId"] = c.LastRunId,
+        ["ActiveRunId"] = c.ActiveRunId,
         ["CreatedDateTime"] = c.CreatedDateTime,
     };
 
@@ -277,7 +328,8 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         row.GetString("DisplayName"),
         Enum.Parse<AuthenticationType>(row.GetString("AuthenticationType")),
         row.GetString("LastRunId"),
-        row.GetDateTimeOffset("CreatedDateTime") ?? DateTimeOffset.MinValue);
+        row.GetDateTimeOffset("CreatedDateTime") ?? DateTimeOffset.MinValue,
+        row.GetString("ActiveRunId"));
 
     private static TableEntity ToRow(Guid iModelId, SourceFile f) => new(Key(iModelId), FileRowKey(f.ConnectionId, f.Id))
     {

@@ -1,7 +1,9 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Entities;
+using Microsoft.Extensions.DependencyInjection;
 using Sync.Durable.Health;
+using Sync.Durable.Runs;
 
 namespace SyncFunctions;
 
@@ -31,6 +33,45 @@ public static class DurableTaskFunctions
         ArgumentNullException.ThrowIfNull(dispatcher);
         return dispatcher.DispatchAsync<HealthProbeCounter>();
     }
+
+    [Function(nameof(SyncRunOrchestrator))]
+    public static Task<string> SyncRunOrchestration([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new SyncRunOrchestrator().RunAsync(context, context.GetInput<RunInput>()!);
+    }
+
+    [Function(nameof(BeginRunActivity))]
+    public static Task<RunPlan> BeginRun([ActivityTrigger] RunInput input, FunctionContext functionContext) =>
+        Activity<BeginRunActivity>(functionContext).RunAsync(Context(nameof(BeginRunActivity), functionContext), input);
+
+    [Function(nameof(SynchronizeFileActivity))]
+    public static Task<FileWorkResult> SynchronizeFile([ActivityTrigger] FileWork input, FunctionContext functionContext) =>
+        Activity<SynchronizeFileActivity>(functionContext).RunAsync(Context(nameof(SynchronizeFileActivity), functionContext), input);
+
+    [Function(nameof(PushChangesetActivity))]
+    public static Task<PushOutput> PushChangeset([ActivityTrigger] PushInput input, FunctionContext functionContext) =>
+        Activity<PushChangesetActivity>(functionContext).RunAsync(Context(nameof(PushChangesetActivity), functionContext), input);
+
+    [Function(nameof(FinalizeRunActivity))]
+    public static Task<string> FinalizeRun([ActivityTrigger] FinalizeInput input, FunctionContext functionContext) =>
+        Activity<FinalizeRunActivity>(functionContext).RunAsync(Context(nameof(FinalizeRunActivity), functionContext), input);
+
+    [Function(nameof(ConnectionRunLock))]
+    public static Task ConnectionRunLockEntity([EntityTrigger] TaskEntityDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        return dispatcher.DispatchAsync<ConnectionRunLock>();
+    }
+
+    private static T Activity<T>(FunctionContext functionContext)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(functionContext);
+        return ActivatorUtilities.GetServiceOrCreateInstance<T>(functionContext.InstanceServices);
+    }
+
+    private static FunctionActivityContext Context(string name, FunctionContext functionContext) => new(name, functionContext.InvocationId);
 
     /// <summary>The context a class-based activity receives when called from a Functions activity trigger.</summary>
     private sealed class FunctionActivityContext(string name, string instanceId) : TaskActivityContext

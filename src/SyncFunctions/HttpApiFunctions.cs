@@ -106,6 +106,18 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> DeleteStorageConnection([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/imodels/storageConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.DeleteStorageConnection, request, context, ("connectionId", connectionId));
 
+    [Function(nameof(ApiRoutes.RunStorageConnection))]
+    public Task<IActionResult> RunStorageConnection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/storageConnections/{connectionId}/run")] HttpRequest request, string connectionId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.RunStorageConnection, request, context, durableClient, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetStorageConnectionRuns))]
+    public Task<IActionResult> GetStorageConnectionRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/storageConnections/{connectionId}/runs")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetStorageConnectionRuns, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetStorageConnectionRun))]
+    public Task<IActionResult> GetStorageConnectionRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/storageConnections/{connectionId}/runs/{runId}")] HttpRequest request, string connectionId, string runId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetStorageConnectionRun, request, context, ("connectionId", connectionId), ("runId", runId));
+
     [Function(nameof(ApiRoutes.AddStorageConnectionSourceFile))]
     public Task<IActionResult> AddStorageConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/storageConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.AddStorageConnectionSourceFile, request, context, ("connectionId", connectionId));

@@ -21,7 +21,8 @@ public sealed record Connection(
     string? DisplayName,
     AuthenticationType AuthenticationType,
     string? LastRunId,
-    DateTimeOffset CreatedDateTime);
+    DateTimeOffset CreatedDateTime,
+    string? ActiveRunId = null);
 
 /// <summary>
 /// One file of a connection. <see cref="ExternalId"/> is the storage file id (storage connections)

@@ -22,6 +22,16 @@ public interface IConnectionStore
 
     Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes <paramref name="runId"/> the connection's active and last run, unless a run is active already:
+    /// one conditional write, so simultaneous requests never start two runs. Returns the active run's id
+    /// (<paramref name="runId"/> when this call started it), or null when the connection does not exist.
+    /// </summary>
+    Task<string?> TryBeginRunAsync(string connectionId, string runId, CancellationToken cancellationToken);
+
+    /// <summary>Clears the active run when it is still <paramref name="runId"/>.</summary>
+    Task EndRunAsync(string connectionId, string runId, CancellationToken cancellationToken);
+
     Task AddSourceFileAsync(SourceFile sourceFile, CancellationToken cancellationToken);
 
     Task<SourceFile?> GetSourceFileAsync(string connectionId, Guid sourceFileId, CancellationToken cancellationToken);

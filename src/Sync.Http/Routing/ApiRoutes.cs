@@ -41,6 +41,9 @@ public static class ApiRoutes
     public static readonly ApiRoute GetStorageConnection = new(nameof(GetStorageConnection), "GET", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetAsync(r));
     public static readonly ApiRoute UpdateStorageConnection = new(nameof(UpdateStorageConnection), "PUT", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateAsync(r));
     public static readonly ApiRoute DeleteStorageConnection = new(nameof(DeleteStorageConnection), "DELETE", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).DeleteAsync(r));
+    public static readonly ApiRoute RunStorageConnection = new(nameof(RunStorageConnection), "POST", Storage + "/{connectionId}/run", (sp, r) => Api<RunsApi>(sp).StartAsync(r));
+    public static readonly ApiRoute GetStorageConnectionRuns = new(nameof(GetStorageConnectionRuns), "GET", Storage + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r));
+    public static readonly ApiRoute GetStorageConnectionRun = new(nameof(GetStorageConnectionRun), "GET", Storage + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r));
     public static readonly ApiRoute AddStorageConnectionSourceFile = new(nameof(AddStorageConnectionSourceFile), "POST", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).AddSourceFileAsync(r));
     public static readonly ApiRoute GetStorageConnectionSourceFiles = new(nameof(GetStorageConnectionSourceFiles), "GET", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).ListSourceFilesAsync(r));
     public static readonly ApiRoute GetStorageConnectionSourceFile = new(nameof(GetStorageConnectionSourceFile), "GET", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetSourceFileAsync(r));
@@ -66,6 +69,7 @@ public static class ApiRoutes
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
         GetConnections,
         CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,
+        RunStorageConnection, GetStorageConnectionRuns, GetStorageConnectionRun,
         AddStorageConnectionSourceFile, GetStorageConnectionSourceFiles, GetStorageConnectionSourceFile, UpdateStorageConnectionSourceFile, RemoveStorageConnectionSourceFile,
         CreateManifestConnection, GetManifestConnections, GetManifestConnection, UpdateManifestConnection, DeleteManifestConnection,
         AddManifestConnectionSourceFile, GetManifestConnectionSourceFiles, GetManifestConnectionSourceFile, UpdateManifestConnectionSourceFile, RemoveManifestConnectionSourceFile,

@@ -1,0 +1,161 @@
+using Microsoft.DurableTask;
+using Sync.Engine.Changes;
+using Sync.Engine.Model;
+using Sync.Engine.Stores;
+
+namespace Sync.Durable.Runs;
+
+/// <summary>Marks the run Executing and resolves the connection's files into the run's plan.</summary>
+public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connections, IStorageFileStore files, TimeProvider clock) : TaskActivity<RunInput, RunPlan>
+{
+    public override async Task<RunPlan> RunAsync(TaskActivityContext context, RunInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var work = new List<FileWork>();
+        var tasks = new List<RunTask>();
+        foreach (var source in await connections.ListSourceFilesAsync(input.ConnectionId, CancellationToken.None).ConfigureAwait(false))
+        {
+            var file = await files.GetAsync(source.ExternalId, CancellationToken.None).ConfigureAwait(false);
+            string name = file?.Name ?? source.LastKnownFileName ?? source.ExternalId;
+            work.Add(new FileWork(input.RunId, input.IModelId, source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty));
+            tasks.Add(new RunTask(source.Id.ToString("D"), source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
+        }
+
+        var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Run {input.RunId} has no record.");
+        await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, FilesTotal = tasks.Count }, CancellationToken.None).ConfigureAwait(false);
+        return new RunPlan(work);
+    }
+}
+
+/// <summary>
+/// Synchronizes one source file and stages its differences. An unreadable or missing file is a result (task
+/// error, not retried); an exception means a transient fault and is retried by the orchestrator's policy.
+/// </summary>
+public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStorageFileStore files, TimeProvider clock) : TaskActivity<FileWork, FileWorkResult>
+{
+    public override async Task<FileWorkResult> RunAsync(TaskActivityContext context, FileWork input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var started = clock.GetUtcNow();
+        var file = await files.GetAsync(input.StorageFileId, CancellationToken.None).ConfigureAwait(false);
+        FileSyncResult result;
+        if (file is null)
+        {
+            result = FileSyncResult.Fail(new SyncError("SourceFileNotFound", "file_access", $"Storage file '{input.StorageFileId}' ({input.FileName}) no longer exists. Upload it again or remove it from the connection.", CanUserFix: true));
+        }
+        else
+        {
+            var request = new FileSyncRequest(
+                input.IModelId,
+                input.RunId,
+                input.SourceFileId,
+                file.Name,
+                input.ConnectorType,
+                $"{file.ContentHash}",
+                async cancellationToken => (await files.OpenReadAsync(input.StorageFileId, cancellationToken).ConfigureAwait(false))?.Content
+                    ?? throw new FileNotFoundException($"Storage file '{input.StorageFileId}' disappeared while it was being read."));
+            result = await synchronizer.SynchronizeAsync(request, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return new FileWorkResult(input.SourceFileId, result.Outcome, result.Staged, result.Error, result.Warnings, result.ElementsRead, started, clock.GetUtcNow());
+    }
+}
+
+/// <summary>Commits everything the run staged as at most one changeset (idempotent per run).</summary>
+public sealed class PushChangesetActivity(ChangesetPusher pusher) : TaskActivity<PushInput, PushOutput>
+{
+    public override async Task<PushOutput> RunAsync(TaskActivityContext context, PushInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            var commit = await pusher.PushAsync(new PushRequest(input.Run.IModelId, input.Run.RunId, input.Run.ConnectionId, input.Staged), CancellationToken.None).ConfigureAwait(false);
+            return new PushOutput(commit.Changeset?.Id, commit.Changeset?.Index, null);
+        }
+        catch (StaleBaselineException e)
+        {
+            return new PushOutput(null, null, new SyncError("ConcurrentSynchronization", "data_conflict", e.Message, CanUserFix: false));
+        }
+    }
+}
+
+/// <summary>Writes the run's final record (tasks, result, changeset) and frees the connection for its next run.</summary>
+public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connections, TimeProvider clock) : TaskActivity<FinalizeInput, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, FinalizeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var run = await runs.GetAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Run {input.Run.RunId} has no record.");
+        var results = input.Files.ToDictionary(f => f.SourceFileId);
+        var tasks = run.Tasks.Select(task => results.TryGetValue(task.SourceFileId, out var r) ? Complete(task, r, input.Push) : task with { State = RunStates.Completed, Result = RunResults.Undetermined }).ToList();
+
+        string result;
+        RunError? error = null;
+        int failed = tasks.Count(t => t.Result == RunResults.Error);
+        if (input.ErrorKey is not null)
+        {
+            result = RunResults.Error;
+            error = new RunError(input.ErrorKey, input.ErrorDescription ?? input.ErrorKey);
+        }
+        else if (input.Push?.Error is { } pushError)
+        {
+            result = RunResults.Error;
+            error = new RunError(pushError.Code, pushError.Description);
+        }
+        else if (failed > 0 && failed == tasks.Count)
+        {
+            result = RunResults.Error;
+            error = new RunError("AllJobsFailed", "No source file could be synchronized; see the tasks' errors.");
+        }
+        else if (failed > 0)
+        {
+            result = RunResults.PartialSuccess;
+            error = new RunError("SomeJobsFailed", $"{failed} of {tasks.Count} source files could not be synchronized; see the tasks' errors.");
+        }
+        else
+        {
+            result = RunResults.Success;
+        }
+
+        await runs.SaveAsync(run with
+        {
+            State = RunStates.Completed,
+            Result = result,
+            Error = error,
+            EndDateTime = clock.GetUtcNow(),
+            Tasks = tasks,
+            FilesDone = tasks.Count(t => t.State == RunStates.Completed),
+            ChangesetId = input.Push?.ChangesetId,
+            ChangesetIndex = input.Push?.ChangesetIndex,
+        }, CancellationToken.None).ConfigureAwait(false);
+        await connections.EndRunAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+
+    private static RunTask Complete(RunTask task, FileWorkResult r, PushOutput? push)
+    {
+        var error = r.Error ?? (r.Staged is not null && push?.Error is { } pushError ? pushError : null);
+        string result = error is not null ? RunResults.Error : r.Outcome == FileOutcome.Skipped ? RunResults.Skipped : RunResults.Success;
+        var staged = r.Staged;
+        return task with
+        {
+            State = RunStates.Completed,
+            Result = result,
+            StartDateTime = r.StartDateTime,
+            EndDateTime = r.EndDateTime,
+            Error = error is null ? null : new TaskErrorRecord(error.Code, error.Category, error.Code, error.Description, error.CanUserFix),
+            Report = new SynchronizationReport(
+                error is not null ? "Error" : r.Warnings.Count > 0 ? "Warning" : "None",
+                error?.Description ?? (r.Warnings.Count > 0 ? r.Warnings[0] : r.Outcome == FileOutcome.Skipped ? "Unchanged since the last synchronization." : "Synchronized."),
+                error is null ? 0 : 1,
+                r.Warnings.Count,
+                0,
+                staged?.Inserted ?? 0,
+                staged?.Updated ?? 0,
+                staged?.Deleted ?? 0,
+                r.ElementsRead),
+        };
+    }
+}

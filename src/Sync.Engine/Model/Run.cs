@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Sync.Engine.Model;
+
+/// <summary>One execution of a connection over its source files, in the spec's shape (§2.5–§2.7).</summary>
+public sealed record Run(
+    string Id,
+    string ConnectionId,
+    string State,
+    string Result,
+    DateTimeOffset? StartDateTime,
+    DateTimeOffset? EndDateTime,
+    RunError? Error,
+    IReadOnlyList<RunTask> Tasks,
+    int FilesTotal,
+    int FilesDone,
+    string? ChangesetId,
+    int? ChangesetIndex)
+{
+    public bool IsActive => State != RunStates.Completed;
+
+    /// <summary>
+    /// A new run id: 40 hex characters (as the service's run ids look) whose first 16 count down with time, so
+    /// runs listed in id order come newest first.
+    /// </summary>
+    public static string NewId(DateTimeOffset now)
+    {
+        long countdown = long.MaxValue - now.UtcTicks;
+        return countdown.ToString("x16", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    }
+}
+
+public sealed record RunError(string ErrorKey, string Description);
+
+/// <summary>One source file's part of a run.</summary>
+public sealed record RunTask(
+    string Id,
+    string SourceFileId,
+    string? StorageFileId,
+    string FileName,
+    string ConnectorType,
+    string State,
+    string Result,
+    DateTimeOffset? StartDateTime,
+    DateTimeOffset? EndDateTime,
+    int RetryAttempts,
+    TaskErrorRecord? Error,
+    SynchronizationReport? Report);
+
+/// <summary>The spec's TaskError: the connector framework's SyncError record.</summary>
+public sealed record TaskErrorRecord(string ErrorCode, string Category, string DescriptionKey, string Description, bool CanUserFix, string System = "sync_engine", string Phase = "synchronize");
+
+public sealed record SynchronizationReport(string SuggestedAction, string Message, int TotalErrorsCount, int TotalWarningsCount, int TotalOtherIssuesCount, int Inserted, int Updated, int Deleted, long ElementsRead);
+
+public static class RunStates
+{
+    public const string Queued = "Queued";
+    public const string Executing = "Executing";
+    public const string Finalizing = "Finalizing";
+    public const string Completed = "Completed";
+}
+
+public static class RunResults
+{
+    public const string Undetermined = "Undetermined";
+    public const string Success = "Success";
+    public const string PartialSuccess = "PartialSuccess";
+    public const string Error = "Error";
+    public const string Skipped = "Skipped";
+    public const string Cancelled = "Cancelled";
+}

@@ -1,0 +1,18 @@
+using Sync.Engine.Model;
+
+namespace Sync.Engine.Stores;
+
+/// <summary>Run records of connections; listing is newest first.</summary>
+public interface IRunStore
+{
+    Task CreateAsync(Run run, CancellationToken cancellationToken);
+
+    Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Run>> ListAsync(string connectionId, int skip, int top, CancellationToken cancellationToken);
+
+    Task<int> CountAsync(string connectionId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the run record (last writer wins: one orchestration owns a run).</summary>
+    Task SaveAsync(Run run, CancellationToken cancellationToken);
+}

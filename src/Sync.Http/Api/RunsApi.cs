@@ -1,0 +1,162 @@
+using System.Net;
+using Sync.Durable;
+using Sync.Durable.Runs;
+using Sync.Engine.Model;
+using Sync.Engine.Stores;
+using Sync.Http.Infrastructure;
+
+namespace Sync.Http.Api;
+
+/// <summary>Runs of storage connections: start one, list the history (newest first), get one.</summary>
+public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, TimeProvider clock)
+{
+    private const string Segment = "storageconnections";
+
+    /// <summary>
+    /// 202 with the new run's Location, or 303 with the active run's Location when one is active. The connection's
+    /// active-run field is set by one conditional write, so simultaneous requests never start two runs.
+    /// </summary>
+    public async Task<ApiResult> StartAsync(ApiRequest request)
+    {
+        var connection = await FindAsync(request);
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            string runId = Run.NewId(clock.GetUtcNow());
+            string? active = await connections.TryBeginRunAsync(connection.Id, runId, request.Aborted)
+                ?? throw NotFound(connection.Id);
+            if (active != runId)
+            {
+                var activeRun = await runs.GetAsync(connection.Id, active, request.Aborted);
+                if (activeRun is { IsActive: true } || (activeRun is null && attempt > 0))
+                {
+                    return ApiResult.Json(HttpStatusCode.SeeOther, new { error = new { code = "RunAlreadyActive", message = "A run of this connection is active; see Location." } })
+                        .WithHeader("Location", RunUrl(request, connection.Id, active));
+                }
+
+                // A finished run that did not clear itself (or a start that never wrote its record): free it, try again.
+                await connections.EndRunAsync(connection.Id, active, request.Aborted);
+                continue;
+            }
+
+            var run = new Run(runId, connection.Id, RunStates.Queued, RunResults.Undetermined, clock.GetUtcNow(), null, null, [], 0, 0, null, null);
+            await runs.CreateAsync(run, request.Aborted);
+            try
+            {
+                await durable.StartAsync(nameof(SyncRunOrchestrator), runId, new RunInput(runId, connection.Id, connection.IModelId), CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await runs.SaveAsync(run with { State = RunStates.Completed, Result = RunResults.Error, EndDateTime = clock.GetUtcNow(), Error = new RunError("RunOrchestrationError", "The run could not be scheduled.") }, CancellationToken.None);
+                await connections.EndRunAsync(connection.Id, runId, CancellationToken.None);
+                throw;
+            }
+
+            return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, connection.Id, runId));
+        }
+
+        throw ApiException.Conflict("IModelAlreadyProcessingRequest", "The iModel is already processing this request.");
+    }
+
+    public async Task<ApiResult> ListAsync(ApiRequest request)
+    {
+        var connection = await FindAsync(request);
+        var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidStorageConnectionRequest);
+        var page = await runs.ListAsync(connection.Id, paging.Skip, paging.Top, request.Aborted);
+        int total = await runs.CountAsync(connection.Id, request.Aborted);
+        object items = request.WantsRepresentation
+            ? page.Select(r => Present(request, r)).ToList()
+            : page.Select(r => new { id = r.Id, state = r.State, result = r.Result }).ToList();
+        return ApiResult.Ok(new { runs = items, _links = paging.Links(request, total) });
+    }
+
+    public async Task<ApiResult> GetAsync(ApiRequest request)
+    {
+        var connection = await FindAsync(request);
+        string runId = request.Route("runId");
+        var run = await runs.GetAsync(connection.Id, runId, request.Aborted)
+            ?? throw ApiException.NotFound("ConnectionRunNotFound", $"Requested Connection Run '{runId}' is not available.");
+        return ApiResult.Ok(new { run = Present(request, run) });
+    }
+
+    private async Task<Connection> FindAsync(ApiRequest request)
+    {
+        string id = request.Route("connectionId");
+        var connection = await connections.GetAsync(id, request.Aborted);
+        return connection is { Kind: ConnectionKind.Storage } ? connection : throw NotFound(id);
+    }
+
+    private static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.ConnectionNotFound, $"Requested Connection '{id}' is not available.");
+
+    private static string RunUrl(ApiRequest request, string connectionId, string runId) =>
+        request.Url($"/synchronization/imodels/{Segment}/{connectionId}/runs/{runId}");
+
+    private static object Present(ApiRequest request, Run run) => new
+    {
+        id = run.Id,
+        connectionId = run.ConnectionId,
+        startDateTime = run.StartDateTime is { } start ? ApiJson.Timestamp(start) : null,
+        endDateTime = run.EndDateTime is { } end ? ApiJson.Timestamp(end) : null,
+        phase = "MasterFile",
+        state = run.State,
+        result = run.Result,
+        error = run.Error is null ? null : new { errorKey = run.Error.ErrorKey, description = run.Error.Description },
+        jobs = run.Tasks.GroupBy(t => t.ConnectorType).Select(job => new
+        {
+            id = $"{run.Id}-{job.Key}",
+            connectorType = job.Key,
+            state = job.All(t => t.State == RunStates.Completed) ? RunStates.Completed : run.State,
+            result = JobResult(job.ToList()),
+            startDateTime = job.Min(t => t.StartDateTime) is { } s ? ApiJson.Timestamp(s) : null,
+            endDateTime = job.Max(t => t.EndDateTime) is { } e ? ApiJson.Timestamp(e) : null,
+            tasks = job.Select(t => new
+            {
+                id = t.Id,
+                storageFileId = t.StorageFileId,
+                fileName = t.FileName,
+                state = t.State,
+                result = t.Result,
+                startDateTime = t.StartDateTime is { } ts ? ApiJson.Timestamp(ts) : null,
+                endDateTime = t.EndDateTime is { } te ? ApiJson.Timestamp(te) : null,
+                retryAttempts = t.RetryAttempts,
+                error = t.Error is null ? null : new
+                {
+                    errorCode = t.Error.ErrorCode,
+                    message = t.Error.Description,
+                    system = t.Error.System,
+                    phase = t.Error.Phase,
+                    category = t.Error.Category,
+                    descriptionKey = t.Error.DescriptionKey,
+                    description = t.Error.Description,
+                    canUserFix = t.Error.CanUserFix,
+                },
+                details = t.Report is null ? null : new
+                {
+                    synchronizationReport = new
+                    {
+                        suggestedAction = t.Report.SuggestedAction,
+                        message = t.Report.Message,
+                        totalErrorsCount = t.Report.TotalErrorsCount,
+                        totalWarningsCount = t.Report.TotalWarningsCount,
+                        totalOtherIssuesCount = t.Report.TotalOtherIssuesCount,
+                        inserted = t.Report.Inserted,
+                        updated = t.Report.Updated,
+                        deleted = t.Report.Deleted,
+                        elementsRead = t.Report.ElementsRead,
+                    },
+                },
+            }).ToList(),
+        }).ToList(),
+        filesTotal = run.FilesTotal,
+        filesDone = run.FilesDone,
+        changeset = run.ChangesetId is null ? null : new { id = run.ChangesetId, index = run.ChangesetIndex },
+        _links = new { self = new Link(RunUrl(request, run.ConnectionId, run.Id)) },
+    };
+
+    private static string JobResult(List<RunTask> tasks)
+    {
+        int failed = tasks.Count(t => t.Result == RunResults.Error);
+        return tasks.Any(t => t.Result == RunResults.Undetermined) ? RunResults.Undetermined
+            : failed == 0 ? (tasks.All(t => t.Result == RunResults.Skipped) ? RunResults.Skipped : RunResults.Success)
+            : failed == tasks.Count ? RunResults.Error : RunResults.PartialSuccess;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Sync.LocalHost.Tests;
+
+/// <summary>Runs of storage connections over HTTP: the durable orchestration end to end on Azurite.</summary>
+[TestClass]
+public sealed class RunsApiTests
+{
+    private const string Path = "/synchronization/imodels/storageConnections";
+
+    private static RunningHost Host => SharedHost.Host;
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task A_run_synchronizes_good_files_reports_the_bad_one_and_a_rerun_pushes_nothing()
+    {
+        var (iTwinId, iModelId) = await Host.CreateIModelAsync();
+        string pumps = (await Host.UploadAsync(iTwinId, "pumps.csv", Encoding.UTF8.GetBytes("Tag,Flow\nP-1,1\nP-2,2\n"))).Str("id");
+        string valves = (await Host.UploadAsync(iTwinId, "valves.csv", Encoding.UTF8.GetBytes("Tag,Size\nV-1,DN50\n"))).Str("id");
+        string broken = (await Host.UploadAsync(iTwinId, "broken.xlsx", Encoding.UTF8.GetBytes("this is not a workbook"))).Str("id");
+        string connectionId = await Host.CreateStorageConnectionAsync(iModelId, pumps, valves, broken);
+
+        var first = await RunToCompletionAsync(connectionId);
+        Assert.AreEqual("PartialSuccess", first.Str("result"), first.ToString());
+        Assert.AreEqual("SomeJobsFailed", first.GetProperty("error").Str("errorKey"));
+        Assert.AreEqual(1, first.GetProperty("changeset").GetProperty("index").GetInt32());
+        var tasks = Tasks(first);
+        Assert.AreEqual("Success", tasks[pumps].Str("result"));
+        Assert.AreEqual(2, tasks[pumps].GetProperty("details").GetProperty("synchronizationReport").GetProperty("inserted").GetInt32());
+        var error = tasks[broken].GetProperty("error");
+        Assert.AreEqual("Error", tasks[broken].Str("result"));
+        Assert.AreEqual("SourceFileUnreadable", error.Str("errorCode"));
+        Assert.IsTrue(error.GetProperty("canUserFix").GetBoolean());
+        StringAssert.Contains(error.Str("description"), "broken.xlsx");
+
+        var (_, connection) = await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}");
+        StringAssert.EndsWith(connection.GetProperty("connection").GetProperty("_links").GetProperty("lastRun").Str("href"), first.Str("id"));
+
+        // Nothing changed: the good files are skipped unread and nothing is pushed.
+        var second = await RunToCompletionAsync(connectionId);
+        Assert.IsFalse(second.TryGetProperty("changeset", out _), second.ToString());
+        tasks = Tasks(second);
+        Assert.AreEqual("Skipped", tasks[pumps].Str("result"));
+        Assert.AreEqual("Skipped", tasks[valves].Str("result"));
+
+        // One file edited: one changeset with exactly its differences.
+        using (var content = new ByteArrayContent(Encoding.UTF8.GetBytes("Tag,Flow\nP-1,1\nP-2,5\nP-3,1\n")))
+        {
+            Assert.AreEqual(HttpStatusCode.OK, (await Host.SendAsync(HttpMethod.Put, $"/storage/files/{pumps}/content", content)).Status);
+        }
+
+        var third = await RunToCompletionAsync(connectionId);
+        Assert.AreEqual(2, third.GetProperty("changeset").GetProperty("index").GetInt32(), third.ToString());
+        var (_, changeset) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changesets/2");
+        var cs = changeset.GetProperty("changeset");
+        Assert.AreEqual((1, 1, 0), (cs.GetProperty("inserted").GetInt32(), cs.GetProperty("updated").GetInt32(), cs.GetProperty("deleted").GetInt32()));
+        Assert.AreEqual("Skipped", Tasks(third)[valves].Str("result"));
+
+        var (_, history) = await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}/runs");
+        CollectionAssert.AreEqual(
+            new[] { third.Str("id"), second.Str("id"), first.Str("id") },
+            history.GetProperty("runs").EnumerateArray().Select(r => r.Str("id")).ToArray(),
+            "newest first");
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task Simultaneous_start_requests_start_exactly_one_run()
+    {
+        var (iTwinId, iModelId) = await Host.CreateIModelAsync();
+        string connectionId = await Host.CreateStorageConnectionAsync(iModelId, await Host.UploadIdAsync(iTwinId));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => StartAsync(connectionId)));
+        Assert.AreEqual(1, answers.Count(a => a.Status == HttpStatusCode.Accepted), string.Join(", ", answers.Select(a => a.Status)));
+        Assert.IsTrue(answers.All(a => a.Status is HttpStatusCode.Accepted or HttpStatusCode.SeeOther or HttpStatusCode.Conflict));
+        string runUrl = answers.Single(a => a.Status == HttpStatusCode.Accepted).Location!.ToString();
+        Assert.IsTrue(answers.Where(a => a.Status == HttpStatusCode.SeeOther).All(a => a.Location!.ToString() == runUrl), "303s point to the active run");
+
+        await WaitCompletedAsync(runUrl);
+        var (_, history) = await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}/runs");
+        Assert.AreEqual(1, history.GetProperty("runs").GetArrayLength());
+    }
+
+    [TestMethod]
+    public async Task Unknown_connection_or_run_is_404()
+    {
+        (await Host.SendAsync(HttpMethod.Post, $"{Path}/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/run")).AssertError(HttpStatusCode.NotFound, "ConnectionNotFound");
+        var (iTwinId, iModelId) = await Host.CreateIModelAsync();
+        string connectionId = await Host.CreateStorageConnectionAsync(iModelId, await Host.UploadIdAsync(iTwinId));
+        (await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}/runs/{new string('0', 40)}")).AssertError(HttpStatusCode.NotFound, "ConnectionRunNotFound");
+    }
+
+    private static async Task<JsonElement> RunToCompletionAsync(string connectionId)
+    {
+        var (status, location) = await StartAsync(connectionId);
+        Assert.AreEqual(HttpStatusCode.Accepted, status);
+        return await WaitCompletedAsync(location!.ToString());
+    }
+
+    private static async Task<(HttpStatusCode Status, Uri? Location)> StartAsync(string connectionId)
+    {
+        // Not following redirects: a 303 is an answer to look at here.
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Path}/{connectionId}/run");
+        request.Headers.Authorization = new("Bearer", Host.Token);
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, response.Headers.Location);
+    }
+
+    private static async Task<JsonElement> WaitCompletedAsync(string runUrl)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var (status, body) = await Host.SendAsync(HttpMethod.Get, new Uri(runUrl).PathAndQuery);
+            Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
+            var run = body.GetProperty("run");
+            if (run.Str("state") == "Completed")
+            {
+                return run;
+            }
+
+            Assert.IsLessThan(deadline, DateTime.UtcNow, $"the run did not complete: {run}");
+            await Task.Delay(300);
+        }
+    }
+
+    private static Dictionary<string, JsonElement> Tasks(JsonElement run) =>
+        run.GetProperty("jobs").EnumerateArray().SelectMany(j => j.GetProperty("tasks").EnumerateArray()).ToDictionary(t => t.Str("storageFileId"));
+}
