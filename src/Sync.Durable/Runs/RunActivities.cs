@@ -6,7 +6,7 @@ using Sync.Engine.Stores;
 namespace Sync.Durable.Runs;
 
 /// <summary>Marks the run Executing and resolves the connection's files into the run's plan.</summary>
-public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connections, IStorageFileStore files, TimeProvider clock) : TaskActivity<RunInput, RunPlan>
+public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connections, IStorageFileStore files, FileSynchronizer synchronizer, TimeProvider clock) : TaskActivity<RunInput, RunPlan>
 {
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, RunInput input)
     {
@@ -19,6 +19,17 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
             string name = file?.Name ?? source.LastKnownFileName ?? source.ExternalId;
             work.Add(new FileWork(input.RunId, input.IModelId, source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty));
             tasks.Add(new RunTask(source.Id.ToString("D"), source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
+        }
+
+        // Files this connection synchronized before but no longer has: their elements go.
+        var current = work.Select(w => w.SourceFileId).ToHashSet(StringComparer.Ordinal);
+        foreach (string removed in await synchronizer.CommittedFilesAsync(input.IModelId, input.ConnectionId, CancellationToken.None).ConfigureAwait(false))
+        {
+            if (!current.Contains(removed))
+            {
+                work.Add(new FileWork(input.RunId, input.IModelId, removed, string.Empty, "(removed from the connection)", string.Empty, Remove: true));
+                tasks.Add(new RunTask(removed, removed, null, "(removed from the connection)", "REMOVED", RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
+            }
         }
 
         var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false)
@@ -38,6 +49,12 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
     {
         ArgumentNullException.ThrowIfNull(input);
         var started = clock.GetUtcNow();
+        if (input.Remove)
+        {
+            var removal = await synchronizer.StageRemovalAsync(input.IModelId, input.RunId, input.SourceFileId, CancellationToken.None).ConfigureAwait(false);
+            return new FileWorkResult(input.SourceFileId, removal.Outcome, removal.Staged, removal.Error, removal.Warnings, 0, started, clock.GetUtcNow());
+        }
+
         var file = await files.GetAsync(input.StorageFileId, CancellationToken.None).ConfigureAwait(false);
         FileSyncResult result;
         if (file is null)

@@ -9,7 +9,8 @@ public sealed record RunInput(string RunId, string ConnectionId, Guid IModelId);
 /// <summary>The files a run will synchronize, resolved once at its start.</summary>
 public sealed record RunPlan(IReadOnlyList<FileWork> Files);
 
-public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, string StorageFileId, string FileName, string ConnectorType);
+/// <param name="Remove">The file left the connection: stage the deletion of its elements instead of reading it.</param>
+public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, string StorageFileId, string FileName, string ConnectorType, bool Remove = false);
 
 public sealed record FileWorkResult(
     string SourceFileId,

@@ -54,7 +54,7 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
             }
 
             var schemaGrowth = SchemaGrowth(state.Schema, files);
-            var next = NextState(state, files, schemaGrowth);
+            var next = NextState(state, files, schemaGrowth, request.ConnectionId);
             string stateBlob = BlobNames.State(request.IModelId, request.RunId);
             await next.SaveAsync(blobs, stateBlob, cancellationToken).ConfigureAwait(false);
 
@@ -164,7 +164,7 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
         _ => "string",
     };
 
-    private static SyncState NextState(SyncState state, IEnumerable<StagedFile> files, Dictionary<string, Dictionary<string, string>> schemaGrowth)
+    private static SyncState NextState(SyncState state, IEnumerable<StagedFile> files, Dictionary<string, Dictionary<string, string>> schemaGrowth, string? connectionId)
     {
         var nextFiles = new Dictionary<string, FileState>(state.Files);
         foreach (var file in files)
@@ -175,7 +175,7 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
             }
             else
             {
-                nextFiles[file.SourceFileId] = new FileState(file.Marker, file.ConnectorType, file.ConnectorVersion, file.NewSnapshot!, file.ElementCount);
+                nextFiles[file.SourceFileId] = new FileState(file.Marker, file.ConnectorType, file.ConnectorVersion, file.NewSnapshot!, file.ElementCount, connectionId);
             }
         }
 

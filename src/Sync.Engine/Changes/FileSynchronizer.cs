@@ -83,6 +83,13 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         return new FileSyncResult(FileOutcome.Staged, staged, null, context.Warnings, diff.ElementsRead);
     }
 
+    /// <summary>The source files a connection has committed to an iModel (their ids), as of its tip.</summary>
+    public async Task<IReadOnlyList<string>> CommittedFilesAsync(Guid iModelId, string connectionId, CancellationToken cancellationToken)
+    {
+        var state = await CurrentStateAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        return state.Files.Where(f => f.Value.ConnectionId == connectionId).Select(f => f.Key).ToList();
+    }
+
     /// <summary>Stages the deletion of every element a file produced (source file removed, or manifest <c>unmap</c>).</summary>
     public async Task<FileSyncResult> StageRemovalAsync(Guid iModelId, string runId, string sourceFileId, CancellationToken cancellationToken)
     {

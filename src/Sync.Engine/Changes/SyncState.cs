@@ -3,8 +3,11 @@ using Sync.Engine.Stores;
 
 namespace Sync.Engine.Changes;
 
-/// <summary>What the last commit of one source file left current: its version marker, connector and snapshot.</summary>
-public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount);
+/// <summary>
+/// What the last commit of one source file left current: its version marker, connector and snapshot, and the
+/// connection that committed it (so a run can tell which of its files were removed since).
+/// </summary>
+public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null);
 
 /// <summary>
 /// The state document an iModel's tip points to: every source file's <see cref="FileState"/> and the schema

@@ -29,6 +29,18 @@ public sealed record Run(
         long countdown = long.MaxValue - now.UtcTicks;
         return countdown.ToString("x16", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
     }
+
+    /// <summary>When a run id made by <see cref="NewId"/> was created; null for other ids.</summary>
+    public static DateTimeOffset? CreatedAt(string id)
+    {
+        if (id is not { Length: 40 } || !long.TryParse(id.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long countdown))
+        {
+            return null;
+        }
+
+        long ticks = long.MaxValue - countdown;
+        return ticks is >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    }
 }
 
 public sealed record RunError(string ErrorKey, string Description);

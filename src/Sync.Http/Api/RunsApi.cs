@@ -12,6 +12,8 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
 {
     private const string Segment = "storageconnections";
 
+    private static readonly TimeSpan AbandonedStartAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// 202 with the new run's Location, or 303 with the active run's Location when one is active. The connection's
     /// active-run field is set by one conditional write, so simultaneous requests never start two runs.
@@ -27,13 +29,15 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
             if (active != runId)
             {
                 var activeRun = await runs.GetAsync(connection.Id, active, request.Aborted);
-                if (activeRun is { IsActive: true } || (activeRun is null && attempt > 0))
+                // No record yet: another request is creating it right now, unless its start is long past (that request died).
+                bool starting = activeRun is null && clock.GetUtcNow() - (Run.CreatedAt(active) ?? DateTimeOffset.MinValue) < AbandonedStartAfter;
+                if (activeRun is { IsActive: true } || starting)
                 {
                     return ApiResult.Json(HttpStatusCode.SeeOther, new { error = new { code = "RunAlreadyActive", message = "A run of this connection is active; see Location." } })
                         .WithHeader("Location", RunUrl(request, connection.Id, active));
                 }
 
-                // A finished run that did not clear itself (or a start that never wrote its record): free it, try again.
+                // A finished run that did not clear itself, or a start abandoned before its record: free it, try again.
                 await connections.EndRunAsync(connection.Id, active, request.Aborted);
                 continue;
             }
