@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 using Sync.Durable;
+using Sync.Durable.Runs;
 using Sync.Http;
 using Sync.Http.Auth;
 using Sync.Http.Infrastructure;
@@ -29,6 +30,7 @@ public static class LocalHostApp
         var services = builder.Services;
         services.AddSyncStorage(builder.Configuration);
         services.AddSyncEngine(builder.Configuration);
+        services.AddSingleton(_ => new SourceDownloader(new HttpClient { Timeout = TimeSpan.FromMinutes(30) }));
         services.AddSyncHttpApi(builder.Configuration, allowDevTokens: builder.Environment.IsDevelopment());
         services.AddSingleton(builder.Configuration.GetSection(LocalDurableOptions.Section).Get<LocalDurableOptions>() ?? new LocalDurableOptions());
         services.AddSingleton<LocalDurableRuntime>();

@@ -158,6 +158,18 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> DeleteManifestConnection([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/imodels/manifestConnections/{connectionId}")] HttpRequest request, string connectionId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.DeleteManifestConnection, request, context, ("connectionId", connectionId));
 
+    [Function(nameof(ApiRoutes.RunManifestConnection))]
+    public Task<IActionResult> RunManifestConnection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/manifestConnections/{connectionId}/runs")] HttpRequest request, string connectionId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.RunManifestConnection, request, context, durableClient, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetManifestConnectionRuns))]
+    public Task<IActionResult> GetManifestConnectionRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/manifestConnections/{connectionId}/runs")] HttpRequest request, string connectionId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetManifestConnectionRuns, request, context, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.GetManifestConnectionRun))]
+    public Task<IActionResult> GetManifestConnectionRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/manifestConnections/{connectionId}/runs/{runId}")] HttpRequest request, string connectionId, string runId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetManifestConnectionRun, request, context, ("connectionId", connectionId), ("runId", runId));
+
     [Function(nameof(ApiRoutes.AddManifestConnectionSourceFile))]
     public Task<IActionResult> AddManifestConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.AddManifestConnectionSourceFile, request, context, ("connectionId", connectionId));

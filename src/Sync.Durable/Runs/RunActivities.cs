@@ -13,6 +13,18 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         ArgumentNullException.ThrowIfNull(input);
         var work = new List<FileWork>();
         var tasks = new List<RunTask>();
+        if (input.Manifest is not null)
+        {
+            // A manifest run synchronizes exactly the files its request names; unmapped ones lose their elements.
+            foreach (var file in input.Manifest)
+            {
+                work.Add(new FileWork(input.RunId, input.IModelId, file.SourceFileId, null, file.Name, file.ConnectorType, Remove: file.Unmap, Url: file.Url));
+                tasks.Add(new RunTask(file.SourceFileId, file.SourceFileId, null, file.Name, file.Unmap ? "UNMAP" : file.ConnectorType, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null) { DocumentId = file.DocumentId });
+            }
+
+            return await SavePlanAsync(input, work, tasks).ConfigureAwait(false);
+        }
+
         foreach (var source in await connections.ListSourceFilesAsync(input.ConnectionId, CancellationToken.None).ConfigureAwait(false))
         {
             var file = await files.GetAsync(source.ExternalId, CancellationToken.None).ConfigureAwait(false);
@@ -32,6 +44,11 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
             }
         }
 
+        return await SavePlanAsync(input, work, tasks).ConfigureAwait(false);
+    }
+
+    private async Task<RunPlan> SavePlanAsync(RunInput input, List<FileWork> work, List<RunTask> tasks)
+    {
         var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {input.RunId} has no record.");
         await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, FilesTotal = tasks.Count }, CancellationToken.None).ConfigureAwait(false);
@@ -43,7 +60,7 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
 /// Synchronizes one source file and stages its differences. An unreadable or missing file is a result (task
 /// error, not retried); an exception means a transient fault and is retried by the orchestrator's policy.
 /// </summary>
-public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStorageFileStore files, TimeProvider clock) : TaskActivity<FileWork, FileWorkResult>
+public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStorageFileStore files, SourceDownloader downloader, TimeProvider clock) : TaskActivity<FileWork, FileWorkResult>
 {
     public override async Task<FileWorkResult> RunAsync(TaskActivityContext context, FileWork input)
     {
@@ -55,7 +72,13 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
             return new FileWorkResult(input.SourceFileId, removal.Outcome, removal.Staged, removal.Error, removal.Warnings, 0, started, clock.GetUtcNow());
         }
 
-        var file = await files.GetAsync(input.StorageFileId, CancellationToken.None).ConfigureAwait(false);
+        if (input.Url is not null)
+        {
+            var downloaded = await downloader.SynchronizeAsync(synchronizer, input, CancellationToken.None).ConfigureAwait(false);
+            return new FileWorkResult(input.SourceFileId, downloaded.Outcome, downloaded.Staged, downloaded.Error, downloaded.Warnings, downloaded.ElementsRead, started, clock.GetUtcNow());
+        }
+
+        var file = input.StorageFileId is null ? null : await files.GetAsync(input.StorageFileId, CancellationToken.None).ConfigureAwait(false);
         FileSyncResult result;
         if (file is null)
         {
@@ -70,7 +93,7 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
                 file.Name,
                 input.ConnectorType,
                 $"{file.ContentHash}",
-                async cancellationToken => (await files.OpenReadAsync(input.StorageFileId, cancellationToken).ConfigureAwait(false))?.Content
+                async cancellationToken => (await files.OpenReadAsync(input.StorageFileId!, cancellationToken).ConfigureAwait(false))?.Content
                     ?? throw new FileNotFoundException($"Storage file '{input.StorageFileId}' disappeared while it was being read."));
             result = await synchronizer.SynchronizeAsync(request, CancellationToken.None).ConfigureAwait(false);
         }

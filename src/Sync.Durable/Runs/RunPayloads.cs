@@ -4,13 +4,19 @@ namespace Sync.Durable.Runs;
 
 // Orchestration payloads: references and counts, never element lists.
 
-public sealed record RunInput(string RunId, string ConnectionId, Guid IModelId);
+/// <param name="Manifest">For manifest connections: the files this run was asked to synchronize or unmap.</param>
+public sealed record RunInput(string RunId, string ConnectionId, Guid IModelId, IReadOnlyList<ManifestFile>? Manifest = null);
+
+/// <summary>One file of a manifest run: the connection's source file, where to download it, how to read it.</summary>
+public sealed record ManifestFile(string SourceFileId, string DocumentId, string Name, string? Url, string ConnectorType, bool Unmap);
 
 /// <summary>The files a run will synchronize, resolved once at its start.</summary>
 public sealed record RunPlan(IReadOnlyList<FileWork> Files);
 
 /// <param name="Remove">The file left the connection: stage the deletion of its elements instead of reading it.</param>
-public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, string StorageFileId, string FileName, string ConnectorType, bool Remove = false);
+/// <param name="StorageFileId">The storage file to read (storage connections).</param>
+/// <param name="Url">The pre-authenticated URL to download (manifest connections).</param>
+public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, string? StorageFileId, string FileName, string ConnectorType, bool Remove = false, string? Url = null);
 
 public sealed record FileWorkResult(
     string SourceFileId,

@@ -58,7 +58,11 @@ public sealed record RunTask(
     DateTimeOffset? EndDateTime,
     int RetryAttempts,
     TaskErrorRecord? Error,
-    SynchronizationReport? Report);
+    SynchronizationReport? Report)
+{
+    /// <summary>The caller's document id (manifest runs).</summary>
+    public string? DocumentId { get; init; }
+}
 
 /// <summary>The spec's TaskError: the connector framework's SyncError record.</summary>
 public sealed record TaskErrorRecord(string ErrorCode, string Category, string DescriptionKey, string Description, bool CanUserFix, string System = "sync_engine", string Phase = "synchronize");

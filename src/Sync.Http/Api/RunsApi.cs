@@ -7,10 +7,10 @@ using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
-/// <summary>Runs of storage connections: start one, list the history (newest first), get one.</summary>
+/// <summary>Runs of storage and manifest connections: start one, list the history (newest first), get one.</summary>
 public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, TimeProvider clock)
 {
-    private const string Segment = "storageconnections";
+    public const int MaxManifestFiles = 500;
 
     private static readonly TimeSpan AbandonedStartAfter = TimeSpan.FromMinutes(2);
 
@@ -18,9 +18,59 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
     /// 202 with the new run's Location, or 303 with the active run's Location when one is active. The connection's
     /// active-run field is set by one conditional write, so simultaneous requests never start two runs.
     /// </summary>
-    public async Task<ApiResult> StartAsync(ApiRequest request)
+    public async Task<ApiResult> StartStorageRunAsync(ApiRequest request) =>
+        await StartAsync(request, await FindAsync(request, ConnectionKind.Storage), manifest: null);
+
+    /// <summary>A manifest run: the body names the connection's files to synchronize (with fresh URLs) or unmap.</summary>
+    public async Task<ApiResult> StartManifestRunAsync(ApiRequest request)
     {
-        var connection = await FindAsync(request);
+        var connection = await FindAsync(request, ConnectionKind.Manifest);
+        var body = await JsonBody.ReadAsync(request.Http, ErrorCodes.InvalidManifestConnectionRequest, request.Aborted);
+        var registered = (await connections.ListSourceFilesAsync(connection.Id, request.Aborted)).ToDictionary(f => f.ExternalId, StringComparer.Ordinal);
+        var manifest = new List<ManifestFile>();
+        foreach (var item in body.RequiredObjectArray("sourceFiles", MaxManifestFiles) ?? [])
+        {
+            string? id = item.RequiredString("id");
+            bool unmap = item.OptionalChoice("action", ["bridge", "unmap"]) == "unmap";
+            string? name = unmap ? item.OptionalString("name", 255) : item.RequiredString("name", 255);
+            string? url = unmap ? null : item.RequiredString("url", 8192);
+            string? type = item.Has("connectorType") ? item.RequiredString("connectorType", 64) : unmap ? null : item.RequiredString("connector", 64);
+            string? connectorType = type is null ? null : Sync.Engine.Catalog.ConnectorTypes.Normalize(type);
+            if (type is not null && connectorType is null)
+            {
+                item.Problem(ErrorCodes.InvalidValue, $"'{type}' is not a connector type.", "connectorType");
+            }
+
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+            {
+                item.Problem(ErrorCodes.InvalidValue, "'url' must be an absolute http(s) URL.", "url");
+            }
+
+            if (id is null)
+            {
+                continue;
+            }
+
+            if (!registered.TryGetValue(id, out var source))
+            {
+                item.Problem(ErrorCodes.InvalidValue, $"'{id}' is not a source file of this connection; add it first.", "id");
+            }
+            else if (manifest.Any(m => m.DocumentId == id))
+            {
+                item.Problem(ErrorCodes.InvalidValue, $"'{id}' appears more than once in this manifest.", "id");
+            }
+            else
+            {
+                manifest.Add(new ManifestFile(source.Id.ToString("D"), id, name ?? id, url, connectorType ?? string.Empty, unmap));
+            }
+        }
+
+        body.ThrowIfInvalid("The manifest is malformed.");
+        return await StartAsync(request, connection, manifest);
+    }
+
+    private async Task<ApiResult> StartAsync(ApiRequest request, Connection connection, IReadOnlyList<ManifestFile>? manifest)
+    {
         for (int attempt = 0; attempt < 2; attempt++)
         {
             string runId = Run.NewId(clock.GetUtcNow());
@@ -34,7 +84,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
                 if (activeRun is { IsActive: true } || starting)
                 {
                     return ApiResult.Json(HttpStatusCode.SeeOther, new { error = new { code = "RunAlreadyActive", message = "A run of this connection is active; see Location." } })
-                        .WithHeader("Location", RunUrl(request, connection.Id, active));
+                        .WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, active));
                 }
 
                 // A finished run that did not clear itself, or a start abandoned before its record: free it, try again.
@@ -46,7 +96,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
             await runs.CreateAsync(run, request.Aborted);
             try
             {
-                await durable.StartAsync(nameof(SyncRunOrchestrator), runId, new RunInput(runId, connection.Id, connection.IModelId), CancellationToken.None);
+                await durable.StartAsync(nameof(SyncRunOrchestrator), runId, new RunInput(runId, connection.Id, connection.IModelId, manifest), CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -55,46 +105,46 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
                 throw;
             }
 
-            return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, connection.Id, runId));
+            return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, runId));
         }
 
         throw ApiException.Conflict("IModelAlreadyProcessingRequest", "The iModel is already processing this request.");
     }
 
-    public async Task<ApiResult> ListAsync(ApiRequest request)
+    public async Task<ApiResult> ListAsync(ApiRequest request, ConnectionKind kind)
     {
-        var connection = await FindAsync(request);
+        var connection = await FindAsync(request, kind);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidStorageConnectionRequest);
         var page = await runs.ListAsync(connection.Id, paging.Skip, paging.Top, request.Aborted);
         int total = await runs.CountAsync(connection.Id, request.Aborted);
         object items = request.WantsRepresentation
-            ? page.Select(r => Present(request, r)).ToList()
+            ? page.Select(r => Present(request, kind, r)).ToList()
             : page.Select(r => new { id = r.Id, state = r.State, result = r.Result }).ToList();
         return ApiResult.Ok(new { runs = items, _links = paging.Links(request, total) });
     }
 
-    public async Task<ApiResult> GetAsync(ApiRequest request)
+    public async Task<ApiResult> GetAsync(ApiRequest request, ConnectionKind kind)
     {
-        var connection = await FindAsync(request);
+        var connection = await FindAsync(request, kind);
         string runId = request.Route("runId");
         var run = await runs.GetAsync(connection.Id, runId, request.Aborted)
             ?? throw ApiException.NotFound("ConnectionRunNotFound", $"Requested Connection Run '{runId}' is not available.");
-        return ApiResult.Ok(new { run = Present(request, run) });
+        return ApiResult.Ok(new { run = Present(request, kind, run) });
     }
 
-    private async Task<Connection> FindAsync(ApiRequest request)
+    private async Task<Connection> FindAsync(ApiRequest request, ConnectionKind kind)
     {
         string id = request.Route("connectionId");
         var connection = await connections.GetAsync(id, request.Aborted);
-        return connection is { Kind: ConnectionKind.Storage } ? connection : throw NotFound(id);
+        return connection is not null && connection.Kind == kind ? connection : throw NotFound(id);
     }
 
     private static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.ConnectionNotFound, $"Requested Connection '{id}' is not available.");
 
-    private static string RunUrl(ApiRequest request, string connectionId, string runId) =>
-        request.Url($"/synchronization/imodels/{Segment}/{connectionId}/runs/{runId}");
+    private static string RunUrl(ApiRequest request, ConnectionKind kind, string connectionId, string runId) =>
+        request.Url($"/synchronization/imodels/{(kind == ConnectionKind.Manifest ? "manifestconnections" : "storageconnections")}/{connectionId}/runs/{runId}");
 
-    private static object Present(ApiRequest request, Run run) => new
+    private static object Present(ApiRequest request, ConnectionKind kind, Run run) => new
     {
         id = run.Id,
         connectionId = run.ConnectionId,
@@ -116,6 +166,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
             {
                 id = t.Id,
                 storageFileId = t.StorageFileId,
+                sourceFileId = t.DocumentId,
                 fileName = t.FileName,
                 state = t.State,
                 result = t.Result,
@@ -153,7 +204,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         filesTotal = run.FilesTotal,
         filesDone = run.FilesDone,
         changeset = run.ChangesetId is null ? null : new { id = run.ChangesetId, index = run.ChangesetIndex },
-        _links = new { self = new Link(RunUrl(request, run.ConnectionId, run.Id)) },
+        _links = new { self = new Link(RunUrl(request, kind, run.ConnectionId, run.Id)) },
     };
 
     private static string JobResult(List<RunTask> tasks)

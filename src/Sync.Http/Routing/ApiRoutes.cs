@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Sync.Engine.Model;
 using Sync.Http.Api;
 using Sync.Http.Infrastructure;
 
@@ -41,9 +42,9 @@ public static class ApiRoutes
     public static readonly ApiRoute GetStorageConnection = new(nameof(GetStorageConnection), "GET", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetAsync(r));
     public static readonly ApiRoute UpdateStorageConnection = new(nameof(UpdateStorageConnection), "PUT", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateAsync(r));
     public static readonly ApiRoute DeleteStorageConnection = new(nameof(DeleteStorageConnection), "DELETE", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).DeleteAsync(r));
-    public static readonly ApiRoute RunStorageConnection = new(nameof(RunStorageConnection), "POST", Storage + "/{connectionId}/run", (sp, r) => Api<RunsApi>(sp).StartAsync(r));
-    public static readonly ApiRoute GetStorageConnectionRuns = new(nameof(GetStorageConnectionRuns), "GET", Storage + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r));
-    public static readonly ApiRoute GetStorageConnectionRun = new(nameof(GetStorageConnectionRun), "GET", Storage + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r));
+    public static readonly ApiRoute RunStorageConnection = new(nameof(RunStorageConnection), "POST", Storage + "/{connectionId}/run", (sp, r) => Api<RunsApi>(sp).StartStorageRunAsync(r));
+    public static readonly ApiRoute GetStorageConnectionRuns = new(nameof(GetStorageConnectionRuns), "GET", Storage + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Storage));
+    public static readonly ApiRoute GetStorageConnectionRun = new(nameof(GetStorageConnectionRun), "GET", Storage + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Storage));
     public static readonly ApiRoute AddStorageConnectionSourceFile = new(nameof(AddStorageConnectionSourceFile), "POST", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).AddSourceFileAsync(r));
     public static readonly ApiRoute GetStorageConnectionSourceFiles = new(nameof(GetStorageConnectionSourceFiles), "GET", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).ListSourceFilesAsync(r));
     public static readonly ApiRoute GetStorageConnectionSourceFile = new(nameof(GetStorageConnectionSourceFile), "GET", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetSourceFileAsync(r));
@@ -55,6 +56,9 @@ public static class ApiRoutes
     public static readonly ApiRoute GetManifestConnection = new(nameof(GetManifestConnection), "GET", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetAsync(r));
     public static readonly ApiRoute UpdateManifestConnection = new(nameof(UpdateManifestConnection), "PUT", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateAsync(r));
     public static readonly ApiRoute DeleteManifestConnection = new(nameof(DeleteManifestConnection), "DELETE", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).DeleteAsync(r));
+    public static readonly ApiRoute RunManifestConnection = new(nameof(RunManifestConnection), "POST", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).StartManifestRunAsync(r));
+    public static readonly ApiRoute GetManifestConnectionRuns = new(nameof(GetManifestConnectionRuns), "GET", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Manifest));
+    public static readonly ApiRoute GetManifestConnectionRun = new(nameof(GetManifestConnectionRun), "GET", Manifest + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Manifest));
     public static readonly ApiRoute AddManifestConnectionSourceFile = new(nameof(AddManifestConnectionSourceFile), "POST", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).AddSourceFileAsync(r));
     public static readonly ApiRoute GetManifestConnectionSourceFiles = new(nameof(GetManifestConnectionSourceFiles), "GET", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).ListSourceFilesAsync(r));
     public static readonly ApiRoute GetManifestConnectionSourceFile = new(nameof(GetManifestConnectionSourceFile), "GET", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetSourceFileAsync(r));
@@ -72,6 +76,7 @@ public static class ApiRoutes
         RunStorageConnection, GetStorageConnectionRuns, GetStorageConnectionRun,
         AddStorageConnectionSourceFile, GetStorageConnectionSourceFiles, GetStorageConnectionSourceFile, UpdateStorageConnectionSourceFile, RemoveStorageConnectionSourceFile,
         CreateManifestConnection, GetManifestConnections, GetManifestConnection, UpdateManifestConnection, DeleteManifestConnection,
+        RunManifestConnection, GetManifestConnectionRuns, GetManifestConnectionRun,
         AddManifestConnectionSourceFile, GetManifestConnectionSourceFiles, GetManifestConnectionSourceFile, UpdateManifestConnectionSourceFile, RemoveManifestConnectionSourceFile,
     ];
 

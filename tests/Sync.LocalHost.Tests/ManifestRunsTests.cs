@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Sync.LocalHost.Tests;
+
+/// <summary>Manifest runs: files downloaded from pre-authenticated URLs (served here on loopback), unmap deletes.</summary>
+[TestClass]
+public sealed class ManifestRunsTests
+{
+    private const string Path = "/synchronization/imodels/manifestConnections";
+
+    private static RunningHost Host => SharedHost.Host;
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task Manifest_runs_download_skip_unchanged_unmap_and_report_bad_urls()
+    {
+        using var files = new LoopbackFileServer();
+        files.Serve("/a.csv", "Tag,Flow\nA-1,1\nA-2,2\n");
+        files.Serve("/b.csv", "Tag,Size\nB-1,DN50\n");
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-a" }, new { sourceFileId = "doc-b" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+
+        var first = await RunAsync(connectionId, new[] { File("doc-a", "a.csv", files.Url("/a.csv?sig=1")), File("doc-b", "b.csv", files.Url("/b.csv?sig=1")) });
+        Assert.AreEqual("Success", first.Str("result"), first.ToString());
+        Assert.AreEqual(1, first.GetProperty("changeset").GetProperty("index").GetInt32());
+
+        // Fresh URLs, same content: nothing is pushed.
+        var second = await RunAsync(connectionId, new[] { File("doc-a", "a.csv", files.Url("/a.csv?sig=2")), File("doc-b", "b.csv", files.Url("/b.csv?sig=2")) });
+        Assert.IsFalse(second.TryGetProperty("changeset", out _), second.ToString());
+        Assert.IsTrue(Tasks(second).All(t => t.Str("result") == "Skipped"));
+
+        // Unmap: the file's elements are deleted in the run's changeset.
+        var third = await RunAsync(connectionId, new object[] { new { id = "doc-b", action = "unmap" } });
+        Assert.AreEqual(2, third.GetProperty("changeset").GetProperty("index").GetInt32(), third.ToString());
+        var (_, changeset) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changesets/2");
+        Assert.AreEqual(1, changeset.GetProperty("changeset").GetProperty("deleted").GetInt32());
+        var (_, elements) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements");
+        CollectionAssert.AreEquivalent(new[] { "A-1", "A-2" }, elements.GetProperty("elements").EnumerateArray().Select(e => e.Str("identifier")).ToArray());
+
+        // A URL that no longer works is a task error the user can act on; nothing is deleted.
+        var fourth = await RunAsync(connectionId, new[] { File("doc-a", "a.csv", files.Url("/expired.csv")) });
+        Assert.AreEqual("Error", fourth.Str("result"), fourth.ToString());
+        var error = Tasks(fourth).Single().GetProperty("error");
+        Assert.AreEqual("FailedToAccessDataSource", error.Str("errorCode"));
+        StringAssert.Contains(error.Str("description"), "404");
+        var (_, still) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements");
+        Assert.AreEqual(2, still.GetProperty("elements").GetArrayLength());
+
+        var (_, history) = await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}/runs");
+        Assert.AreEqual(4, history.GetProperty("runs").GetArrayLength());
+    }
+
+    [TestMethod]
+    public async Task A_malformed_manifest_is_422_naming_each_problem()
+    {
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-a" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+        var (status, body) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new
+        {
+            sourceFiles = new object[]
+            {
+                new { id = "unknown", name = "x.csv", url = "http://127.0.0.1/x.csv", connectorType = "PSEXCEL" },
+                new { id = "doc-a", name = "a.csv", url = "ftp://nowhere/a.csv", connectorType = "NOPE" },
+            },
+        });
+        Assert.AreEqual(HttpStatusCode.UnprocessableEntity, status, body.ToString());
+        CollectionAssert.AreEquivalent(new[] { "sourceFiles[0].id", "sourceFiles[1].connectorType", "sourceFiles[1].url" }, body.Targets().ToArray());
+        (await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs")).AssertError(HttpStatusCode.UnprocessableEntity, "MissingRequestBody");
+    }
+
+    private static object File(string id, string name, string url) => new { id, name, url, connectorType = "PSEXCEL", action = "bridge", children = Array.Empty<object>() };
+
+    private static async Task<JsonElement> RunAsync(string connectionId, object[] sourceFiles)
+    {
+        var (status, body) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles });
+        Assert.AreEqual(HttpStatusCode.Accepted, status, body.ToString());
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var (_, run) = await Host.SendAsync(HttpMethod.Get, Host.LastLocation!.PathAndQuery);
+            if (run.GetProperty("run").Str("state") == "Completed")
+            {
+                return run.GetProperty("run");
+            }
+
+            Assert.IsLessThan(deadline, DateTime.UtcNow, run.ToString());
+            await Task.Delay(300);
+        }
+    }
+
+    private static List<JsonElement> Tasks(JsonElement run) =>
+        run.GetProperty("jobs").EnumerateArray().SelectMany(j => j.GetProperty("tasks").EnumerateArray()).ToList();
+
+    /// <summary>Serves fixed files on a loopback port, like pre-authenticated blob URLs (the query is ignored).</summary>
+    private sealed class LoopbackFileServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Dictionary<string, byte[]> _files = [];
+        private readonly int _port;
+
+        public LoopbackFileServer()
+        {
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                _port = ((IPEndPoint)probe.LocalEndpoint).Port;
+                probe.Stop();
+            }
+
+            _listener.Prefixes.Add($"http://127.0.0.1:{_port}/");
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        public void Serve(string path, string content) => _files[path] = Encoding.UTF8.GetBytes(content);
+
+        public string Url(string pathAndQuery) => $"http://127.0.0.1:{_port}{pathAndQuery}";
+
+        public void Dispose() => _listener.Close();
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var response = context.Response;
+                if (_files.TryGetValue(context.Request.Url!.AbsolutePath, out byte[]? bytes))
+                {
+                    response.ContentLength64 = bytes.Length;
+                    await response.OutputStream.WriteAsync(bytes);
+                }
+                else
+                {
+                    response.StatusCode = 404;
+                }
+            }
+        }
+    }
+}
