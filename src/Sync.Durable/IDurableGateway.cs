@@ -11,6 +11,9 @@ public interface IDurableGateway
     /// <summary>Starts an orchestration; returns its instance id.</summary>
     Task<string> StartAsync(string orchestratorName, string instanceId, object? input, CancellationToken cancellationToken);
 
+    /// <summary>Sends an external event to a running orchestration.</summary>
+    Task RaiseEventAsync(string instanceId, string eventName, object? payload, CancellationToken cancellationToken);
+
     /// <summary>Waits until an orchestration ends (or the token fires) and returns its final state.</summary>
     Task<OrchestrationOutcome> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken);
 

@@ -33,6 +33,9 @@ internal sealed class FunctionsDurableGateway(DurableClientHolder holder, Durabl
     public Task<string> StartAsync(string orchestratorName, string instanceId, object? input, CancellationToken cancellationToken) =>
         Client.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input, new StartOrchestrationOptions(instanceId), cancellationToken);
 
+    public Task RaiseEventAsync(string instanceId, string eventName, object? payload, CancellationToken cancellationToken) =>
+        Client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+
     public async Task<OrchestrationOutcome> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken)
     {
         var metadata = await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken);

@@ -118,6 +118,10 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> GetStorageConnectionRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/storageConnections/{connectionId}/runs/{runId}")] HttpRequest request, string connectionId, string runId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.GetStorageConnectionRun, request, context, ("connectionId", connectionId), ("runId", runId));
 
+    [Function(nameof(ApiRoutes.CancelStorageConnectionRun))]
+    public Task<IActionResult> CancelStorageConnectionRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/storageConnections/{connectionId}/runs/{runId}/cancel")] HttpRequest request, string connectionId, string runId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.CancelStorageConnectionRun, request, context, durableClient, ("connectionId", connectionId), ("runId", runId));
+
     [Function(nameof(ApiRoutes.AddStorageConnectionSourceFile))]
     public Task<IActionResult> AddStorageConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/storageConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.AddStorageConnectionSourceFile, request, context, ("connectionId", connectionId));
@@ -169,6 +173,10 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     [Function(nameof(ApiRoutes.GetManifestConnectionRun))]
     public Task<IActionResult> GetManifestConnectionRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/manifestConnections/{connectionId}/runs/{runId}")] HttpRequest request, string connectionId, string runId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.GetManifestConnectionRun, request, context, ("connectionId", connectionId), ("runId", runId));
+
+    [Function(nameof(ApiRoutes.CancelManifestConnectionRun))]
+    public Task<IActionResult> CancelManifestConnectionRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/manifestConnections/{connectionId}/runs/{runId}/cancel")] HttpRequest request, string connectionId, string runId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.CancelManifestConnectionRun, request, context, durableClient, ("connectionId", connectionId), ("runId", runId));
 
     [Function(nameof(ApiRoutes.AddManifestConnectionSourceFile))]
     public Task<IActionResult> AddManifestConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles")] HttpRequest request, string connectionId, FunctionContext context) =>

@@ -64,5 +64,7 @@ public sealed class HealthProbeRunnerTests
         }
 
         public Task<DurableHealth> GetHealthAsync(bool probeNow, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task RaiseEventAsync(string instanceId, string eventName, object? payload, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

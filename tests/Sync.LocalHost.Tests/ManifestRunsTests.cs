@@ -73,16 +73,50 @@ public sealed class ManifestRunsTests
         (await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs")).AssertError(HttpStatusCode.UnprocessableEntity, "MissingRequestBody");
     }
 
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task A_cancelled_run_ends_cancelled_and_pushes_nothing()
+    {
+        using var files = new LoopbackFileServer();
+        files.Serve("/slow.csv", "Tag,Flow\nS-1,1\n", TimeSpan.FromSeconds(8));
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-s" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+
+        var (status, _) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles = new[] { File("doc-s", "slow.csv", files.Url("/slow.csv")) } });
+        Assert.AreEqual(HttpStatusCode.Accepted, status);
+        string runPath = Host.LastLocation!.PathAndQuery;
+        var (cancelStatus, cancelBody) = await Host.SendAsync(HttpMethod.Post, runPath + "/cancel");
+        Assert.AreEqual(HttpStatusCode.Accepted, cancelStatus, cancelBody.ToString());
+
+        var run = await WaitAsync(runPath);
+        Assert.AreEqual("Cancelled", run.Str("result"), run.ToString());
+        Assert.IsFalse(run.TryGetProperty("changeset", out _));
+        var (_, changesets) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changesets");
+        Assert.AreEqual(0, changesets.GetProperty("changesets").GetArrayLength());
+        (await Host.SendAsync(HttpMethod.Post, runPath + "/cancel")).AssertError(HttpStatusCode.Conflict, "RunAlreadyCompleted");
+
+        // The connection is free again: the next run starts (202) rather than pointing at the cancelled one.
+        var (next, _) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles = new[] { new { id = "doc-s", action = "unmap" } } });
+        Assert.AreEqual(HttpStatusCode.Accepted, next);
+        await WaitAsync(Host.LastLocation!.PathAndQuery);
+    }
+
     private static object File(string id, string name, string url) => new { id, name, url, connectorType = "PSEXCEL", action = "bridge", children = Array.Empty<object>() };
 
     private static async Task<JsonElement> RunAsync(string connectionId, object[] sourceFiles)
     {
         var (status, body) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles });
         Assert.AreEqual(HttpStatusCode.Accepted, status, body.ToString());
+        return await WaitAsync(Host.LastLocation!.PathAndQuery);
+    }
+
+    private static async Task<JsonElement> WaitAsync(string runPath)
+    {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
-            var (_, run) = await Host.SendAsync(HttpMethod.Get, Host.LastLocation!.PathAndQuery);
+            var (_, run) = await Host.SendAsync(HttpMethod.Get, runPath);
             if (run.GetProperty("run").Str("state") == "Completed")
             {
                 return run.GetProperty("run");
@@ -100,7 +134,7 @@ public sealed class ManifestRunsTests
     private sealed class LoopbackFileServer : IDisposable
     {
         private readonly HttpListener _listener = new();
-        private readonly Dictionary<string, byte[]> _files = [];
+        private readonly Dictionary<string, (byte[] Bytes, TimeSpan Delay)> _files = [];
         private readonly int _port;
 
         public LoopbackFileServer()
@@ -117,11 +151,26 @@ public sealed class ManifestRunsTests
             _ = Task.Run(ServeAsync);
         }
 
-        public void Serve(string path, string content) => _files[path] = Encoding.UTF8.GetBytes(content);
+        public void Serve(string path, string content, TimeSpan delay = default) => _files[path] = (Encoding.UTF8.GetBytes(content), delay);
 
         public string Url(string pathAndQuery) => $"http://127.0.0.1:{_port}{pathAndQuery}";
 
         public void Dispose() => _listener.Close();
+
+        private async Task AnswerAsync(HttpListenerContext context)
+        {
+            using var response = context.Response;
+            if (_files.TryGetValue(context.Request.Url!.AbsolutePath, out var file))
+            {
+                await Task.Delay(file.Delay);
+                response.ContentLength64 = file.Bytes.Length;
+                await response.OutputStream.WriteAsync(file.Bytes);
+            }
+            else
+            {
+                response.StatusCode = 404;
+            }
+        }
 
         private async Task ServeAsync()
         {
@@ -137,16 +186,7 @@ public sealed class ManifestRunsTests
                     return;
                 }
 
-                using var response = context.Response;
-                if (_files.TryGetValue(context.Request.Url!.AbsolutePath, out byte[]? bytes))
-                {
-                    response.ContentLength64 = bytes.Length;
-                    await response.OutputStream.WriteAsync(bytes);
-                }
-                else
-                {
-                    response.StatusCode = 404;
-                }
+                _ = Task.Run(() => AnswerAsync(context));
             }
         }
     }

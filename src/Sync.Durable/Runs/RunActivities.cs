@@ -134,7 +134,12 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
         string result;
         RunError? error = null;
         int failed = tasks.Count(t => t.Result == RunResults.Error);
-        if (input.ErrorKey is not null)
+        if (input.Cancelled)
+        {
+            result = RunResults.Cancelled;
+            error = new RunError("RunCancelled", "The run was cancelled; nothing was pushed.");
+        }
+        else if (input.ErrorKey is not null)
         {
             result = RunResults.Error;
             error = new RunError(input.ErrorKey, input.ErrorDescription ?? input.ErrorKey);

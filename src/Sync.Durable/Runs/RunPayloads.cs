@@ -32,4 +32,4 @@ public sealed record PushInput(RunInput Run, IReadOnlyList<StagedFile> Staged);
 
 public sealed record PushOutput(string? ChangesetId, int? ChangesetIndex, SyncError? Error);
 
-public sealed record FinalizeInput(RunInput Run, IReadOnlyList<FileWorkResult> Files, PushOutput? Push, string? ErrorKey, string? ErrorDescription);
+public sealed record FinalizeInput(RunInput Run, IReadOnlyList<FileWorkResult> Files, PushOutput? Push, string? ErrorKey, string? ErrorDescription, bool Cancelled = false);

@@ -13,6 +13,9 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
 {
     public const int MaxParallelFiles = 4;
 
+    /// <summary>The external event that cancels a run: it then pushes nothing and ends Completed/Cancelled.</summary>
+    public const string CancelEvent = "Cancel";
+
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, RunInput input)
@@ -30,12 +33,21 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
         {
             var results = new List<FileWorkResult>();
             PushOutput? push = null;
+            var cancelled = context.WaitForExternalEvent<bool>(CancelEvent);
             try
             {
                 var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), input, Retry);
                 foreach (var wave in plan.Files.Chunk(MaxParallelFiles))
                 {
-                    results.AddRange(await Task.WhenAll(wave.Select(file => context.CallActivityAsync<FileWorkResult>(nameof(SynchronizeFileActivity), file, Retry))));
+                    var files = Task.WhenAll(wave.Select(file => context.CallActivityAsync<FileWorkResult>(nameof(SynchronizeFileActivity), file, Retry)));
+                    if (await Task.WhenAny(files, cancelled) == cancelled)
+                    {
+                        // Staged work of a cancelled run is never pushed.
+                        await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, results, null, null, null, Cancelled: true), Retry);
+                        return "Cancelled";
+                    }
+
+                    results.AddRange(await files);
                 }
 
                 var staged = results.Where(r => r.Staged is not null).Select(r => r.Staged!).ToList();

@@ -132,6 +132,22 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         return ApiResult.Ok(new { run = Present(request, kind, run) });
     }
 
+    /// <summary>Cancels an active run (202); a run that has completed cannot be cancelled (409).</summary>
+    public async Task<ApiResult> CancelAsync(ApiRequest request, ConnectionKind kind)
+    {
+        var connection = await FindAsync(request, kind);
+        string runId = request.Route("runId");
+        var run = await runs.GetAsync(connection.Id, runId, request.Aborted)
+            ?? throw ApiException.NotFound("ConnectionRunNotFound", $"Requested Connection Run '{runId}' is not available.");
+        if (!run.IsActive)
+        {
+            throw ApiException.Conflict("RunAlreadyCompleted", $"Run '{runId}' has completed ({run.Result}); it cannot be cancelled.");
+        }
+
+        await durable.RaiseEventAsync(runId, SyncRunOrchestrator.CancelEvent, true, request.Aborted);
+        return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, kind, connection.Id, runId));
+    }
+
     private async Task<Connection> FindAsync(ApiRequest request, ConnectionKind kind)
     {
         string id = request.Route("connectionId");

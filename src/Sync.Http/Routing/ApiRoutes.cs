@@ -45,6 +45,7 @@ public static class ApiRoutes
     public static readonly ApiRoute RunStorageConnection = new(nameof(RunStorageConnection), "POST", Storage + "/{connectionId}/run", (sp, r) => Api<RunsApi>(sp).StartStorageRunAsync(r));
     public static readonly ApiRoute GetStorageConnectionRuns = new(nameof(GetStorageConnectionRuns), "GET", Storage + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Storage));
     public static readonly ApiRoute GetStorageConnectionRun = new(nameof(GetStorageConnectionRun), "GET", Storage + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Storage));
+    public static readonly ApiRoute CancelStorageConnectionRun = new(nameof(CancelStorageConnectionRun), "POST", Storage + "/{connectionId}/runs/{runId}/cancel", (sp, r) => Api<RunsApi>(sp).CancelAsync(r, ConnectionKind.Storage));
     public static readonly ApiRoute AddStorageConnectionSourceFile = new(nameof(AddStorageConnectionSourceFile), "POST", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).AddSourceFileAsync(r));
     public static readonly ApiRoute GetStorageConnectionSourceFiles = new(nameof(GetStorageConnectionSourceFiles), "GET", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).ListSourceFilesAsync(r));
     public static readonly ApiRoute GetStorageConnectionSourceFile = new(nameof(GetStorageConnectionSourceFile), "GET", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetSourceFileAsync(r));
@@ -59,6 +60,7 @@ public static class ApiRoutes
     public static readonly ApiRoute RunManifestConnection = new(nameof(RunManifestConnection), "POST", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).StartManifestRunAsync(r));
     public static readonly ApiRoute GetManifestConnectionRuns = new(nameof(GetManifestConnectionRuns), "GET", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Manifest));
     public static readonly ApiRoute GetManifestConnectionRun = new(nameof(GetManifestConnectionRun), "GET", Manifest + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Manifest));
+    public static readonly ApiRoute CancelManifestConnectionRun = new(nameof(CancelManifestConnectionRun), "POST", Manifest + "/{connectionId}/runs/{runId}/cancel", (sp, r) => Api<RunsApi>(sp).CancelAsync(r, ConnectionKind.Manifest));
     public static readonly ApiRoute AddManifestConnectionSourceFile = new(nameof(AddManifestConnectionSourceFile), "POST", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).AddSourceFileAsync(r));
     public static readonly ApiRoute GetManifestConnectionSourceFiles = new(nameof(GetManifestConnectionSourceFiles), "GET", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).ListSourceFilesAsync(r));
     public static readonly ApiRoute GetManifestConnectionSourceFile = new(nameof(GetManifestConnectionSourceFile), "GET", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetSourceFileAsync(r));
@@ -73,10 +75,10 @@ public static class ApiRoutes
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
         GetConnections,
         CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,
-        RunStorageConnection, GetStorageConnectionRuns, GetStorageConnectionRun,
+        RunStorageConnection, GetStorageConnectionRuns, GetStorageConnectionRun, CancelStorageConnectionRun,
         AddStorageConnectionSourceFile, GetStorageConnectionSourceFiles, GetStorageConnectionSourceFile, UpdateStorageConnectionSourceFile, RemoveStorageConnectionSourceFile,
         CreateManifestConnection, GetManifestConnections, GetManifestConnection, UpdateManifestConnection, DeleteManifestConnection,
-        RunManifestConnection, GetManifestConnectionRuns, GetManifestConnectionRun,
+        RunManifestConnection, GetManifestConnectionRuns, GetManifestConnectionRun, CancelManifestConnectionRun,
         AddManifestConnectionSourceFile, GetManifestConnectionSourceFiles, GetManifestConnectionSourceFile, UpdateManifestConnectionSourceFile, RemoveManifestConnectionSourceFile,
     ];
 

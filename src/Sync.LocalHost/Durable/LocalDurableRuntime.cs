@@ -104,6 +104,9 @@ internal sealed class LocalDurableRuntime : IHostedService, IDurableGateway, IAs
         return instance.InstanceId;
     }
 
+    public Task RaiseEventAsync(string instanceId, string eventName, object? payload, CancellationToken cancellationToken) =>
+        _client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, payload!);
+
     public async Task<OrchestrationOutcome> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken)
     {
         var state = await _client.WaitForOrchestrationAsync(new OrchestrationInstance { InstanceId = instanceId }, TimeSpan.FromDays(1), cancellationToken);
