@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Sync.Engine.Stores;
 
 namespace Sync.Storage;
@@ -10,12 +11,16 @@ namespace Sync.Storage;
 /// An iModel's changeset chain in one table partition (key = iModel id): the <c>tip</c> row, one row per
 /// changeset <c>cs|{index:D10}</c>, a lookup row per changeset id <c>id|{id}</c>, and a row per committed run
 /// <c>run|{runId}</c>. Advancing writes them in one entity-group transaction conditioned on the tip's ETag
-/// (or on its absence), so two pushers can never both append after the same changeset.
+/// (or on its absence), so two pushers can never both append after the same changeset. A changeset of many
+/// files lists more parts than a table property holds; its parts and synchronization info then live in a blob
+/// written before the transaction and named by the changeset id.
 /// </summary>
 public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 {
     private const string TipKey = "tip";
+    private const int MaxInlineChars = 30_000;
     private readonly TableClient _table = account.Table(account.Names.ChangesetsTable);
+    private readonly BlobContainerClient _blobs = account.Container(account.Names.SyncContainer);
 
     public async Task<ChainTip> GetTipAsync(Guid iModelId, CancellationToken cancellationToken)
     {
@@ -53,7 +58,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         };
         if (changeset is not null)
         {
-            actions.Add(new(TableTransactionActionType.Add, ToRow(partition, changeset)));
+            actions.Add(new(TableTransactionActionType.Add, await ToRowAsync(iModelId, partition, changeset, cancellationToken).ConfigureAwait(false)));
             actions.Add(new(TableTransactionActionType.Add, new TableEntity(partition, "id|" + changeset.Id) { ["Index"] = changeset.Index }));
         }
 
@@ -83,7 +88,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
     public async Task<ChangesetRecord?> GetAsync(Guid iModelId, int index, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(Key(iModelId), ChangesetKey(index), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value is not null ? FromRow(row.Value) : null;
+        return row.HasValue && row.Value is not null ? await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false) : null;
     }
 
     public async Task<ChangesetRecord?> GetByIdAsync(Guid iModelId, string changesetId, CancellationToken cancellationToken)
@@ -98,7 +103,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Key(iModelId)} and RowKey gt {ChangesetKey(afterIndex)} and RowKey lt {"cs}"}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(FromRow(row));
+            list.Add(await FromRowAsync(row, cancellationToken).ConfigureAwait(false));
             if (list.Count >= max)
             {
                 break;
@@ -112,7 +117,27 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 
     private static string ChangesetKey(int index) => "cs|" + index.ToString("D10", CultureInfo.InvariantCulture);
 
-    private static TableEntity ToRow(string partition, ChangesetRecord c) => new(partition, ChangesetKey(c.Index))
+    private async Task<TableEntity> ToRowAsync(Guid iModelId, string partition, ChangesetRecord c, CancellationToken cancellationToken)
+    {
+        var row = BaseRow(partition, c);
+        string parts = JsonSerializer.Serialize(c.Parts);
+        string info = JsonSerializer.Serialize(c.SynchronizationInfo);
+        if (parts.Length + info.Length <= MaxInlineChars)
+        {
+            row["Parts"] = parts;
+            row["SynchronizationInfo"] = info;
+        }
+        else
+        {
+            string blob = $"changesets/{iModelId:D}/{c.Id}.details.json";
+            await _blobs.GetBlobClient(blob).UploadAsync(BinaryData.FromObjectAsJson(new Details(c.Parts, c.SynchronizationInfo)), overwrite: true, cancellationToken).ConfigureAwait(false);
+            row["DetailsBlob"] = blob;
+        }
+
+        return row;
+    }
+
+    private static TableEntity BaseRow(string partition, ChangesetRecord c) => new(partition, ChangesetKey(c.Index))
     {
         ["Index"] = c.Index,
         ["Id"] = c.Id,
@@ -124,11 +149,19 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         ["Inserted"] = c.Inserted,
         ["Updated"] = c.Updated,
         ["Deleted"] = c.Deleted,
-        ["Parts"] = JsonSerializer.Serialize(c.Parts),
-        ["SynchronizationInfo"] = JsonSerializer.Serialize(c.SynchronizationInfo),
     };
 
-    private static ChangesetRecord FromRow(TableEntity row) => new(
+    private async Task<ChangesetRecord> FromRowAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        Details details = row.GetString("DetailsBlob") is { } blob
+            ? (await _blobs.GetBlobClient(blob).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToObjectFromJson<Details>()!
+            : new Details(JsonSerializer.Deserialize<string[]>(row.GetString("Parts"))!, JsonSerializer.Deserialize<SynchronizationInfo>(row.GetString("SynchronizationInfo"))!);
+        return FromRow(row, details);
+    }
+
+    private sealed record Details(IReadOnlyList<string> Parts, SynchronizationInfo SynchronizationInfo);
+
+    private static ChangesetRecord FromRow(TableEntity row, Details details) => new(
         row.GetInt32("Index") ?? 0,
         row.GetString("Id"),
         row.GetString("ParentId"),
@@ -139,6 +172,6 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         row.GetInt32("Inserted") ?? 0,
         row.GetInt32("Updated") ?? 0,
         row.GetInt32("Deleted") ?? 0,
-        JsonSerializer.Deserialize<string[]>(row.GetString("Parts"))!,
-        JsonSerializer.Deserialize<SynchronizationInfo>(row.GetString("SynchronizationInfo"))!);
+        details.Parts,
+        details.SynchronizationInfo);
 }
