@@ -5,7 +5,7 @@ namespace Sync.Durable.Runs;
 
 /// <summary>
 /// One run of a connection: take the connection's run lock → resolve the files (one activity) → fan out one
-/// <see cref="SynchronizeFileActivity"/> per file, a few at a time, retrying only what threw (a transient fault;
+/// <see cref="SynchronizeFileActivity"/> per file, at most <see cref="MaxParallelFiles"/> at a time, retrying only what threw (a transient fault;
 /// unreadable files come back as results) → one <see cref="PushChangesetActivity"/> for everything staged →
 /// <see cref="FinalizeRunActivity"/> → release the lock. Deterministic: no clocks, ids or I/O here.
 /// </summary>
@@ -37,17 +37,27 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             try
             {
                 var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), input, Retry);
-                foreach (var wave in plan.Files.Chunk(MaxParallelFiles))
+                // A sliding window: a new file starts as soon as any running one finishes.
+                var pending = new Queue<FileWork>(plan.Files);
+                var running = new List<Task<FileWorkResult>>();
+                while (pending.Count > 0 || running.Count > 0)
                 {
-                    var files = Task.WhenAll(wave.Select(file => context.CallActivityAsync<FileWorkResult>(nameof(SynchronizeFileActivity), file, Retry)));
-                    if (await Task.WhenAny(files, cancelled) == cancelled)
+                    while (running.Count < MaxParallelFiles && pending.Count > 0)
+                    {
+                        running.Add(context.CallActivityAsync<FileWorkResult>(nameof(SynchronizeFileActivity), pending.Dequeue(), Retry));
+                    }
+
+                    var done = await Task.WhenAny([.. running, cancelled]);
+                    if (done == cancelled)
                     {
                         // Staged work of a cancelled run is never pushed.
                         await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, results, null, null, null, Cancelled: true), Retry);
                         return "Cancelled";
                     }
 
-                    results.AddRange(await files);
+                    var finished = (Task<FileWorkResult>)done;
+                    running.Remove(finished);
+                    results.Add(await finished);
                 }
 
                 var staged = results.Where(r => r.Staged is not null).Select(r => r.Staged!).ToList();

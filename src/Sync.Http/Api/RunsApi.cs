@@ -164,8 +164,8 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
     {
         id = run.Id,
         connectionId = run.ConnectionId,
-        startDateTime = run.StartDateTime is { } start ? ApiJson.Timestamp(start) : null,
-        endDateTime = run.EndDateTime is { } end ? ApiJson.Timestamp(end) : null,
+        startDateTime = ApiJson.Timestamp(run.StartDateTime),
+        endDateTime = ApiJson.Timestamp(run.EndDateTime),
         phase = "MasterFile",
         state = run.State,
         result = run.Result,
@@ -176,8 +176,8 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
             connectorType = job.Key,
             state = job.All(t => t.State == RunStates.Completed) ? RunStates.Completed : run.State,
             result = JobResult(job.ToList()),
-            startDateTime = job.Min(t => t.StartDateTime) is { } s ? ApiJson.Timestamp(s) : null,
-            endDateTime = job.Max(t => t.EndDateTime) is { } e ? ApiJson.Timestamp(e) : null,
+            startDateTime = ApiJson.Timestamp(job.Min(t => t.StartDateTime)),
+            endDateTime = ApiJson.Timestamp(job.Max(t => t.EndDateTime)),
             tasks = job.Select(t => new
             {
                 id = t.Id,
@@ -186,8 +186,8 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
                 fileName = t.FileName,
                 state = t.State,
                 result = t.Result,
-                startDateTime = t.StartDateTime is { } ts ? ApiJson.Timestamp(ts) : null,
-                endDateTime = t.EndDateTime is { } te ? ApiJson.Timestamp(te) : null,
+                startDateTime = ApiJson.Timestamp(t.StartDateTime),
+                endDateTime = ApiJson.Timestamp(t.EndDateTime),
                 retryAttempts = t.RetryAttempts,
                 error = t.Error is null ? null : new
                 {

@@ -20,4 +20,7 @@ public static class ApiJson
     /// <summary>ISO-8601 UTC with seven fraction digits and a Z, as the Synchronization API writes dates.</summary>
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>As <see cref="Timestamp(DateTimeOffset)"/>; null stays null (and is left out of the JSON).</summary>
+    public static string? Timestamp(DateTimeOffset? value) => value is { } v ? Timestamp(v) : null;
 }
