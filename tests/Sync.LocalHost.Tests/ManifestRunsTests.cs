@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -129,65 +128,4 @@ public sealed class ManifestRunsTests
 
     private static List<JsonElement> Tasks(JsonElement run) =>
         run.GetProperty("jobs").EnumerateArray().SelectMany(j => j.GetProperty("tasks").EnumerateArray()).ToList();
-
-    /// <summary>Serves fixed files on a loopback port, like pre-authenticated blob URLs (the query is ignored).</summary>
-    private sealed class LoopbackFileServer : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Dictionary<string, (byte[] Bytes, TimeSpan Delay)> _files = [];
-        private readonly int _port;
-
-        public LoopbackFileServer()
-        {
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                _port = ((IPEndPoint)probe.LocalEndpoint).Port;
-                probe.Stop();
-            }
-
-            _listener.Prefixes.Add($"http://127.0.0.1:{_port}/");
-            _listener.Start();
-            _ = Task.Run(ServeAsync);
-        }
-
-        public void Serve(string path, string content, TimeSpan delay = default) => _files[path] = (Encoding.UTF8.GetBytes(content), delay);
-
-        public string Url(string pathAndQuery) => $"http://127.0.0.1:{_port}{pathAndQuery}";
-
-        public void Dispose() => _listener.Close();
-
-        private async Task AnswerAsync(HttpListenerContext context)
-        {
-            using var response = context.Response;
-            if (_files.TryGetValue(context.Request.Url!.AbsolutePath, out var file))
-            {
-                await Task.Delay(file.Delay);
-                response.ContentLength64 = file.Bytes.Length;
-                await response.OutputStream.WriteAsync(file.Bytes);
-            }
-            else
-            {
-                response.StatusCode = 404;
-            }
-        }
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                _ = Task.Run(() => AnswerAsync(context));
-            }
-        }
-    }
 }
