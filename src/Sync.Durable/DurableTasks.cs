@@ -1,3 +1,4 @@
+using Sync.Durable.Configuration;
 using Sync.Durable.Health;
 using Sync.Durable.Runs;
 
@@ -9,10 +10,10 @@ namespace Sync.Durable;
 /// </summary>
 public static class DurableTasks
 {
-    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator), typeof(SyncRunOrchestrator)];
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator), typeof(SyncRunOrchestrator), typeof(ConfigurationOrchestrator)];
 
     public static readonly IReadOnlyList<Type> Activities =
         [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity)];
 
-    public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter), typeof(ConnectionRunLock)];
+    public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter), typeof(ConnectionRunLock), typeof(ConfigurationScope)];
 }

@@ -26,6 +26,7 @@ public static class HttpServiceCollectionExtensions
         services.AddScoped<ChangesetsApi>();
         services.AddScoped<ElementsApi>();
         services.AddScoped<RunsApi>();
+        services.AddScoped<ConfigurationsApi>();
         services.AddScoped<ConnectionsApi>();
         services.AddScoped<StorageConnectionsApi>();
         services.AddScoped<ManifestConnectionsApi>();

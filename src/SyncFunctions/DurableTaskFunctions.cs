@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Entities;
 using Microsoft.Extensions.DependencyInjection;
+using Sync.Durable.Configuration;
 using Sync.Durable.Health;
 using Sync.Durable.Runs;
 
@@ -62,6 +63,20 @@ public static class DurableTaskFunctions
     {
         ArgumentNullException.ThrowIfNull(dispatcher);
         return dispatcher.DispatchAsync<ConnectionRunLock>();
+    }
+
+    [Function(nameof(ConfigurationOrchestrator))]
+    public static Task<ConfigurationResult> ConfigurationOrchestration([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new ConfigurationOrchestrator().RunAsync(context, context.GetInput<ConfigurationRequest>()!);
+    }
+
+    [Function(nameof(ConfigurationScope))]
+    public static Task ConfigurationScopeEntity([EntityTrigger] TaskEntityDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        return dispatcher.DispatchAsync<ConfigurationScope>();
     }
 
     private static T Activity<T>(FunctionContext functionContext)

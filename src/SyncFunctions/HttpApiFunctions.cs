@@ -198,6 +198,54 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> RemoveManifestConnectionSourceFile([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/imodels/manifestConnections/{connectionId}/sourcefiles/{sourceFileId}")] HttpRequest request, string connectionId, string sourceFileId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.RemoveManifestConnectionSourceFile, request, context, ("connectionId", connectionId), ("sourceFileId", sourceFileId));
 
+    [Function(nameof(ApiRoutes.GetITwinConfiguration))]
+    public Task<IActionResult> GetITwinConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/configurations/itwins/{itwinId}")] HttpRequest request, string itwinId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.GetITwinConfiguration, request, context, durableClient, ("itwinId", itwinId));
+
+    [Function(nameof(ApiRoutes.CreateITwinConfiguration))]
+    public Task<IActionResult> CreateITwinConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/configurations/itwins/{itwinId}")] HttpRequest request, string itwinId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.CreateITwinConfiguration, request, context, durableClient, ("itwinId", itwinId));
+
+    [Function(nameof(ApiRoutes.PatchITwinConfiguration))]
+    public Task<IActionResult> PatchITwinConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "synchronization/configurations/itwins/{itwinId}")] HttpRequest request, string itwinId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.PatchITwinConfiguration, request, context, durableClient, ("itwinId", itwinId));
+
+    [Function(nameof(ApiRoutes.DeleteITwinConfiguration))]
+    public Task<IActionResult> DeleteITwinConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/configurations/itwins/{itwinId}")] HttpRequest request, string itwinId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.DeleteITwinConfiguration, request, context, durableClient, ("itwinId", itwinId));
+
+    [Function(nameof(ApiRoutes.GetIModelConfiguration))]
+    public Task<IActionResult> GetIModelConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/configurations/imodels/{imodelId}")] HttpRequest request, string imodelId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.GetIModelConfiguration, request, context, durableClient, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.CreateIModelConfiguration))]
+    public Task<IActionResult> CreateIModelConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/configurations/imodels/{imodelId}")] HttpRequest request, string imodelId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.CreateIModelConfiguration, request, context, durableClient, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.PatchIModelConfiguration))]
+    public Task<IActionResult> PatchIModelConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "synchronization/configurations/imodels/{imodelId}")] HttpRequest request, string imodelId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.PatchIModelConfiguration, request, context, durableClient, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.DeleteIModelConfiguration))]
+    public Task<IActionResult> DeleteIModelConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/configurations/imodels/{imodelId}")] HttpRequest request, string imodelId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.DeleteIModelConfiguration, request, context, durableClient, ("imodelId", imodelId));
+
+    [Function(nameof(ApiRoutes.GetConnectionConfiguration))]
+    public Task<IActionResult> GetConnectionConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/configurations/connections/{connectionId}")] HttpRequest request, string connectionId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.GetConnectionConfiguration, request, context, durableClient, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.CreateConnectionConfiguration))]
+    public Task<IActionResult> CreateConnectionConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/configurations/connections/{connectionId}")] HttpRequest request, string connectionId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.CreateConnectionConfiguration, request, context, durableClient, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.PatchConnectionConfiguration))]
+    public Task<IActionResult> PatchConnectionConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "synchronization/configurations/connections/{connectionId}")] HttpRequest request, string connectionId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.PatchConnectionConfiguration, request, context, durableClient, ("connectionId", connectionId));
+
+    [Function(nameof(ApiRoutes.DeleteConnectionConfiguration))]
+    public Task<IActionResult> DeleteConnectionConfiguration([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "synchronization/configurations/connections/{connectionId}")] HttpRequest request, string connectionId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.DeleteConnectionConfiguration, request, context, durableClient, ("connectionId", connectionId));
+
     private async Task<IActionResult> InvokeAsync(ApiRoute route, HttpRequest request, FunctionContext context, params (string Name, string Value)[] routeValues) =>
         await dispatcher.InvokeAsync(route, request, routeValues.ToDictionary(v => v.Name, v => (string?)v.Value), context.InstanceServices);
 

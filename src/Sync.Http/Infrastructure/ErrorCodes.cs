@@ -26,6 +26,7 @@ public static class ErrorCodes
     public const string InvalidFileRequest = "InvalidFileRequest";
     public const string InvalidChangesetRequest = "InvalidChangesetRequest";
     public const string InvalidElementRequest = "InvalidElementRequest";
+    public const string InvalidConfigurationRequest = "InvalidConfigurationRequest";
     public const string InvalidConnectionRequest = "InvalidConnectionRequest";
     public const string InvalidStorageConnectionRequest = "InvalidStorageConnectionRequest";
     public const string InvalidManifestConnectionRequest = "InvalidManifestConnectionRequest";

@@ -79,6 +79,9 @@ public sealed class JsonBody
         }
     }
 
+    /// <summary>Every property of the object, as sent.</summary>
+    public IEnumerable<KeyValuePair<string, JsonElement>> Properties => _properties;
+
     public bool Has(string name) => _properties.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public string? RequiredString(string name, int maxLength = 256) => String(name, required: true, maxLength);

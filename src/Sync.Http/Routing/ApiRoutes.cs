@@ -67,6 +67,19 @@ public static class ApiRoutes
     public static readonly ApiRoute UpdateManifestConnectionSourceFile = new(nameof(UpdateManifestConnectionSourceFile), "PUT", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateSourceFileAsync(r));
     public static readonly ApiRoute RemoveManifestConnectionSourceFile = new(nameof(RemoveManifestConnectionSourceFile), "DELETE", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).RemoveSourceFileAsync(r));
 
+    public static readonly ApiRoute GetITwinConfiguration = new(nameof(GetITwinConfiguration), "GET", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Get"));
+    public static readonly ApiRoute CreateITwinConfiguration = new(nameof(CreateITwinConfiguration), "POST", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Create"));
+    public static readonly ApiRoute PatchITwinConfiguration = new(nameof(PatchITwinConfiguration), "PATCH", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Patch"));
+    public static readonly ApiRoute DeleteITwinConfiguration = new(nameof(DeleteITwinConfiguration), "DELETE", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Delete"));
+    public static readonly ApiRoute GetIModelConfiguration = new(nameof(GetIModelConfiguration), "GET", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Get"));
+    public static readonly ApiRoute CreateIModelConfiguration = new(nameof(CreateIModelConfiguration), "POST", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Create"));
+    public static readonly ApiRoute PatchIModelConfiguration = new(nameof(PatchIModelConfiguration), "PATCH", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Patch"));
+    public static readonly ApiRoute DeleteIModelConfiguration = new(nameof(DeleteIModelConfiguration), "DELETE", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Delete"));
+    public static readonly ApiRoute GetConnectionConfiguration = new(nameof(GetConnectionConfiguration), "GET", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Get"));
+    public static readonly ApiRoute CreateConnectionConfiguration = new(nameof(CreateConnectionConfiguration), "POST", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Create"));
+    public static readonly ApiRoute PatchConnectionConfiguration = new(nameof(PatchConnectionConfiguration), "PATCH", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Patch"));
+    public static readonly ApiRoute DeleteConnectionConfiguration = new(nameof(DeleteConnectionConfiguration), "DELETE", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Delete"));
+
     public static readonly IReadOnlyList<ApiRoute> All =
     [
         Health,
@@ -79,6 +92,9 @@ public static class ApiRoutes
         AddStorageConnectionSourceFile, GetStorageConnectionSourceFiles, GetStorageConnectionSourceFile, UpdateStorageConnectionSourceFile, RemoveStorageConnectionSourceFile,
         CreateManifestConnection, GetManifestConnections, GetManifestConnection, UpdateManifestConnection, DeleteManifestConnection,
         RunManifestConnection, GetManifestConnectionRuns, GetManifestConnectionRun, CancelManifestConnectionRun,
+        GetITwinConfiguration, CreateITwinConfiguration, PatchITwinConfiguration, DeleteITwinConfiguration,
+        GetIModelConfiguration, CreateIModelConfiguration, PatchIModelConfiguration, DeleteIModelConfiguration,
+        GetConnectionConfiguration, CreateConnectionConfiguration, PatchConnectionConfiguration, DeleteConnectionConfiguration,
         AddManifestConnectionSourceFile, GetManifestConnectionSourceFiles, GetManifestConnectionSourceFile, UpdateManifestConnectionSourceFile, RemoveManifestConnectionSourceFile,
     ];
 
