@@ -22,6 +22,30 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
 
     public Task SaveAsync(Run run, CancellationToken cancellationToken) => WriteAsync(run, add: false, cancellationToken);
 
+    public async Task UpdateAsync(string connectionId, string runId, Func<Run, Run> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        while (true)
+        {
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(connectionId, runId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!row.HasValue || row.Value is null)
+            {
+                return;
+            }
+
+            var run = change(await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                await WriteAsync(run, add: false, cancellationToken, row.Value.ETag).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Another file of the run reported at the same time: read again and re-apply.
+            }
+        }
+    }
+
     public async Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(connectionId, runId, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -60,7 +84,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
         return count;
     }
 
-    private async Task WriteAsync(Run run, bool add, CancellationToken cancellationToken)
+    private async Task WriteAsync(Run run, bool add, CancellationToken cancellationToken, ETag? ifMatch = null)
     {
         string tasks = JsonSerializer.Serialize(run.Tasks, Json);
         var row = new TableEntity(run.ConnectionId, run.Id)
@@ -89,6 +113,10 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
         if (add)
         {
             await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        else if (ifMatch is { } etag)
+        {
+            await _table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -60,17 +60,18 @@ public sealed class CrashSafetyTests
             Assert.AreEqual(HttpStatusCode.Accepted, start.StatusCode);
             runPath = start.Headers.Location!.PathAndQuery;
 
-            // Kill once the run is executing and its first files are downloading.
+            // Kill once the run reports its first files done (progress is written while it executes) and others remain.
             var deadline = DateTime.UtcNow.AddMinutes(1);
-            while ((await JsonAsync(http.GetAsync(new Uri(runPath, UriKind.Relative)))).GetProperty("run").Str("state") != "Executing")
+            JsonElement before;
+            while ((before = (await JsonAsync(http.GetAsync(new Uri(runPath, UriKind.Relative)))).GetProperty("run")).GetProperty("filesDone").GetInt32() == 0)
             {
-                Assert.IsLessThan(deadline, DateTime.UtcNow, "the run never started executing");
-                await Task.Delay(100);
+                Assert.IsLessThan(deadline, DateTime.UtcNow, $"no file of the run completed: {before}");
+                await Task.Delay(50);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(2.5));
-            var before = (await JsonAsync(http.GetAsync(new Uri(runPath, UriKind.Relative)))).GetProperty("run");
             Assert.AreEqual("Executing", before.Str("state"), "the kill must land in the middle of the run");
+            Assert.AreEqual(Files, before.GetProperty("filesTotal").GetInt32());
+            Assert.IsLessThan(Files, before.GetProperty("filesDone").GetInt32(), "files remain when the host dies");
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
         }

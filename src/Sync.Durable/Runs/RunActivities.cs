@@ -52,7 +52,7 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {input.RunId} has no record.");
         await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, FilesTotal = tasks.Count }, CancellationToken.None).ConfigureAwait(false);
-        return new RunPlan(work);
+        return new RunPlan(work.Select(w => w with { ConnectionId = input.ConnectionId }).ToList());
     }
 }
 
@@ -60,9 +60,27 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
 /// Synchronizes one source file and stages its differences. An unreadable or missing file is a result (task
 /// error, not retried); an exception means a transient fault and is retried by the orchestrator's policy.
 /// </summary>
-public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStorageFileStore files, SourceDownloader downloader, TimeProvider clock) : TaskActivity<FileWork, FileWorkResult>
+public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStorageFileStore files, SourceDownloader downloader, IRunStore runs, TimeProvider clock) : TaskActivity<FileWork, FileWorkResult>
 {
     public override async Task<FileWorkResult> RunAsync(TaskActivityContext context, FileWork input)
+    {
+        var result = await SynchronizeAsync(input).ConfigureAwait(false);
+        if (input.ConnectionId is not null)
+        {
+            // Progress while the run executes: this file's task is done (idempotent if the activity runs again).
+            await runs.UpdateAsync(input.ConnectionId, input.RunId, run =>
+            {
+                var tasks = run.Tasks.Select(t => t.SourceFileId == input.SourceFileId
+                    ? t with { State = RunStates.Completed, Result = result.Error is null ? (result.Outcome == FileOutcome.Skipped ? RunResults.Skipped : RunResults.Success) : RunResults.Error, StartDateTime = result.StartDateTime, EndDateTime = result.EndDateTime }
+                    : t).ToList();
+                return run with { Tasks = tasks, FilesDone = tasks.Count(t => t.State == RunStates.Completed) };
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<FileWorkResult> SynchronizeAsync(FileWork input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var started = clock.GetUtcNow();
@@ -103,11 +121,12 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
 }
 
 /// <summary>Commits everything the run staged as at most one changeset (idempotent per run).</summary>
-public sealed class PushChangesetActivity(ChangesetPusher pusher) : TaskActivity<PushInput, PushOutput>
+public sealed class PushChangesetActivity(ChangesetPusher pusher, IRunStore runs) : TaskActivity<PushInput, PushOutput>
 {
     public override async Task<PushOutput> RunAsync(TaskActivityContext context, PushInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        await runs.UpdateAsync(input.Run.ConnectionId, input.Run.RunId, run => run with { State = RunStates.Finalizing }, CancellationToken.None).ConfigureAwait(false);
         try
         {
             var commit = await pusher.PushAsync(new PushRequest(input.Run.IModelId, input.Run.RunId, input.Run.ConnectionId, input.Staged), CancellationToken.None).ConfigureAwait(false);

@@ -16,7 +16,11 @@ public sealed record RunPlan(IReadOnlyList<FileWork> Files);
 /// <param name="Remove">The file left the connection: stage the deletion of its elements instead of reading it.</param>
 /// <param name="StorageFileId">The storage file to read (storage connections).</param>
 /// <param name="Url">The pre-authenticated URL to download (manifest connections).</param>
-public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, string? StorageFileId, string FileName, string ConnectorType, bool Remove = false, string? Url = null);
+public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, string? StorageFileId, string FileName, string ConnectorType, bool Remove = false, string? Url = null)
+{
+    /// <summary>The connection whose run record the file reports its progress to.</summary>
+    public string? ConnectionId { get; init; }
+}
 
 public sealed record FileWorkResult(
     string SourceFileId,

@@ -15,4 +15,7 @@ public interface IRunStore
 
     /// <summary>Replaces the run record (last writer wins: one orchestration owns a run).</summary>
     Task SaveAsync(Run run, CancellationToken cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> to the current record with optimistic concurrency (for writers running in parallel).</summary>
+    Task UpdateAsync(string connectionId, string runId, Func<Run, Run> change, CancellationToken cancellationToken);
 }
