@@ -71,7 +71,7 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
             await runs.UpdateAsync(input.ConnectionId, input.RunId, run =>
             {
                 var tasks = run.Tasks.Select(t => t.SourceFileId == input.SourceFileId
-                    ? t with { State = RunStates.Completed, Result = result.Error is null ? (result.Outcome == FileOutcome.Skipped ? RunResults.Skipped : RunResults.Success) : RunResults.Error, StartDateTime = result.StartDateTime, EndDateTime = result.EndDateTime }
+                    ? t with { State = RunStates.Completed, Result = result.TaskResult(), StartDateTime = result.StartDateTime, EndDateTime = result.EndDateTime }
                     : t).ToList();
                 return run with { Tasks = tasks, FilesDone = tasks.Count(t => t.State == RunStates.Completed) };
             }, CancellationToken.None).ConfigureAwait(false);
@@ -201,7 +201,7 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
     private static RunTask Complete(RunTask task, FileWorkResult r, PushOutput? push)
     {
         var error = r.Error ?? (r.Staged is not null && push?.Error is { } pushError ? pushError : null);
-        string result = error is not null ? RunResults.Error : r.Outcome == FileOutcome.Skipped ? RunResults.Skipped : RunResults.Success;
+        string result = r.TaskResult(push?.Error);
         var staged = r.Staged;
         return task with
         {

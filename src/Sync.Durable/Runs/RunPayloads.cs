@@ -1,4 +1,5 @@
 using Sync.Engine.Changes;
+using Sync.Engine.Model;
 
 namespace Sync.Durable.Runs;
 
@@ -30,7 +31,14 @@ public sealed record FileWorkResult(
     IReadOnlyList<string> Warnings,
     long ElementsRead,
     DateTimeOffset StartDateTime,
-    DateTimeOffset EndDateTime);
+    DateTimeOffset EndDateTime)
+{
+    /// <summary>The task result this file earned: Error when it failed, Skipped when unchanged, else Success.</summary>
+    public string TaskResult(SyncError? pushError = null) =>
+        (Error ?? (Staged is not null ? pushError : null)) is not null ? RunResults.Error
+        : Outcome == FileOutcome.Skipped ? RunResults.Skipped
+        : RunResults.Success;
+}
 
 public sealed record PushInput(RunInput Run, IReadOnlyList<StagedFile> Staged);
 
