@@ -13,7 +13,7 @@ public static class DurableTasks
     public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator), typeof(SyncRunOrchestrator), typeof(ConfigurationOrchestrator)];
 
     public static readonly IReadOnlyList<Type> Activities =
-        [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity)];
+        [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity), typeof(RunEndedActivity)];
 
     public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter), typeof(ConnectionRunLock), typeof(ConfigurationScope)];
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
 using Sync.Engine.Index;
+using Sync.Engine.Runs;
 using Sync.Engine.Stores;
 
 namespace Sync.Storage;
@@ -10,8 +11,9 @@ namespace Sync.Storage;
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the sync engine over the Azure stores: connectors, file synchronizer, changeset pusher and the
-    /// element index, whose SQLite cache lives in <c>Engine:CacheDirectory</c> (default: the temp folder).
+    /// Registers the sync engine over the Azure stores: connectors, file synchronizer, changeset pusher, run
+    /// supervision (<c>Runs:AbandonAfter</c>) and the element index, whose SQLite cache lives in
+    /// <c>Engine:CacheDirectory</c> (default: the temp folder).
     /// </summary>
     public static IServiceCollection AddSyncEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,6 +24,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(ConnectorRegistry.Default);
         services.AddSingleton<FileSynchronizer>();
         services.AddSingleton<ChangesetPusher>();
+        services.AddSingleton(configuration.GetSection(RunOptions.Section).Get<RunOptions>() ?? new RunOptions());
+        services.AddSingleton<AbandonedRuns>();
         services.AddSingleton(sp => new ElementIndex(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IChangesetLog>(), Path.Combine(cache, sp.GetRequiredService<StorageOptions>().Prefix)));
         return services;
     }

@@ -98,6 +98,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             ["FilesDone"] = run.FilesDone,
             ["ChangesetId"] = run.ChangesetId,
             ["ChangesetIndex"] = run.ChangesetIndex,
+            ["Settings"] = run.ResolvedSettings is null ? null : JsonSerializer.Serialize(run.ResolvedSettings, Json),
         };
         if (tasks.Length <= MaxInlineChars)
         {
@@ -140,6 +141,10 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             row.GetInt32("FilesTotal") ?? 0,
             row.GetInt32("FilesDone") ?? 0,
             row.GetString("ChangesetId"),
-            row.GetInt32("ChangesetIndex"));
+            row.GetInt32("ChangesetIndex"))
+        {
+            UpdatedDateTime = row.Timestamp,
+            ResolvedSettings = row.GetString("Settings") is { } settings ? JsonSerializer.Deserialize<Dictionary<string, string>>(settings, Json) : null,
+        };
     }
 }

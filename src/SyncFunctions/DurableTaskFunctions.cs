@@ -43,7 +43,7 @@ public static class DurableTaskFunctions
     }
 
     [Function(nameof(BeginRunActivity))]
-    public static Task<RunPlan> BeginRun([ActivityTrigger] RunInput input, FunctionContext functionContext) =>
+    public static Task<RunPlan> BeginRun([ActivityTrigger] BeginRunInput input, FunctionContext functionContext) =>
         Activity<BeginRunActivity>(functionContext).RunAsync(Context(nameof(BeginRunActivity), functionContext), input);
 
     [Function(nameof(SynchronizeFileActivity))]
@@ -57,6 +57,10 @@ public static class DurableTaskFunctions
     [Function(nameof(FinalizeRunActivity))]
     public static Task<string> FinalizeRun([ActivityTrigger] FinalizeInput input, FunctionContext functionContext) =>
         Activity<FinalizeRunActivity>(functionContext).RunAsync(Context(nameof(FinalizeRunActivity), functionContext), input);
+
+    [Function(nameof(RunEndedActivity))]
+    public static Task<bool> RunEnded([ActivityTrigger] RunReference input, FunctionContext functionContext) =>
+        Activity<RunEndedActivity>(functionContext).RunAsync(Context(nameof(RunEndedActivity), functionContext), input);
 
     [Function(nameof(ConnectionRunLock))]
     public static Task ConnectionRunLockEntity([EntityTrigger] TaskEntityDispatcher dispatcher)

@@ -245,6 +245,8 @@ public sealed class SyncEngineTests
 
         public string SchemaAlias => _inner.SchemaAlias;
 
+        public IReadOnlyList<string> SettingNames => _inner.SettingNames;
+
         public IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, CancellationToken cancellationToken) =>
             _inner.ReadAsync(content, context, cancellationToken);
     }

@@ -1,16 +1,19 @@
 using Microsoft.DurableTask;
+using Sync.Engine.Catalog;
 using Sync.Engine.Changes;
+using Sync.Engine.Connectors;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
 
 namespace Sync.Durable.Runs;
 
-/// <summary>Marks the run Executing and resolves the connection's files into the run's plan.</summary>
-public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connections, IStorageFileStore files, FileSynchronizer synchronizer, TimeProvider clock) : TaskActivity<RunInput, RunPlan>
+/// <summary>Marks the run Executing with the settings it uses and resolves the connection's files into the run's plan.</summary>
+public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connections, IStorageFileStore files, FileSynchronizer synchronizer, ConnectorRegistry connectors, TimeProvider clock) : TaskActivity<BeginRunInput, RunPlan>
 {
-    public override async Task<RunPlan> RunAsync(TaskActivityContext context, RunInput input)
+    public override async Task<RunPlan> RunAsync(TaskActivityContext context, BeginRunInput begin)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(begin);
+        var input = begin.Run;
         var work = new List<FileWork>();
         var tasks = new List<RunTask>();
         if (input.Manifest is not null)
@@ -22,7 +25,7 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
                 tasks.Add(new RunTask(file.SourceFileId, file.SourceFileId, null, file.Name, file.Unmap ? "UNMAP" : file.ConnectorType, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null) { DocumentId = file.DocumentId });
             }
 
-            return await SavePlanAsync(input, work, tasks).ConfigureAwait(false);
+            return await SavePlanAsync(begin, work, tasks).ConfigureAwait(false);
         }
 
         foreach (var source in await connections.ListSourceFilesAsync(input.ConnectionId, CancellationToken.None).ConfigureAwait(false))
@@ -44,15 +47,20 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
             }
         }
 
-        return await SavePlanAsync(input, work, tasks).ConfigureAwait(false);
+        return await SavePlanAsync(begin, work, tasks).ConfigureAwait(false);
     }
 
-    private async Task<RunPlan> SavePlanAsync(RunInput input, List<FileWork> work, List<RunTask> tasks)
+    private async Task<RunPlan> SavePlanAsync(BeginRunInput begin, List<FileWork> work, List<RunTask> tasks)
     {
+        var input = begin.Run;
         var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {input.RunId} has no record.");
-        await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, FilesTotal = tasks.Count }, CancellationToken.None).ConfigureAwait(false);
-        return new RunPlan(work.Select(w => w with { ConnectionId = input.ConnectionId }).ToList());
+        await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, FilesTotal = tasks.Count, ResolvedSettings = begin.Settings }, CancellationToken.None).ConfigureAwait(false);
+
+        // Files carry only the settings some connector reads.
+        var read = connectors.All.SelectMany(c => c.SettingNames).ToHashSet(StringComparer.Ordinal);
+        var settings = begin.Settings.Where(s => read.Contains(s.Key)).ToDictionary(s => s.Key, s => ConfigurationSettings.PlainValue(s.Value), StringComparer.Ordinal);
+        return new RunPlan(work.Select(w => w with { ConnectionId = input.ConnectionId, Settings = settings }).ToList());
     }
 }
 
@@ -70,8 +78,13 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
             // Progress while the run executes: this file's task is done (idempotent if the activity runs again).
             await runs.UpdateAsync(input.ConnectionId, input.RunId, run =>
             {
+                if (!run.IsActive)
+                {
+                    return run;
+                }
+
                 var tasks = run.Tasks.Select(t => t.SourceFileId == input.SourceFileId
-                    ? t with { State = RunStates.Completed, Result = result.TaskResult(), StartDateTime = result.StartDateTime, EndDateTime = result.EndDateTime }
+                    ? t with { State = RunStates.Completed, Result = result.TaskResult(), StartDateTime = result.StartDateTime, EndDateTime = result.EndDateTime, RetryAttempts = input.Attempt - 1 }
                     : t).ToList();
                 return run with { Tasks = tasks, FilesDone = tasks.Count(t => t.State == RunStates.Completed) };
             }, CancellationToken.None).ConfigureAwait(false);
@@ -112,7 +125,8 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
                 input.ConnectorType,
                 $"{file.ContentHash}",
                 async cancellationToken => (await files.OpenReadAsync(input.StorageFileId!, cancellationToken).ConfigureAwait(false))?.Content
-                    ?? throw new FileNotFoundException($"Storage file '{input.StorageFileId}' disappeared while it was being read."));
+                    ?? throw new FileNotFoundException($"Storage file '{input.StorageFileId}' disappeared while it was being read."),
+                input.Settings);
             result = await synchronizer.SynchronizeAsync(request, CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -139,6 +153,17 @@ public sealed class PushChangesetActivity(ChangesetPusher pusher, IRunStore runs
     }
 }
 
+/// <summary>Whether a run's record is final (or gone): a lock it still holds may be taken over.</summary>
+public sealed class RunEndedActivity(IRunStore runs) : TaskActivity<RunReference, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, RunReference input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false);
+        return run is not { IsActive: true };
+    }
+}
+
 /// <summary>Writes the run's final record (tasks, result, changeset) and frees the connection for its next run.</summary>
 public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connections, TimeProvider clock) : TaskActivity<FinalizeInput, string>
 {
@@ -147,6 +172,24 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
         ArgumentNullException.ThrowIfNull(input);
         var run = await runs.GetAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {input.Run.RunId} has no record.");
+        if (!run.IsActive)
+        {
+            // Already final: this finalize ran before (a retry), or the run was ended as abandoned while silent.
+            if (input.Push?.ChangesetId is { } pushed && run.ChangesetId is null)
+            {
+                // It came back and pushed before another run took its lock over: the record must say so.
+                await runs.SaveAsync(run with
+                {
+                    ChangesetId = pushed,
+                    ChangesetIndex = input.Push.ChangesetIndex,
+                    Error = run.Error is null ? null : run.Error with { Description = $"{run.Error.Description} It resumed later and pushed changeset {input.Push.ChangesetIndex}." },
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await connections.EndRunAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false);
+            return run.Result;
+        }
+
         var results = input.Files.ToDictionary(f => f.SourceFileId);
         var tasks = run.Tasks.Select(task => results.TryGetValue(task.SourceFileId, out var r) ? Complete(task, r, input.Push) : task with { State = RunStates.Completed, Result = RunResults.Undetermined }).ToList();
 
@@ -157,6 +200,11 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
         {
             result = RunResults.Cancelled;
             error = new RunError("RunCancelled", "The run was cancelled; nothing was pushed.");
+        }
+        else if (input.LostLock)
+        {
+            result = RunResults.Error;
+            error = new RunError("RunLockLost", "Another run of this connection took over while this one was silent; nothing was pushed.");
         }
         else if (input.ErrorKey is not null)
         {
@@ -209,6 +257,7 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
             Result = result,
             StartDateTime = r.StartDateTime,
             EndDateTime = r.EndDateTime,
+            RetryAttempts = r.RetryAttempts,
             Error = error is null ? null : new TaskErrorRecord(error.Code, error.Category, error.Code, error.Description, error.CanUserFix),
             Report = new SynchronizationReport(
                 error is not null ? "Error" : r.Warnings.Count > 0 ? "Warning" : "None",

@@ -6,7 +6,13 @@ namespace Sync.Durable.Runs;
 // Orchestration payloads: references and counts, never element lists.
 
 /// <param name="Manifest">For manifest connections: the files this run was asked to synchronize or unmap.</param>
-public sealed record RunInput(string RunId, string ConnectionId, Guid IModelId, IReadOnlyList<ManifestFile>? Manifest = null);
+public sealed record RunInput(string RunId, string ConnectionId, Guid ITwinId, Guid IModelId, IReadOnlyList<ManifestFile>? Manifest = null);
+
+/// <summary>A run of a connection, by id.</summary>
+public sealed record RunReference(string ConnectionId, string RunId);
+
+/// <param name="Settings">The configuration resolved for the connection when the run started (name → JSON literal).</param>
+public sealed record BeginRunInput(RunInput Run, IReadOnlyDictionary<string, string> Settings);
 
 /// <summary>One file of a manifest run: the connection's source file, where to download it, how to read it.</summary>
 public sealed record ManifestFile(string SourceFileId, string DocumentId, string Name, string? Url, string ConnectorType, bool Unmap);
@@ -21,6 +27,12 @@ public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, 
 {
     /// <summary>The connection whose run record the file reports its progress to.</summary>
     public string? ConnectionId { get; init; }
+
+    /// <summary>The run's settings that connectors read, as plain values.</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
+    /// <summary>1 for the first attempt; more when the orchestrator retries a transient fault.</summary>
+    public int Attempt { get; init; } = 1;
 }
 
 public sealed record FileWorkResult(
@@ -33,6 +45,9 @@ public sealed record FileWorkResult(
     DateTimeOffset StartDateTime,
     DateTimeOffset EndDateTime)
 {
+    /// <summary>How many times the file was tried again after a transient fault.</summary>
+    public int RetryAttempts { get; init; }
+
     /// <summary>The task result this file earned: Error when it failed, Skipped when unchanged, else Success.</summary>
     public string TaskResult(SyncError? pushError = null) =>
         (Error ?? (Staged is not null ? pushError : null)) is not null ? RunResults.Error
@@ -44,4 +59,5 @@ public sealed record PushInput(RunInput Run, IReadOnlyList<StagedFile> Staged);
 
 public sealed record PushOutput(string? ChangesetId, int? ChangesetIndex, SyncError? Error);
 
-public sealed record FinalizeInput(RunInput Run, IReadOnlyList<FileWorkResult> Files, PushOutput? Push, string? ErrorKey, string? ErrorDescription, bool Cancelled = false);
+/// <param name="LostLock">The run was ended as abandoned while it was silent and another run took its lock: its record stays as that left it.</param>
+public sealed record FinalizeInput(RunInput Run, IReadOnlyList<FileWorkResult> Files, PushOutput? Push, string? ErrorKey, string? ErrorDescription, bool Cancelled = false, bool LostLock = false);

@@ -1,29 +1,43 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Entities;
+using Sync.Durable.Configuration;
+using Sync.Engine.Catalog;
+using Sync.Engine.Changes;
 
 namespace Sync.Durable.Runs;
 
 /// <summary>
-/// One run of a connection: take the connection's run lock → resolve the files (one activity) → fan out one
-/// <see cref="SynchronizeFileActivity"/> per file, at most <see cref="MaxParallelFiles"/> at a time, retrying only what threw (a transient fault;
-/// unreadable files come back as results) → one <see cref="PushChangesetActivity"/> for everything staged →
-/// <see cref="FinalizeRunActivity"/> → release the lock. Deterministic: no clocks, ids or I/O here.
+/// One run of a connection: take the connection's run lock → read the configuration scopes → resolve the
+/// settings and the files (one activity) → fan out one <see cref="SynchronizeFileActivity"/> per file, at most
+/// <see cref="MaxParallelFiles"/> at a time, retrying only what threw (a transient fault; unreadable files come
+/// back as results) → one <see cref="PushChangesetActivity"/> for everything staged, if the run still holds its
+/// lock → <see cref="FinalizeRunActivity"/> → release the lock. Deterministic: no clocks, ids or I/O here.
 /// </summary>
 public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
 {
     public const int MaxParallelFiles = 4;
 
+    /// <summary>Attempts per file before a transient fault becomes the file's task error.</summary>
+    public const int FileAttempts = 3;
+
     /// <summary>The external event that cancels a run: it then pushes nothing and ends Completed/Cancelled.</summary>
     public const string CancelEvent = "Cancel";
 
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(FileAttempts, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, RunInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var runLock = new EntityInstanceId(nameof(ConnectionRunLock), input.ConnectionId);
-        if (!await context.Entities.CallEntityAsync<bool>(runLock, nameof(ConnectionRunLock.TryAcquire), input.RunId))
+        string holder = await context.Entities.CallEntityAsync<string>(runLock, nameof(ConnectionRunLock.TryAcquire), new LockRequest(input.RunId, null));
+        if (holder != input.RunId && await context.CallActivityAsync<bool>(nameof(RunEndedActivity), new RunReference(input.ConnectionId, holder), Retry))
+        {
+            // The holder's record is final (ended as abandoned, or its release is still on its way): take over.
+            holder = await context.Entities.CallEntityAsync<string>(runLock, nameof(ConnectionRunLock.TryAcquire), new LockRequest(input.RunId, holder));
+        }
+
+        if (holder != input.RunId)
         {
             await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, [], null, "RunSchedulingConflict", "Another run of this connection is executing."), Retry);
             return "RunSchedulingConflict";
@@ -36,7 +50,8 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             var cancelled = context.WaitForExternalEvent<bool>(CancelEvent);
             try
             {
-                var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), input, Retry);
+                var settings = await ResolveSettingsAsync(context, input);
+                var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), new BeginRunInput(input, settings), Retry);
                 // A sliding window: a new file starts as soon as any running one finishes.
                 var pending = new Queue<FileWork>(plan.Files);
                 var running = new List<Task<FileWorkResult>>();
@@ -44,7 +59,7 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
                 {
                     while (running.Count < MaxParallelFiles && pending.Count > 0)
                     {
-                        running.Add(context.CallActivityAsync<FileWorkResult>(nameof(SynchronizeFileActivity), pending.Dequeue(), Retry));
+                        running.Add(SynchronizeFileAsync(context, pending.Dequeue()));
                     }
 
                     var done = await Task.WhenAny([.. running, cancelled]);
@@ -63,6 +78,13 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
                 var staged = results.Where(r => r.Staged is not null).Select(r => r.Staged!).ToList();
                 if (staged.Count > 0)
                 {
+                    if (!await context.Entities.CallEntityAsync<bool>(runLock, nameof(ConnectionRunLock.Holds), input.RunId))
+                    {
+                        // Given up as abandoned while it was silent, and another run took over: push nothing.
+                        await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, results, null, null, null, LostLock: true), Retry);
+                        return "LostLock";
+                    }
+
                     push = await context.CallActivityAsync<PushOutput>(nameof(PushChangesetActivity), new PushInput(input, staged), Retry);
                 }
             }
@@ -78,6 +100,46 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
         finally
         {
             await context.Entities.SignalEntityAsync(runLock, nameof(ConnectionRunLock.Release), input.RunId);
+        }
+    }
+
+    /// <summary>The connection's settings now: defaults &lt; iTwin &lt; iModel &lt; connection scope. Replays return the same.</summary>
+    private static async Task<Dictionary<string, string>> ResolveSettingsAsync(TaskOrchestrationContext context, RunInput input)
+    {
+        (ConfigurationLevel Level, string Id)[] scopes =
+        [
+            (ConfigurationLevel.ITwin, input.ITwinId.ToString("D")),
+            (ConfigurationLevel.IModel, input.IModelId.ToString("D")),
+            (ConfigurationLevel.Connection, input.ConnectionId),
+        ];
+        var snapshots = await Task.WhenAll(scopes.Select(scope => context.Entities.CallEntityAsync<ScopeSnapshot>(
+            new EntityInstanceId(nameof(ConfigurationScope), ConfigurationSettings.ScopeKey(scope.Level, scope.Id)), nameof(ConfigurationScope.Get))));
+        return ConfigurationSettings.Resolve(scopes.Select(s => s.Level), snapshots.Where(s => s.Exists).Select(s => s.Settings));
+    }
+
+    /// <summary>
+    /// One file, tried again after a transient fault (the activity threw) up to <see cref="FileAttempts"/> times;
+    /// a fault that persists becomes this file's task error and the run goes on with the others.
+    /// </summary>
+    private static async Task<FileWorkResult> SynchronizeFileAsync(TaskOrchestrationContext context, FileWork work)
+    {
+        var started = context.CurrentUtcDateTime;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await context.CallActivityAsync<FileWorkResult>(nameof(SynchronizeFileActivity), work with { Attempt = attempt });
+                return result with { RetryAttempts = attempt - 1 };
+            }
+            catch (TaskFailedException) when (attempt < FileAttempts)
+            {
+                await context.CreateTimer(TimeSpan.FromSeconds(2 << (attempt - 1)), CancellationToken.None);
+            }
+            catch (TaskFailedException e)
+            {
+                var error = new SyncError("SynchronizationFailed", "internal", $"'{work.FileName}' could not be synchronized after {attempt} attempts: {e.FailureDetails.ErrorMessage} The next run tries it again.", CanUserFix: false);
+                return new FileWorkResult(work.SourceFileId, FileOutcome.Failed, null, error, [], 0, started, context.CurrentUtcDateTime) { RetryAttempts = attempt - 1 };
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Sync.Engine.Connectors;
 using Sync.Engine.Elements;
 using Sync.Engine.Stores;
@@ -30,9 +31,10 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             return FileSyncResult.Fail(new SyncError("ConnectorNotAvailable", "configuration", e.Message, CanUserFix: true));
         }
 
+        string marker = ReadingMarker(request, connector);
         var state = await CurrentStateAsync(request.IModelId, cancellationToken).ConfigureAwait(false);
         state.Files.TryGetValue(request.SourceFileId, out var previous);
-        if (previous is not null && previous.Marker == request.Marker && previous.ConnectorType == connector.ConnectorType && previous.ConnectorVersion == connector.Version)
+        if (previous is not null && previous.Marker == marker && previous.ConnectorType == connector.ConnectorType && previous.ConnectorVersion == connector.Version)
         {
             return FileSyncResult.Skip();
         }
@@ -67,7 +69,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         await diff.NewSnapshot.SaveAsync(blobs, snapshotBlob, cancellationToken).ConfigureAwait(false);
         var staged = new StagedFile(
             request.SourceFileId,
-            request.Marker,
+            marker,
             connector.ConnectorType,
             connector.Version,
             previous?.SnapshotBlob,
@@ -115,6 +117,24 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         var staged = new StagedFile(sourceFileId, previous.Marker, previous.ConnectorType, previous.ConnectorVersion, previous.SnapshotBlob, null, 0,
             operationsBlob, writer.ContentSha1, writer.CompressedBytes, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>());
         return new FileSyncResult(FileOutcome.Staged, staged, null, [], 0);
+    }
+
+    /// <summary>
+    /// The file's version marker extended by the values of the settings its connector reads (when set), so a
+    /// changed setting reads the file again while an unset one leaves the marker as it was.
+    /// </summary>
+    private static string ReadingMarker(FileSyncRequest request, IConnector connector)
+    {
+        var marker = new StringBuilder(request.Marker);
+        foreach (string name in connector.SettingNames)
+        {
+            if (request.Settings?.GetValueOrDefault(name) is { Length: > 0 } value)
+            {
+                marker.Append(';').Append(name).Append('=').Append(value);
+            }
+        }
+
+        return marker.ToString();
     }
 
     private async Task<SyncState> CurrentStateAsync(Guid iModelId, CancellationToken cancellationToken)

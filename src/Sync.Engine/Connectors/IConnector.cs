@@ -19,6 +19,12 @@ public interface IConnector
     /// <summary>The class-name prefix (schema alias) of every class it produces.</summary>
     string SchemaAlias { get; }
 
+    /// <summary>
+    /// The configuration settings that change which elements it produces. A file is read again when one of
+    /// their values changes, even if the file did not.
+    /// </summary>
+    IReadOnlyList<string> SettingNames { get; }
+
     IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, CancellationToken cancellationToken);
 }
 

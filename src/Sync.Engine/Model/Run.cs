@@ -20,6 +20,12 @@ public sealed record Run(
 {
     public bool IsActive => State != RunStates.Completed;
 
+    /// <summary>When the record was last written (kept by the store): the run's last sign of life.</summary>
+    public DateTimeOffset? UpdatedDateTime { get; init; }
+
+    /// <summary>The configuration resolved when the run started (setting name → JSON literal).</summary>
+    public IReadOnlyDictionary<string, string>? ResolvedSettings { get; init; }
+
     /// <summary>
     /// A new run id: 40 hex characters (as the service's run ids look) whose first 16 count down with time, so
     /// runs listed in id order come newest first.

@@ -3,17 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sync.Durable;
 using Sync.Durable.Configuration;
+using Sync.Engine.Catalog;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
-
-public enum ConfigurationLevel
-{
-    ITwin,
-    IModel,
-    Connection,
-}
 
 /// <summary>
 /// The configuration API (spec §1.5, §3): settings per iTwin, iModel and connection scope, held by
@@ -24,25 +18,6 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
 {
     private static readonly JsonSerializerOptions OutputOptions = new() { PropertyNameCaseInsensitive = true };
 
-    /// <summary>Flags per scope with their defaults (JSON literals): booleans, and one number (metres).</summary>
-    private static readonly Dictionary<ConfigurationLevel, Dictionary<string, string>> Flags = new()
-    {
-        [ConfigurationLevel.ITwin] = new(StringComparer.Ordinal)
-        {
-            ["uploadDgnRealityData"] = "true", ["convertDgnTerrainModels"] = "false", ["squashIntermediateRevisions"] = "false",
-            ["convertDgnHyperModelingSections"] = "true", ["skipRvtReprojection"] = "false", ["allowRevitIgnoreGcs"] = "false",
-        },
-        [ConfigurationLevel.IModel] = new(StringComparer.Ordinal)
-        {
-            ["clampZExtent"] = "false", ["overrideRvtReprojectionDistance"] = "0", ["enableFileNamePolicy"] = "false",
-        },
-        [ConfigurationLevel.Connection] = new(StringComparer.Ordinal)
-        {
-            ["reclassifyDgnElements"] = "false", ["ignoreDgnAttachments"] = "false", ["enableSheetsAndDrawings"] = "false",
-            ["enableC3dGraphsIn2dModel"] = "false", ["enableSheetIndex"] = "false", ["filterBySheetIndex"] = "false",
-        },
-    };
-
     public async Task<ApiResult> HandleAsync(ApiRequest request, ConfigurationLevel level, string operation)
     {
         var (scopeId, broader) = await ResolveScopeAsync(request, level);
@@ -52,7 +27,7 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
             settings = await ReadSettingsAsync(request, level);
         }
 
-        var input = new ConfigurationRequest(operation, Key(level, scopeId), settings, broader.Select(b => Key(b.Level, b.Id)).ToList());
+        var input = new ConfigurationRequest(operation, ConfigurationSettings.ScopeKey(level, scopeId), settings, broader.Select(b => ConfigurationSettings.ScopeKey(b.Level, b.Id)).ToList());
         var result = await RunAsync(input, request.Aborted);
         switch (operation)
         {
@@ -72,7 +47,7 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
             {
                 scopeId,
                 settings = ToJson(result.Scope.Settings),
-                resolvedSettings = Resolve(level, broader.Select(b => b.Level).ToList(), result),
+                resolvedSettings = ToJson(ConfigurationSettings.Resolve(broader.Select(b => b.Level).Append(level), result.Broader.Append(result.Scope).Where(s => s.Exists).Select(s => s.Settings))),
             },
         };
         return operation == "Create" ? ApiResult.Created(body, request.Url(request.Http.Path)) : ApiResult.Ok(body);
@@ -101,26 +76,32 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
     private static async Task<Dictionary<string, string>> ReadSettingsAsync(ApiRequest request, ConfigurationLevel level)
     {
         var body = await JsonBody.ReadAsync(request.Http, ErrorCodes.InvalidConfigurationRequest, request.Aborted);
-        var flags = Flags[level];
+        var accepted = ConfigurationSettings.Of(level).ToList();
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in body.Properties)
         {
-            string? flag = flags.Keys.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase));
-            if (flag is null)
+            var setting = accepted.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (setting is null)
             {
-                body.Problem(ErrorCodes.InvalidValue, $"'{name}' is not a setting of the {level} scope. Settings: {string.Join(", ", flags.Keys)}.", name);
+                body.Problem(ErrorCodes.InvalidValue, $"'{name}' is not a setting of the {level} scope. Settings: {string.Join(", ", accepted.Select(f => f.Name))}.", name);
                 continue;
             }
 
-            bool numeric = flags[flag] is not ("true" or "false");
-            bool valid = numeric ? value.ValueKind == JsonValueKind.Number : value.ValueKind is JsonValueKind.True or JsonValueKind.False;
-            if (!valid)
+            string? problem = setting.Kind switch
             {
-                body.Problem(ErrorCodes.InvalidValue, $"'{flag}' must be {(numeric ? "a number" : "true or false")}.", flag);
+                SettingKind.Boolean when value.ValueKind is not (JsonValueKind.True or JsonValueKind.False) => "must be true or false",
+                SettingKind.Number when value.ValueKind != JsonValueKind.Number => "must be a number",
+                SettingKind.Text when value.ValueKind != JsonValueKind.String => "must be a string",
+                SettingKind.Text when value.GetString()!.Length > ConfigurationSettings.MaxTextLength => $"must be at most {ConfigurationSettings.MaxTextLength} characters",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                body.Problem(ErrorCodes.InvalidValue, $"'{setting.Name}' {problem}.", setting.Name);
                 continue;
             }
 
-            settings[flag] = value.GetRawText();
+            settings[setting.Name] = value.GetRawText();
         }
 
         body.ThrowIfInvalid("The configuration is invalid.");
@@ -139,29 +120,6 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
             : throw new ApiException(HttpStatusCode.ServiceUnavailable, "ConfigurationUnavailable", $"The configuration could not be applied ({outcome.State}).");
     }
 
-    /// <summary>Defaults &lt; iTwin &lt; iModel &lt; connection, over the flags of this scope and the broader ones.</summary>
-    private static JsonObject Resolve(ConfigurationLevel level, List<ConfigurationLevel> broaderLevels, ConfigurationResult result)
-    {
-        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var scopeLevel in broaderLevels.Append(level))
-        {
-            foreach (var (flag, fallback) in Flags[scopeLevel])
-            {
-                resolved[flag] = fallback;
-            }
-        }
-
-        foreach (var snapshot in result.Broader.Append(result.Scope).Where(s => s.Exists))
-        {
-            foreach (var (flag, value) in snapshot.Settings)
-            {
-                resolved[flag] = value;
-            }
-        }
-
-        return ToJson(resolved);
-    }
-
     private static JsonObject ToJson(Dictionary<string, string> settings)
     {
         var json = new JsonObject();
@@ -172,6 +130,4 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
 
         return json;
     }
-
-    private static string Key(ConfigurationLevel level, string id) => $"{level.ToString().ToLowerInvariant()}|{id}";
 }

@@ -1,14 +1,16 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Sync.Durable;
 using Sync.Durable.Runs;
 using Sync.Engine.Model;
+using Sync.Engine.Runs;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
 /// <summary>Runs of storage and manifest connections: start one, list the history (newest first), get one.</summary>
-public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, TimeProvider clock)
+public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, AbandonedRuns abandoned, TimeProvider clock)
 {
     public const int MaxManifestFiles = 500;
 
@@ -71,7 +73,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
 
     private async Task<ApiResult> StartAsync(ApiRequest request, Connection connection, IReadOnlyList<ManifestFile>? manifest)
     {
-        for (int attempt = 0; attempt < 2; attempt++)
+        for (int attempt = 0; attempt < 3; attempt++)
         {
             string runId = Run.NewId(clock.GetUtcNow());
             string? active = await connections.TryBeginRunAsync(connection.Id, runId, request.Aborted)
@@ -79,6 +81,12 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
             if (active != runId)
             {
                 var activeRun = await runs.GetAsync(connection.Id, active, request.Aborted);
+                if (activeRun is not null && abandoned.IsAbandoned(activeRun) && await abandoned.TryEndAsync(connection, activeRun, request.Aborted))
+                {
+                    // Its host never came back: start the new run, which takes the lock over.
+                    continue;
+                }
+
                 // No record yet: another request is creating it right now, unless its start is long past (that request died).
                 bool starting = activeRun is null && clock.GetUtcNow() - (Run.CreatedAt(active) ?? DateTimeOffset.MinValue) < AbandonedStartAfter;
                 if (activeRun is { IsActive: true } || starting)
@@ -96,7 +104,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
             await runs.CreateAsync(run, request.Aborted);
             try
             {
-                await durable.StartAsync(nameof(SyncRunOrchestrator), runId, new RunInput(runId, connection.Id, connection.IModelId, manifest), CancellationToken.None);
+                await durable.StartAsync(nameof(SyncRunOrchestrator), runId, new RunInput(runId, connection.Id, connection.ITwinId, connection.IModelId, manifest), CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -220,6 +228,8 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         filesTotal = run.FilesTotal,
         filesDone = run.FilesDone,
         changeset = run.ChangesetId is null ? null : new { id = run.ChangesetId, index = run.ChangesetIndex },
+        resolvedSettings = run.ResolvedSettings?.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => JsonNode.Parse(s.Value)),
+        lastActivityDateTime = ApiJson.Timestamp(run.UpdatedDateTime),
         _links = new { self = new Link(RunUrl(request, kind, run.ConnectionId, run.Id)) },
     };
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Sync.Engine.Catalog;
 using Sync.Engine.Model;
 using Sync.Http.Api;
 using Sync.Http.Infrastructure;

@@ -10,12 +10,13 @@ namespace Sync.Engine.Connectors.Spreadsheets;
 
 /// <summary>
 /// PSEXCEL: asset registers in CSV or XLSX. One element per data row; the class is the file (CSV) or sheet
-/// (XLSX) name; the identifier comes from a key column (setting <c>keyColumn</c>, else the first column named
+/// (XLSX) name; the identifier comes from a key column (setting <c>spreadsheetKeyColumn</c>, else the first column named
 /// like id/tag/key), else from the row number, which the task's warnings then say; cells become typed properties.
 /// </summary>
 public sealed partial class SpreadsheetConnector : IConnector
 {
-    public const string KeyColumnSetting = "keyColumn";
+    /// <summary>The configuration setting (connection scope) naming the key column; empty: detect it.</summary>
+    public const string KeyColumnSetting = "spreadsheetKeyColumn";
 
     static SpreadsheetConnector()
     {
@@ -30,6 +31,8 @@ public sealed partial class SpreadsheetConnector : IConnector
     public string Version => "1.0.0";
 
     public string SchemaAlias => "PSEXCEL";
+
+    public IReadOnlyList<string> SettingNames { get; } = [KeyColumnSetting];
 
     public IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, CancellationToken cancellationToken)
     {

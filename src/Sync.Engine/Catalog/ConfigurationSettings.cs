@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Sync.Engine.Connectors.Spreadsheets;
+
+namespace Sync.Engine.Catalog;
+
+public enum ConfigurationLevel
+{
+    ITwin,
+    IModel,
+    Connection,
+}
+
+public enum SettingKind
+{
+    Boolean,
+    Number,
+    Text,
+}
+
+/// <summary>One setting a configuration scope accepts, with its default as a JSON literal.</summary>
+public sealed record ConfigurationSetting(string Name, ConfigurationLevel Level, SettingKind Kind, string DefaultLiteral);
+
+/// <summary>
+/// The settings of the three configuration scopes (spec §1.5; ours: <c>spreadsheetKeyColumn</c>) and how they
+/// resolve: defaults &lt; iTwin &lt; iModel &lt; connection. Values travel as JSON literals (<c>true</c>, <c>8849</c>,
+/// <c>"Tag"</c>); connectors receive them as plain text.
+/// </summary>
+public static class ConfigurationSettings
+{
+    public const int MaxTextLength = 128;
+
+    public static readonly IReadOnlyList<ConfigurationSetting> All =
+    [
+        Flag("uploadDgnRealityData", ConfigurationLevel.ITwin, true),
+        Flag("convertDgnTerrainModels", ConfigurationLevel.ITwin, false),
+        Flag("squashIntermediateRevisions", ConfigurationLevel.ITwin, false),
+        Flag("convertDgnHyperModelingSections", ConfigurationLevel.ITwin, true),
+        Flag("skipRvtReprojection", ConfigurationLevel.ITwin, false),
+        Flag("allowRevitIgnoreGcs", ConfigurationLevel.ITwin, false),
+        Flag("clampZExtent", ConfigurationLevel.IModel, false),
+        new("overrideRvtReprojectionDistance", ConfigurationLevel.IModel, SettingKind.Number, "0"),
+        Flag("enableFileNamePolicy", ConfigurationLevel.IModel, false),
+        Flag("reclassifyDgnElements", ConfigurationLevel.Connection, false),
+        Flag("ignoreDgnAttachments", ConfigurationLevel.Connection, false),
+        Flag("enableSheetsAndDrawings", ConfigurationLevel.Connection, false),
+        Flag("enableC3dGraphsIn2dModel", ConfigurationLevel.Connection, false),
+        Flag("enableSheetIndex", ConfigurationLevel.Connection, false),
+        Flag("filterBySheetIndex", ConfigurationLevel.Connection, false),
+        new(SpreadsheetConnector.KeyColumnSetting, ConfigurationLevel.Connection, SettingKind.Text, "\"\""),
+    ];
+
+    public static IEnumerable<ConfigurationSetting> Of(ConfigurationLevel level) => All.Where(s => s.Level == level);
+
+    /// <summary>The key of the entity holding a scope's settings, e.g. <c>imodel|{id}</c>.</summary>
+    public static string ScopeKey(ConfigurationLevel level, string id) => $"{level.ToString().ToLowerInvariant()}|{id}";
+
+    /// <summary>
+    /// The effective settings of a scope: the defaults of <paramref name="levels"/>, overridden by each stored
+    /// scope in <paramref name="storedBroadestFirst"/> order.
+    /// </summary>
+    public static Dictionary<string, string> Resolve(IEnumerable<ConfigurationLevel> levels, IEnumerable<IReadOnlyDictionary<string, string>> storedBroadestFirst)
+    {
+        ArgumentNullException.ThrowIfNull(storedBroadestFirst);
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var level in levels)
+        {
+            foreach (var setting in Of(level))
+            {
+                resolved[setting.Name] = setting.DefaultLiteral;
+            }
+        }
+
+        foreach (var stored in storedBroadestFirst)
+        {
+            foreach (var (name, literal) in stored)
+            {
+                resolved[name] = literal;
+            }
+        }
+
+        return resolved;
+    }
+
+    /// <summary>A literal as a connector reads it: strings unquoted, numbers and booleans as written.</summary>
+    public static string PlainValue(string literal)
+    {
+        using var document = JsonDocument.Parse(literal);
+        return document.RootElement.ValueKind == JsonValueKind.String
+            ? document.RootElement.GetString() ?? string.Empty
+            : document.RootElement.GetRawText();
+    }
+
+    private static ConfigurationSetting Flag(string name, ConfigurationLevel level, bool value) =>
+        new(name, level, SettingKind.Boolean, value ? "true" : "false");
+}
