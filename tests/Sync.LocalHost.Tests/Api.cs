@@ -37,6 +37,38 @@ internal static class Api
         return body.GetProperty("connection").GetProperty("id").GetString()!;
     }
 
+    /// <summary>Polls a run (path of its URL) until it is Completed and returns it.</summary>
+    public static async Task<JsonElement> WaitRunCompletedAsync(this RunningHost host, string runPath)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var (status, body) = await host.SendAsync(HttpMethod.Get, runPath);
+            Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
+            var run = body.GetProperty("run");
+            if (run.Str("state") == "Completed")
+            {
+                return run;
+            }
+
+            Assert.IsLessThan(deadline, DateTime.UtcNow, $"the run did not complete: {run}");
+            await Task.Delay(300);
+        }
+    }
+
+    /// <summary>Every task of a run, across its jobs.</summary>
+    public static List<JsonElement> RunTasks(this JsonElement run) =>
+        run.GetProperty("jobs").EnumerateArray().SelectMany(j => j.GetProperty("tasks").EnumerateArray()).ToList();
+
+    /// <summary>A changeset's (inserted, updated, deleted) counts.</summary>
+    public static async Task<(int Inserted, int Updated, int Deleted)> ChangesetCountsAsync(this RunningHost host, string iModelId, int index)
+    {
+        var (status, body) = await host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changesets/{index}");
+        Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
+        var changeset = body.GetProperty("changeset");
+        return (changeset.GetProperty("inserted").GetInt32(), changeset.GetProperty("updated").GetInt32(), changeset.GetProperty("deleted").GetInt32());
+    }
+
     public static string Str(this JsonElement element, string name) => element.GetProperty(name).GetString()!;
 
     public static void AssertError(this (HttpStatusCode Status, JsonElement Body) answer, HttpStatusCode status, string code)

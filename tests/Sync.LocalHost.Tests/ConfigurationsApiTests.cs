@@ -61,5 +61,64 @@ public sealed class ConfigurationsApiTests
         (await Host.SendAsync(HttpMethod.Get, $"/synchronization/configurations/imodels/{Guid.NewGuid()}")).AssertError(HttpStatusCode.NotFound, "iModelNotFound");
         (await Host.SendAsync(HttpMethod.Get, "/synchronization/configurations/itwins/not-a-guid")).AssertError(HttpStatusCode.UnprocessableEntity, "InvalidConfigurationRequest");
         (await Host.SendAsync(HttpMethod.Get, "/synchronization/configurations/connections/nope")).AssertError(HttpStatusCode.NotFound, "ConnectionNotFound");
+
+        var (iTwinId, otherIModel) = await Host.CreateIModelAsync();
+        string connection = $"/synchronization/configurations/connections/{await Host.CreateStorageConnectionAsync(otherIModel, await Host.UploadIdAsync(iTwinId))}";
+        (status, body) = await Host.SendAsync(HttpMethod.Post, connection, new { spreadsheetKeyColumn = 5, enableSheetIndex = "true" });
+        Assert.AreEqual(HttpStatusCode.UnprocessableEntity, status, body.ToString());
+        CollectionAssert.AreEquivalent(new[] { "spreadsheetKeyColumn", "enableSheetIndex" }, body.Targets().ToArray());
+        (status, body) = await Host.SendAsync(HttpMethod.Post, connection, new { spreadsheetKeyColumn = new string('k', 129) });
+        Assert.AreEqual(HttpStatusCode.UnprocessableEntity, status, body.ToString());
+        (status, body) = await Host.SendAsync(HttpMethod.Post, iModel, new { spreadsheetKeyColumn = "Tag" });
+        Assert.AreEqual(HttpStatusCode.UnprocessableEntity, status, "a connection setting is not accepted at iModel scope: " + body);
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task A_run_reads_the_settings_resolved_at_its_start_and_a_changed_setting_reads_unchanged_files_again()
+    {
+        var (iTwinId, iModelId) = await Host.CreateIModelAsync();
+        string register = (await Host.UploadAsync(iTwinId, "register.csv", "Serial,Name\nS-1,pump\nS-2,valve\n"u8.ToArray())).Str("id");
+        string connectionId = await Host.CreateStorageConnectionAsync(iModelId, register);
+        string runs = $"/synchronization/imodels/storageConnections/{connectionId}";
+
+        // No key column named like id/tag/key: rows are identified by number, and the task says how to fix it.
+        var first = await RunAsync(runs);
+        Assert.AreEqual("", first.GetProperty("resolvedSettings").Str("spreadsheetKeyColumn"), first.ToString());
+        var report = first.RunTasks().Single().GetProperty("details").GetProperty("synchronizationReport");
+        Assert.AreEqual(1, report.GetProperty("totalWarningsCount").GetInt32());
+        StringAssert.Contains(report.Str("message"), "spreadsheetKeyColumn");
+
+        var (created, body) = await Host.SendAsync(HttpMethod.Post, $"/synchronization/configurations/connections/{connectionId}", new { spreadsheetKeyColumn = "Serial" });
+        Assert.AreEqual(HttpStatusCode.Created, created, body.ToString());
+
+        // Same file, new setting: the file is read again and its elements take their identity from the key.
+        var second = await RunAsync(runs);
+        Assert.AreEqual("Serial", second.GetProperty("resolvedSettings").Str("spreadsheetKeyColumn"));
+        var task = second.RunTasks().Single();
+        Assert.AreEqual("Success", task.Str("result"), second.ToString());
+        Assert.AreEqual(0, task.GetProperty("details").GetProperty("synchronizationReport").GetProperty("totalWarningsCount").GetInt32());
+        Assert.AreEqual((2, 0, 2), await Host.ChangesetCountsAsync(iModelId, second.GetProperty("changeset").GetProperty("index").GetInt32()));
+        var (_, elements) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements");
+        CollectionAssert.AreEquivalent(new[] { "S-1", "S-2" }, elements.GetProperty("elements").EnumerateArray().Select(e => e.Str("identifier")).ToArray());
+
+        // Keyed rows can move: reordering them changes nothing, and an unchanged setting skips the file again.
+        using (var content = new ByteArrayContent("Serial,Name\nS-2,valve\nS-1,pump\n"u8.ToArray()))
+        {
+            Assert.AreEqual(HttpStatusCode.OK, (await Host.SendAsync(HttpMethod.Put, $"/storage/files/{register}/content", content)).Status);
+        }
+
+        var third = await RunAsync(runs);
+        Assert.AreEqual("Success", third.Str("result"), third.ToString());
+        Assert.IsFalse(third.TryGetProperty("changeset", out _), "reordered keyed rows are no change");
+        var fourth = await RunAsync(runs);
+        Assert.AreEqual("Skipped", fourth.RunTasks().Single().Str("result"), fourth.ToString());
+    }
+
+    private static async Task<System.Text.Json.JsonElement> RunAsync(string connectionPath)
+    {
+        var (status, body) = await Host.SendAsync(HttpMethod.Post, $"{connectionPath}/run");
+        Assert.AreEqual(HttpStatusCode.Accepted, status, body.ToString());
+        return await Host.WaitRunCompletedAsync(Host.LastLocation!.PathAndQuery);
     }
 }

@@ -8,7 +8,7 @@ namespace Sync.LocalHost.Tests;
 internal sealed class LoopbackFileServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Dictionary<string, (byte[] Bytes, TimeSpan Delay)> _files = [];
+    private readonly Dictionary<string, ServedFile> _files = [];
     private readonly int _port;
 
     public LoopbackFileServer()
@@ -28,7 +28,13 @@ internal sealed class LoopbackFileServer : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    public void Serve(string path, string content, TimeSpan delay = default) => _files[path] = (Encoding.UTF8.GetBytes(content), delay);
+    /// <param name="delay">How long each answer waits before it sends the file.</param>
+    /// <param name="unavailableFirst">How many requests are answered 503 (a transient fault) before the file is served; -1: always.</param>
+    public void Serve(string path, string content, TimeSpan delay = default, int unavailableFirst = 0) =>
+        _files[path] = new ServedFile(Encoding.UTF8.GetBytes(content), delay, unavailableFirst);
+
+    /// <summary>How many requests a path has received.</summary>
+    public int Requests(string path) => _files.TryGetValue(path, out var file) ? file.Requests : 0;
 
     public string Url(string pathAndQuery) => $"http://127.0.0.1:{_port}{pathAndQuery}";
 
@@ -39,6 +45,13 @@ internal sealed class LoopbackFileServer : IDisposable
         using var response = context.Response;
         if (_files.TryGetValue(context.Request.Url!.AbsolutePath, out var file))
         {
+            int request = Interlocked.Increment(ref file.Requests);
+            if (file.UnavailableFirst < 0 || request <= file.UnavailableFirst)
+            {
+                response.StatusCode = 503;
+                return;
+            }
+
             await Task.Delay(file.Delay);
             response.ContentLength64 = file.Bytes.Length;
             await response.OutputStream.WriteAsync(file.Bytes);
@@ -65,5 +78,16 @@ internal sealed class LoopbackFileServer : IDisposable
 
             _ = Task.Run(() => AnswerAsync(context));
         }
+    }
+
+    private sealed class ServedFile(byte[] bytes, TimeSpan delay, int unavailableFirst)
+    {
+        public int Requests;
+
+        public byte[] Bytes { get; } = bytes;
+
+        public TimeSpan Delay { get; } = delay;
+
+        public int UnavailableFirst { get; } = unavailableFirst;
     }
 }

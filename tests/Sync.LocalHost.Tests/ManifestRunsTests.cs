@@ -101,6 +101,31 @@ public sealed class ManifestRunsTests
         await WaitAsync(Host.LastLocation!.PathAndQuery);
     }
 
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task Transient_faults_are_retried_and_counted_and_a_persistent_one_fails_only_its_file()
+    {
+        using var files = new LoopbackFileServer();
+        files.Serve("/flaky.csv", "Tag,Flow\nF-1,1\n", unavailableFirst: 1);
+        files.Serve("/down.csv", "Tag,Flow\nD-1,1\n", unavailableFirst: -1);
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-f" }, new { sourceFileId = "doc-d" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+
+        var run = await RunAsync(connectionId, new[] { File("doc-f", "flaky.csv", files.Url("/flaky.csv")), File("doc-d", "down.csv", files.Url("/down.csv")) });
+        Assert.AreEqual("PartialSuccess", run.Str("result"), run.ToString());
+        var tasks = Tasks(run).ToDictionary(t => t.Str("sourceFileId"));
+        Assert.AreEqual(("Success", 1), (tasks["doc-f"].Str("result"), tasks["doc-f"].GetProperty("retryAttempts").GetInt32()));
+        Assert.AreEqual(("Error", 2), (tasks["doc-d"].Str("result"), tasks["doc-d"].GetProperty("retryAttempts").GetInt32()));
+        Assert.AreEqual("SynchronizationFailed", tasks["doc-d"].GetProperty("error").Str("errorCode"));
+        StringAssert.Contains(tasks["doc-d"].GetProperty("error").Str("description"), "after 3 attempts");
+        Assert.AreEqual((2, 3), (files.Requests("/flaky.csv"), files.Requests("/down.csv")));
+
+        // The file that made it is in the run's one changeset.
+        Assert.AreEqual(1, run.GetProperty("changeset").GetProperty("index").GetInt32());
+        Assert.AreEqual((1, 0, 0), await Host.ChangesetCountsAsync(iModelId, 1));
+    }
+
     private static object File(string id, string name, string url) => new { id, name, url, connectorType = "PSEXCEL", action = "bridge", children = Array.Empty<object>() };
 
     private static async Task<JsonElement> RunAsync(string connectionId, object[] sourceFiles)
@@ -110,22 +135,7 @@ public sealed class ManifestRunsTests
         return await WaitAsync(Host.LastLocation!.PathAndQuery);
     }
 
-    private static async Task<JsonElement> WaitAsync(string runPath)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            var (_, run) = await Host.SendAsync(HttpMethod.Get, runPath);
-            if (run.GetProperty("run").Str("state") == "Completed")
-            {
-                return run.GetProperty("run");
-            }
+    private static Task<JsonElement> WaitAsync(string runPath) => Host.WaitRunCompletedAsync(runPath);
 
-            Assert.IsLessThan(deadline, DateTime.UtcNow, run.ToString());
-            await Task.Delay(300);
-        }
-    }
-
-    private static List<JsonElement> Tasks(JsonElement run) =>
-        run.GetProperty("jobs").EnumerateArray().SelectMany(j => j.GetProperty("tasks").EnumerateArray()).ToList();
+    private static List<JsonElement> Tasks(JsonElement run) => run.RunTasks();
 }

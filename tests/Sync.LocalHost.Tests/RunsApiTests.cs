@@ -119,26 +119,9 @@ public sealed class RunsApiTests
         return (response.StatusCode, response.Headers.Location);
     }
 
-    private static async Task<JsonElement> WaitCompletedAsync(string runUrl)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            var (status, body) = await Host.SendAsync(HttpMethod.Get, new Uri(runUrl).PathAndQuery);
-            Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
-            var run = body.GetProperty("run");
-            if (run.Str("state") == "Completed")
-            {
-                return run;
-            }
-
-            Assert.IsLessThan(deadline, DateTime.UtcNow, $"the run did not complete: {run}");
-            await Task.Delay(300);
-        }
-    }
+    private static Task<JsonElement> WaitCompletedAsync(string runUrl) => Host.WaitRunCompletedAsync(new Uri(runUrl).PathAndQuery);
 
     private static Dictionary<string, JsonElement> Tasks(JsonElement run) =>
-        run.GetProperty("jobs").EnumerateArray().SelectMany(j => j.GetProperty("tasks").EnumerateArray())
-            .Where(t => t.TryGetProperty("storageFileId", out _))
+        run.RunTasks().Where(t => t.TryGetProperty("storageFileId", out _))
             .ToDictionary(t => t.Str("storageFileId"));
 }
