@@ -119,9 +119,27 @@ public sealed class SyncEngineTests
         Assert.IsNull(commit.Changeset);
         Assert.AreEqual(2, (await NewIndex().ListAsync(iModel, null, "file-x", 10, 0, CancellationToken.None)).Total);
 
-        // The good version again is recognised as unchanged: the failed run committed nothing for the file.
-        var (again, _) = await RunAsync(iModel, "run-3", Request(iModel, "run-3", "file-x", "plant.xlsx", good));
+        // The same corrupt version is not read again: skipped, with a warning that says why and what to do.
+        var (unchanged, none) = await RunAsync(iModel, "run-3", Request(iModel, "run-3", "file-x", "plant.xlsx", corrupt));
+        Assert.AreEqual(FileOutcome.Skipped, unchanged[0].Outcome);
+        StringAssert.Contains(unchanged[0].Warnings.Single(), "could not be read in run run-2");
+        Assert.IsNull(none.Changeset);
+
+        // ...until the connector or its settings change, which may read it after all.
+        var keyed = Request(iModel, "run-4", "file-x", "plant.xlsx", corrupt, settings: new Dictionary<string, string> { [SpreadsheetConnector.KeyColumnSetting] = "Tag" });
+        Assert.AreEqual(FileOutcome.Failed, (await Synchronizer().SynchronizeAsync(keyed, CancellationToken.None)).Outcome);
+
+        // The good version again is recognised as unchanged: the failed run committed nothing of the file's elements.
+        var (again, _) = await RunAsync(iModel, "run-5", Request(iModel, "run-5", "file-x", "plant.xlsx", good));
         Assert.AreEqual(FileOutcome.Skipped, again[0].Outcome);
+        Assert.IsEmpty(again[0].Warnings);
+
+        // And a version read successfully forgets the failure: the corrupt version, uploaded again, is read again.
+        byte[] edited = Workbooks.Create(("Pumps", [["Tag", "Flow"], ["P-1", 1], ["P-2", 3]]));
+        var (changed, _) = await RunAsync(iModel, "run-6", Request(iModel, "run-6", "file-x", "plant.xlsx", edited));
+        Assert.AreEqual(FileOutcome.Staged, changed[0].Outcome);
+        var (retried, _) = await RunAsync(iModel, "run-7", Request(iModel, "run-7", "file-x", "plant.xlsx", corrupt));
+        Assert.AreEqual(FileOutcome.Failed, retried[0].Outcome);
     }
 
     [TestMethod]

@@ -38,12 +38,15 @@ public sealed class RunsApiTests
         var (_, connection) = await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}");
         StringAssert.EndsWith(connection.GetProperty("connection").GetProperty("_links").GetProperty("lastRun").Str("href"), first.Str("id"));
 
-        // Nothing changed: the good files are skipped unread and nothing is pushed.
+        // Nothing changed: every file is skipped unread (the corrupt one too, with a warning) and nothing is pushed.
         var second = await RunToCompletionAsync(connectionId);
+        Assert.AreEqual("Success", second.Str("result"), second.ToString());
         Assert.IsFalse(second.TryGetProperty("changeset", out _), second.ToString());
         tasks = Tasks(second);
-        Assert.AreEqual("Skipped", tasks[pumps].Str("result"));
-        Assert.AreEqual("Skipped", tasks[valves].Str("result"));
+        Assert.IsTrue(tasks.Values.All(t => t.Str("result") == "Skipped"), second.ToString());
+        var stillBroken = tasks[broken].GetProperty("details").GetProperty("synchronizationReport");
+        Assert.AreEqual(("Warning", 1), (stillBroken.Str("suggestedAction"), stillBroken.GetProperty("totalWarningsCount").GetInt32()));
+        StringAssert.Contains(stillBroken.Str("message"), first.Str("id"));
 
         // One file edited: one changeset with exactly its differences.
         using (var content = new ByteArrayContent(Encoding.UTF8.GetBytes("Tag,Flow\nP-1,1\nP-2,5\nP-3,1\n")))

@@ -100,13 +100,13 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
         if (input.Remove)
         {
             var removal = await synchronizer.StageRemovalAsync(input.IModelId, input.RunId, input.SourceFileId, CancellationToken.None).ConfigureAwait(false);
-            return new FileWorkResult(input.SourceFileId, removal.Outcome, removal.Staged, removal.Error, removal.Warnings, 0, started, clock.GetUtcNow());
+            return FileWorkResult.From(input.SourceFileId, removal, started, clock.GetUtcNow());
         }
 
         if (input.Url is not null)
         {
             var downloaded = await downloader.SynchronizeAsync(synchronizer, input, CancellationToken.None).ConfigureAwait(false);
-            return new FileWorkResult(input.SourceFileId, downloaded.Outcome, downloaded.Staged, downloaded.Error, downloaded.Warnings, downloaded.ElementsRead, started, clock.GetUtcNow());
+            return FileWorkResult.From(input.SourceFileId, downloaded, started, clock.GetUtcNow());
         }
 
         var file = input.StorageFileId is null ? null : await files.GetAsync(input.StorageFileId, CancellationToken.None).ConfigureAwait(false);
@@ -130,7 +130,7 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
             result = await synchronizer.SynchronizeAsync(request, CancellationToken.None).ConfigureAwait(false);
         }
 
-        return new FileWorkResult(input.SourceFileId, result.Outcome, result.Staged, result.Error, result.Warnings, result.ElementsRead, started, clock.GetUtcNow());
+        return FileWorkResult.From(input.SourceFileId, result, started, clock.GetUtcNow());
     }
 }
 
@@ -143,7 +143,8 @@ public sealed class PushChangesetActivity(ChangesetPusher pusher, IRunStore runs
         await runs.UpdateAsync(input.Run.ConnectionId, input.Run.RunId, run => run with { State = RunStates.Finalizing }, CancellationToken.None).ConfigureAwait(false);
         try
         {
-            var commit = await pusher.PushAsync(new PushRequest(input.Run.IModelId, input.Run.RunId, input.Run.ConnectionId, input.Staged), CancellationToken.None).ConfigureAwait(false);
+            var request = new PushRequest(input.Run.IModelId, input.Run.RunId, input.Run.ConnectionId, input.Staged) { Unreadable = input.Unreadable };
+            var commit = await pusher.PushAsync(request, CancellationToken.None).ConfigureAwait(false);
             return new PushOutput(commit.Changeset?.Id, commit.Changeset?.Index, null);
         }
         catch (StaleBaselineException e)

@@ -48,6 +48,15 @@ public sealed record FileWorkResult(
     /// <summary>How many times the file was tried again after a transient fault.</summary>
     public int RetryAttempts { get; init; }
 
+    /// <summary>Set when the connector could not read this version of the file: the commit remembers it.</summary>
+    public UnreadableFile? Unreadable { get; init; }
+
+    public static FileWorkResult From(string sourceFileId, FileSyncResult result, DateTimeOffset started, DateTimeOffset ended)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(sourceFileId, result.Outcome, result.Staged, result.Error, result.Warnings, result.ElementsRead, started, ended) { Unreadable = result.Unreadable };
+    }
+
     /// <summary>The task result this file earned: Error when it failed, Skipped when unchanged, else Success.</summary>
     public string TaskResult(SyncError? pushError = null) =>
         (Error ?? (Staged is not null ? pushError : null)) is not null ? RunResults.Error
@@ -55,7 +64,8 @@ public sealed record FileWorkResult(
         : RunResults.Success;
 }
 
-public sealed record PushInput(RunInput Run, IReadOnlyList<StagedFile> Staged);
+/// <param name="Unreadable">File versions the run could not read, remembered so an unchanged one is not read again.</param>
+public sealed record PushInput(RunInput Run, IReadOnlyList<StagedFile> Staged, IReadOnlyList<UnreadableFile> Unreadable);
 
 public sealed record PushOutput(string? ChangesetId, int? ChangesetIndex, SyncError? Error);
 

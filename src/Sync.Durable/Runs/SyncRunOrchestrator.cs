@@ -10,8 +10,8 @@ namespace Sync.Durable.Runs;
 /// One run of a connection: take the connection's run lock → read the configuration scopes → resolve the
 /// settings and the files (one activity) → fan out one <see cref="SynchronizeFileActivity"/> per file, at most
 /// <see cref="MaxParallelFiles"/> at a time, retrying only what threw (a transient fault; unreadable files come
-/// back as results) → one <see cref="PushChangesetActivity"/> for everything staged, if the run still holds its
-/// lock → <see cref="FinalizeRunActivity"/> → release the lock. Deterministic: no clocks, ids or I/O here.
+/// back as results) → one <see cref="PushChangesetActivity"/> for everything staged and every file version found
+/// unreadable, if the run still holds its lock → <see cref="FinalizeRunActivity"/> → release the lock. Deterministic: no clocks, ids or I/O here.
 /// </summary>
 public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
 {
@@ -76,7 +76,8 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
                 }
 
                 var staged = results.Where(r => r.Staged is not null).Select(r => r.Staged!).ToList();
-                if (staged.Count > 0)
+                var unreadable = results.Where(r => r.Unreadable is not null).Select(r => r.Unreadable!).ToList();
+                if (staged.Count > 0 || unreadable.Count > 0)
                 {
                     if (!await context.Entities.CallEntityAsync<bool>(runLock, nameof(ConnectionRunLock.Holds), input.RunId))
                     {
@@ -85,7 +86,7 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
                         return "LostLock";
                     }
 
-                    push = await context.CallActivityAsync<PushOutput>(nameof(PushChangesetActivity), new PushInput(input, staged), Retry);
+                    push = await context.CallActivityAsync<PushOutput>(nameof(PushChangesetActivity), new PushInput(input, staged, unreadable), Retry);
                 }
             }
             catch (TaskFailedException e)

@@ -4,8 +4,11 @@ using Sync.Engine.Stores;
 
 namespace Sync.Engine.Changes;
 
-/// <summary>The staged files of one run, to be committed as at most one changeset.</summary>
-public sealed record PushRequest(Guid IModelId, string RunId, string? ConnectionId, IReadOnlyList<StagedFile> Files, string? Description = null);
+/// <summary>The staged files of one run, to be committed as at most one changeset, and the file versions it could not read.</summary>
+public sealed record PushRequest(Guid IModelId, string RunId, string? ConnectionId, IReadOnlyList<StagedFile> Files, string? Description = null)
+{
+    public IReadOnlyList<UnreadableFile> Unreadable { get; init; } = [];
+}
 
 /// <summary>A staged file was diffed against a snapshot that is no longer current; the file must be synchronized again.</summary>
 public sealed class StaleBaselineException(string sourceFileId)
@@ -18,7 +21,8 @@ public sealed class StaleBaselineException(string sourceFileId)
 /// Commits a run: makes the staged operations (plus any schema growth) the parts of one changeset, writes
 /// the new state document, and moves the iModel's tip with a condition on the tip it read. A lost race re-reads
 /// the tip and retries on top of it (the chain never forks, skips or duplicates); a repeated push of the same run
-/// returns what that run already committed. Nothing changed → no changeset, only the new version markers.
+/// returns what that run already committed. Nothing changed → no changeset, only the new version markers
+/// and unreadable file versions.
 /// </summary>
 public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimeProvider? clock = null)
 {
@@ -28,9 +32,9 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
     {
         ArgumentNullException.ThrowIfNull(request);
         var files = request.Files.OrderBy(f => f.SourceFileId, StringComparer.Ordinal).ToList();
-        if (files.Count == 0)
+        if (files.Count == 0 && request.Unreadable.Count == 0)
         {
-            // Every file was skipped or failed: nothing to commit, not even version markers.
+            // Every file was skipped, or failed in a way not worth remembering: nothing to commit.
             return new RunCommit(null);
         }
 
@@ -54,7 +58,7 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
             }
 
             var schemaGrowth = SchemaGrowth(state.Schema, files);
-            var next = NextState(state, files, schemaGrowth, request.ConnectionId);
+            var next = NextState(state, files, request.Unreadable, schemaGrowth, request.ConnectionId);
             string stateBlob = BlobNames.State(request.IModelId, request.RunId);
             await next.SaveAsync(blobs, stateBlob, cancellationToken).ConfigureAwait(false);
 
@@ -164,11 +168,18 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
         _ => "string",
     };
 
-    private static SyncState NextState(SyncState state, IEnumerable<StagedFile> files, Dictionary<string, Dictionary<string, string>> schemaGrowth, string? connectionId)
+    private static SyncState NextState(SyncState state, IEnumerable<StagedFile> files, IEnumerable<UnreadableFile> unreadable, Dictionary<string, Dictionary<string, string>> schemaGrowth, string? connectionId)
     {
         var nextFiles = new Dictionary<string, FileState>(state.Files);
+        var nextUnreadable = new Dictionary<string, UnreadableFile>(state.UnreadableFiles);
+        foreach (var file in unreadable)
+        {
+            nextUnreadable[file.SourceFileId] = file;
+        }
+
         foreach (var file in files)
         {
+            nextUnreadable.Remove(file.SourceFileId);
             if (file.Removed)
             {
                 nextFiles.Remove(file.SourceFileId);
@@ -193,7 +204,7 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
             }
         }
 
-        return new SyncState(nextFiles, nextSchema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value));
+        return new SyncState(nextFiles, nextSchema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value), nextUnreadable);
     }
 }
 

@@ -39,6 +39,11 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             return FileSyncResult.Skip();
         }
 
+        if (state.UnreadableFiles.TryGetValue(request.SourceFileId, out var unreadable) && unreadable.Marker == marker && unreadable.ConnectorType == connector.ConnectorType && unreadable.ConnectorVersion == connector.Version)
+        {
+            return FileSyncResult.Skip([$"Not read again: this version of '{request.FileName}' could not be read in run {unreadable.RunId} ({unreadable.Description}). Its elements stay as last synchronized until a corrected file is uploaded."]);
+        }
+
         await EnsureNotCommittedAsync(request.IModelId, request.RunId, cancellationToken).ConfigureAwait(false);
 
         var baseline = previous is null ? Snapshot.Empty : await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, cancellationToken).ConfigureAwait(false);
@@ -62,7 +67,10 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         catch (SourceFormatException e)
         {
             await blobs.DeleteIfExistsAsync(operationsBlob, CancellationToken.None).ConfigureAwait(false);
-            return FileSyncResult.Fail(new SyncError("SourceFileUnreadable", "file_format", e.Message, CanUserFix: true), context.Warnings);
+            return FileSyncResult.Fail(new SyncError("SourceFileUnreadable", "file_format", e.Message, CanUserFix: true), context.Warnings) with
+            {
+                Unreadable = new UnreadableFile(request.SourceFileId, marker, connector.ConnectorType, connector.Version, e.Message, request.RunId),
+            };
         }
 
         string snapshotBlob = BlobNames.Snapshot(request.IModelId, request.SourceFileId, request.RunId);

@@ -40,9 +40,10 @@ public sealed record StagedFile(
     public bool HasChanges => Inserted + Updated + Deleted > 0;
 }
 
-public sealed record FileSyncResult(FileOutcome Outcome, StagedFile? Staged, SyncError? Error, IReadOnlyList<string> Warnings, long ElementsRead)
+/// <param name="Unreadable">Set when the connector could not read this version of the file: the commit remembers it.</param>
+public sealed record FileSyncResult(FileOutcome Outcome, StagedFile? Staged, SyncError? Error, IReadOnlyList<string> Warnings, long ElementsRead, UnreadableFile? Unreadable = null)
 {
-    public static FileSyncResult Skip() => new(FileOutcome.Skipped, null, null, [], 0);
+    public static FileSyncResult Skip(IReadOnlyList<string>? warnings = null) => new(FileOutcome.Skipped, null, null, warnings ?? [], 0);
 
     public static FileSyncResult Fail(SyncError error, IReadOnlyList<string>? warnings = null) => new(FileOutcome.Failed, null, error, warnings ?? [], 0);
 }

@@ -10,14 +10,27 @@ namespace Sync.Engine.Changes;
 public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null);
 
 /// <summary>
-/// The state document an iModel's tip points to: every source file's <see cref="FileState"/> and the schema
-/// (class → property → type) grown by every changeset so far. Written as a new blob per commit, never edited.
+/// A version of a source file its connector could not read (corrupt, wrong format). Reading the same version
+/// with the same connector and settings fails the same way, so it is not read again until one of them changes.
+/// </summary>
+public sealed record UnreadableFile(string SourceFileId, string Marker, string ConnectorType, string ConnectorVersion, string Description, string RunId);
+
+/// <summary>
+/// The state document an iModel's tip points to: every source file's <see cref="FileState"/>, the schema
+/// (class → property → type) grown by every changeset so far, and the file versions known to be unreadable.
+/// Written as a new blob per commit, never edited.
 /// </summary>
 public sealed record SyncState(
     IReadOnlyDictionary<string, FileState> Files,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Schema)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Schema,
+    IReadOnlyDictionary<string, UnreadableFile>? Unreadable = null)
 {
     public static readonly SyncState Empty = new(new Dictionary<string, FileState>(), new Dictionary<string, IReadOnlyDictionary<string, string>>());
+
+    private static readonly IReadOnlyDictionary<string, UnreadableFile> None = new Dictionary<string, UnreadableFile>();
+
+    /// <summary>Unreadable file versions by source file id (none in state documents written before they were kept).</summary>
+    public IReadOnlyDictionary<string, UnreadableFile> UnreadableFiles => Unreadable ?? None;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

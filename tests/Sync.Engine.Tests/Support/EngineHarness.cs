@@ -53,7 +53,8 @@ public static class EngineHarness
         }
 
         var staged = results.Where(r => r.Staged is not null).Select(r => r.Staged!).ToList();
-        var commit = await Pusher().PushAsync(new PushRequest(iModelId, runId, "connection-1", staged), CancellationToken.None);
+        var unreadable = results.Where(r => r.Unreadable is not null).Select(r => r.Unreadable!).ToList();
+        var commit = await Pusher().PushAsync(new PushRequest(iModelId, runId, "connection-1", staged) { Unreadable = unreadable }, CancellationToken.None);
         return (results, commit);
     }
 }
