@@ -54,6 +54,94 @@ public sealed class ManifestRunsTests
     }
 
     [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task Reference_files_and_document_metadata_follow_their_master()
+    {
+        using var files = new LoopbackFileServer();
+        files.Serve("/m.csv", "Tag,Flow\nM-1,1\nM-2,2\n");
+        files.Serve("/r1.csv", "Tag,Size\nR1-1,DN50\n");
+        files.Serve("/r2.csv", "Tag,Size\nR2-1,DN80\nR2-2,DN100\n");
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-m" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+        object Master(string revision, params object[] children) => new
+        {
+            id = "doc-m",
+            name = "m.csv",
+            url = files.Url("/m.csv"),
+            connectorType = "PSEXCEL",
+            action = "bridge",
+            documentAttribute = new { className = "ProjectwiseDynamic:PWDocumentLink", properties = new Dictionary<string, object?> { ["Revision"] = revision, ["Suitability"] = "S01", ["Sheets"] = 3, ["Approved"] = null } },
+            children,
+        };
+        var r1 = new { id = "ref-1", parentId = "doc-m", name = "r1.csv", url = files.Url("/r1.csv"), connectorType = "PSEXCEL" };
+        var r2 = new { id = "ref-2", parentId = "ref-1", name = "r2.csv", url = files.Url("/r2.csv"), connectorType = "PSEXCEL" };
+
+        // The master, its document element and both reference files, each a task of the run.
+        var first = await RunAsync(connectionId, [Master("R01", r1, r2)]);
+        Assert.AreEqual("Success", first.Str("result"), first.ToString());
+        CollectionAssert.AreEquivalent(new[] { "doc-m", "ref-1", "ref-2" }, Tasks(first).Select(t => t.Str("sourceFileId")).ToArray(), first.ToString());
+        Assert.AreEqual((6, 0, 0), await Host.ChangesetCountsAsync(iModelId, 1));
+        var elements = await ElementsAsync(iModelId);
+        CollectionAssert.AreEquivalent(new[] { "M-1", "M-2", "#document", "R1-1", "R2-1", "R2-2" }, elements.Keys.ToArray());
+        var document = elements["#document"];
+        Assert.AreEqual("ProjectwiseDynamic:PWDocumentLink", document.Str("classFullName"));
+        Assert.AreEqual("m.csv", document.Str("userLabel"));
+        Assert.AreEqual(("R01", 3), (document.GetProperty("properties").Str("Revision"), document.GetProperty("properties").GetProperty("Sheets").GetInt32()));
+        Assert.IsFalse(document.GetProperty("properties").TryGetProperty("Approved", out _), "null properties are left out");
+        Assert.AreEqual(elements["M-1"].Str("sourceFileId"), document.Str("sourceFileId"), "the document element belongs to its file");
+
+        // A new revision of the same file: exactly the document element changes; the reference files are skipped.
+        var second = await RunAsync(connectionId, [Master("R02", r1, r2)]);
+        Assert.AreEqual((0, 1, 0), await Host.ChangesetCountsAsync(iModelId, second.GetProperty("changeset").GetProperty("index").GetInt32()), second.ToString());
+        Assert.IsTrue(Tasks(second).Where(t => t.Str("sourceFileId") != "doc-m").All(t => t.Str("result") == "Skipped"));
+
+        // A reference file no longer listed loses its elements.
+        var third = await RunAsync(connectionId, [Master("R02", r1)]);
+        Assert.AreEqual((0, 0, 2), await Host.ChangesetCountsAsync(iModelId, third.GetProperty("changeset").GetProperty("index").GetInt32()), third.ToString());
+        CollectionAssert.AreEquivalent(new[] { "M-1", "M-2", "#document", "R1-1" }, (await ElementsAsync(iModelId)).Keys.ToArray());
+
+        // Unmapping the master takes its reference files with it.
+        var fourth = await RunAsync(connectionId, [new { id = "doc-m", action = "unmap" }]);
+        Assert.AreEqual((0, 0, 4), await Host.ChangesetCountsAsync(iModelId, fourth.GetProperty("changeset").GetProperty("index").GetInt32()), fourth.ToString());
+        Assert.IsEmpty(await ElementsAsync(iModelId));
+    }
+
+    [TestMethod]
+    public async Task Bad_reference_files_and_document_metadata_are_422_naming_each_problem()
+    {
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-a" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+        var (status, body) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new
+        {
+            sourceFiles = new object[]
+            {
+                new
+                {
+                    id = "doc-a", name = "a.csv", url = "http://127.0.0.1/a.csv", connectorType = "PSEXCEL",
+                    documentAttribute = new { className = "no colon", properties = new Dictionary<string, object> { ["Nested"] = new { x = 1 } } },
+                    children = new object[]
+                    {
+                        new { id = "c-1", name = "c1.csv", url = "http://127.0.0.1/c1.csv", connectorType = "PSEXCEL", parentId = "nobody" },
+                        new { id = "c-1", name = "c1.csv", url = "http://127.0.0.1/c1.csv", connectorType = "PSEXCEL" },
+                        new { id = "c-2", url = "http://127.0.0.1/c2.csv", connectorType = "PSEXCEL" },
+                    },
+                },
+            },
+        });
+        Assert.AreEqual(HttpStatusCode.UnprocessableEntity, status, body.ToString());
+        CollectionAssert.AreEquivalent(
+            new[]
+            {
+                "sourceFiles[0].documentAttribute.className", "sourceFiles[0].documentAttribute.properties.Nested",
+                "sourceFiles[0].children[0].parentId", "sourceFiles[0].children[1].id", "sourceFiles[0].children[2].name",
+            },
+            body.Targets().ToArray(),
+            body.ToString());
+    }
+
+    [TestMethod]
     public async Task A_malformed_manifest_is_422_naming_each_problem()
     {
         var (_, iModelId) = await Host.CreateIModelAsync();
@@ -138,4 +226,11 @@ public sealed class ManifestRunsTests
     private static Task<JsonElement> WaitAsync(string runPath) => Host.WaitRunCompletedAsync(runPath);
 
     private static List<JsonElement> Tasks(JsonElement run) => run.RunTasks();
+
+    private static async Task<Dictionary<string, JsonElement>> ElementsAsync(string iModelId)
+    {
+        var (status, body) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements");
+        Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
+        return body.GetProperty("elements").EnumerateArray().ToDictionary(e => e.Str("identifier"));
+    }
 }

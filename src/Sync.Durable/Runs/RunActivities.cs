@@ -21,8 +21,26 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
             // A manifest run synchronizes exactly the files its request names; unmapped ones lose their elements.
             foreach (var file in input.Manifest)
             {
-                work.Add(new FileWork(input.RunId, input.IModelId, file.SourceFileId, null, file.Name, file.ConnectorType, Remove: file.Unmap, Url: file.Url));
+                work.Add(new FileWork(input.RunId, input.IModelId, file.SourceFileId, null, file.Name, file.ConnectorType, Remove: file.Unmap, Url: file.Url)
+                {
+                    Document = file.Document,
+                    ParentSourceFileId = file.ParentSourceFileId,
+                });
                 tasks.Add(new RunTask(file.SourceFileId, file.SourceFileId, null, file.Name, file.Unmap ? "UNMAP" : file.ConnectorType, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null) { DocumentId = file.DocumentId });
+            }
+
+            // A master's reference files are the children it lists now: earlier ones no longer listed, and all
+            // of an unmapped master's, lose their elements.
+            foreach (var master in input.Manifest.Where(f => f.ParentSourceFileId is null))
+            {
+                var listed = input.Manifest.Where(f => f.ParentSourceFileId == master.SourceFileId).Select(f => f.SourceFileId).ToHashSet(StringComparer.Ordinal);
+                foreach (string child in await synchronizer.CommittedChildrenAsync(input.IModelId, master.SourceFileId, CancellationToken.None).ConfigureAwait(false))
+                {
+                    if (!listed.Contains(child))
+                    {
+                        AddRemoval(work, tasks, input, child, $"(reference file of {master.Name}, no longer listed)");
+                    }
+                }
             }
 
             return await SavePlanAsync(begin, work, tasks).ConfigureAwait(false);
@@ -42,12 +60,17 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         {
             if (!current.Contains(removed))
             {
-                work.Add(new FileWork(input.RunId, input.IModelId, removed, string.Empty, "(removed from the connection)", string.Empty, Remove: true));
-                tasks.Add(new RunTask(removed, removed, null, "(removed from the connection)", "REMOVED", RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
+                AddRemoval(work, tasks, input, removed, "(removed from the connection)");
             }
         }
 
         return await SavePlanAsync(begin, work, tasks).ConfigureAwait(false);
+    }
+
+    private static void AddRemoval(List<FileWork> work, List<RunTask> tasks, RunInput input, string sourceFileId, string label)
+    {
+        work.Add(new FileWork(input.RunId, input.IModelId, sourceFileId, string.Empty, label, string.Empty, Remove: true));
+        tasks.Add(new RunTask(sourceFileId, sourceFileId, null, label, "REMOVED", RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
     }
 
     private async Task<RunPlan> SavePlanAsync(BeginRunInput begin, List<FileWork> work, List<RunTask> tasks)

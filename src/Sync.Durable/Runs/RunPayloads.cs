@@ -14,8 +14,17 @@ public sealed record RunReference(string ConnectionId, string RunId);
 /// <param name="Settings">The configuration resolved for the connection when the run started (name → JSON literal).</param>
 public sealed record BeginRunInput(RunInput Run, IReadOnlyDictionary<string, string> Settings);
 
-/// <summary>One file of a manifest run: the connection's source file, where to download it, how to read it.</summary>
-public sealed record ManifestFile(string SourceFileId, string DocumentId, string Name, string? Url, string ConnectorType, bool Unmap);
+/// <summary>
+/// One file of a manifest run: the connection's source file (or a reference file of one), where to download
+/// it, how to read it, and the document metadata that becomes one more element.
+/// </summary>
+public sealed record ManifestFile(string SourceFileId, string DocumentId, string Name, string? Url, string ConnectorType, bool Unmap)
+{
+    public DocumentMetadata? Document { get; init; }
+
+    /// <summary>For a reference file (a master's <c>children</c> entry): the master's source file id.</summary>
+    public string? ParentSourceFileId { get; init; }
+}
 
 /// <summary>The files a run will synchronize, resolved once at its start.</summary>
 public sealed record RunPlan(IReadOnlyList<FileWork> Files);
@@ -33,6 +42,12 @@ public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, 
 
     /// <summary>1 for the first attempt; more when the orchestrator retries a transient fault.</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>Manifest runs: the document metadata that becomes one more element of the file.</summary>
+    public DocumentMetadata? Document { get; init; }
+
+    /// <summary>For a reference file: the source file id of its master.</summary>
+    public string? ParentSourceFileId { get; init; }
 }
 
 public sealed record FileWorkResult(

@@ -52,7 +52,11 @@ public sealed class SourceDownloader(HttpClient http)
 
             var request = new FileSyncRequest(work.IModelId, work.RunId, work.SourceFileId, work.FileName, work.ConnectorType, marker,
                 _ => Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous)),
-                work.Settings);
+                work.Settings)
+            {
+                Document = work.Document,
+                ParentSourceFileId = work.ParentSourceFileId,
+            };
             return await synchronizer.SynchronizeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         finally

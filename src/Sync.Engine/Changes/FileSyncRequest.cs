@@ -12,4 +12,11 @@ public sealed record FileSyncRequest(
     string ConnectorType,
     string Marker,
     Func<CancellationToken, Task<Stream>> OpenContentAsync,
-    IReadOnlyDictionary<string, string>? Settings = null);
+    IReadOnlyDictionary<string, string>? Settings = null)
+{
+    /// <summary>The document's metadata (manifest runs): one more element of the file.</summary>
+    public DocumentMetadata? Document { get; init; }
+
+    /// <summary>For a reference file (a manifest file's child): the source file id of its master.</summary>
+    public string? ParentSourceFileId { get; init; }
+}

@@ -58,7 +58,13 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             var writer = new ChangeLineWriter(await blobs.OpenWriteAsync(operationsBlob, cancellationToken).ConfigureAwait(false));
             await using (writer.ConfigureAwait(false))
             {
-                await diff.RunAsync(connector.ReadAsync(content, context, cancellationToken), request, context, writer, cancellationToken).ConfigureAwait(false);
+                var elements = connector.ReadAsync(content, context, cancellationToken);
+                if (request.Document is { } document)
+                {
+                    elements = document.AppendTo(elements, request.FileName, cancellationToken);
+                }
+
+                await diff.RunAsync(elements, request, context, writer, cancellationToken).ConfigureAwait(false);
             }
 
             sha1 = writer.ContentSha1;
@@ -89,7 +95,10 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             diff.Inserted,
             diff.Updated,
             diff.Deleted,
-            diff.Schema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value));
+            diff.Schema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value))
+        {
+            ParentSourceFileId = request.ParentSourceFileId,
+        };
         return new FileSyncResult(FileOutcome.Staged, staged, null, context.Warnings, diff.ElementsRead);
     }
 
@@ -98,6 +107,13 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
     {
         var state = await CurrentStateAsync(iModelId, cancellationToken).ConfigureAwait(false);
         return state.Files.Where(f => f.Value.ConnectionId == connectionId).Select(f => f.Key).ToList();
+    }
+
+    /// <summary>The reference files committed as children of a master (their source file ids), as of the tip.</summary>
+    public async Task<IReadOnlyList<string>> CommittedChildrenAsync(Guid iModelId, string masterSourceFileId, CancellationToken cancellationToken)
+    {
+        var state = await CurrentStateAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        return state.Files.Where(f => f.Value.ParentSourceFileId == masterSourceFileId).Select(f => f.Key).ToList();
     }
 
     /// <summary>Stages the deletion of every element a file produced (source file removed, or manifest <c>unmap</c>).</summary>
@@ -128,8 +144,8 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
     }
 
     /// <summary>
-    /// The file's version marker extended by the values of the settings its connector reads (when set), so a
-    /// changed setting reads the file again while an unset one leaves the marker as it was.
+    /// The file's version marker extended by the values of the settings its connector reads (when set) and by
+    /// its document attribute, so a change of either reads the file again while unset ones leave the marker as it was.
     /// </summary>
     private static string ReadingMarker(FileSyncRequest request, IConnector connector)
     {
@@ -140,6 +156,11 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             {
                 marker.Append(';').Append(name).Append('=').Append(value);
             }
+        }
+
+        if (request.Document is { } document)
+        {
+            marker.Append(";document=").Append(document.Fingerprint());
         }
 
         return marker.ToString();

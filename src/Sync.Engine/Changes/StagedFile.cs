@@ -37,6 +37,9 @@ public sealed record StagedFile(
 {
     public bool Removed => NewSnapshot is null;
 
+    /// <summary>For a reference file: the source file id of its master.</summary>
+    public string? ParentSourceFileId { get; init; }
+
     public bool HasChanges => Inserted + Updated + Deleted > 0;
 }
 

@@ -4,10 +4,11 @@ using Sync.Engine.Stores;
 namespace Sync.Engine.Changes;
 
 /// <summary>
-/// What the last commit of one source file left current: its version marker, connector and snapshot, and the
-/// connection that committed it (so a run can tell which of its files were removed since).
+/// What the last commit of one source file left current: its version marker, connector and snapshot, the
+/// connection that committed it (so a run can tell which of its files were removed since), and for a reference
+/// file the master it belongs to.
 /// </summary>
-public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null);
+public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null, string? ParentSourceFileId = null);
 
 /// <summary>
 /// A version of a source file its connector could not read (corrupt, wrong format). Reading the same version

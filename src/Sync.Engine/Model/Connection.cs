@@ -1,3 +1,6 @@
+using System.IO.Hashing;
+using System.Text;
+
 namespace Sync.Engine.Model;
 
 public enum ConnectionKind
@@ -33,4 +36,16 @@ public sealed record SourceFile(
     string ConnectionId,
     string ExternalId,
     string? ConnectorType,
-    string? LastKnownFileName);
+    string? LastKnownFileName)
+{
+    /// <summary>
+    /// The source file id of a reference file (a manifest file's child, by the caller's id): derived from its
+    /// master's id, so the same child of the same master keeps its elements from run to run.
+    /// </summary>
+    public static Guid ChildId(Guid masterId, string childDocumentId)
+    {
+        ArgumentNullException.ThrowIfNull(childDocumentId);
+        var hash = XxHash128.Hash(Encoding.UTF8.GetBytes($"{masterId:D}/{childDocumentId}"));
+        return new Guid(hash);
+    }
+}

@@ -12,8 +12,6 @@ namespace Sync.Http.Api;
 /// <summary>Runs of storage and manifest connections: start one, list the history (newest first), get one.</summary>
 public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, AbandonedRuns abandoned, TimeProvider clock)
 {
-    public const int MaxManifestFiles = 500;
-
     private static readonly TimeSpan AbandonedStartAfter = TimeSpan.FromMinutes(2);
 
     /// <summary>
@@ -29,44 +27,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         var connection = await FindAsync(request, ConnectionKind.Manifest);
         var body = await JsonBody.ReadAsync(request.Http, ErrorCodes.InvalidManifestConnectionRequest, request.Aborted);
         var registered = (await connections.ListSourceFilesAsync(connection.Id, request.Aborted)).ToDictionary(f => f.ExternalId, StringComparer.Ordinal);
-        var manifest = new List<ManifestFile>();
-        foreach (var item in body.RequiredObjectArray("sourceFiles", MaxManifestFiles) ?? [])
-        {
-            string? id = item.RequiredString("id");
-            bool unmap = item.OptionalChoice("action", ["bridge", "unmap"]) == "unmap";
-            string? name = unmap ? item.OptionalString("name", 255) : item.RequiredString("name", 255);
-            string? url = unmap ? null : item.RequiredString("url", 8192);
-            string? type = item.Has("connectorType") ? item.RequiredString("connectorType", 64) : unmap ? null : item.RequiredString("connector", 64);
-            string? connectorType = type is null ? null : Sync.Engine.Catalog.ConnectorTypes.Normalize(type);
-            if (type is not null && connectorType is null)
-            {
-                item.Problem(ErrorCodes.InvalidValue, $"'{type}' is not a connector type.", "connectorType");
-            }
-
-            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
-            {
-                item.Problem(ErrorCodes.InvalidValue, "'url' must be an absolute http(s) URL.", "url");
-            }
-
-            if (id is null)
-            {
-                continue;
-            }
-
-            if (!registered.TryGetValue(id, out var source))
-            {
-                item.Problem(ErrorCodes.InvalidValue, $"'{id}' is not a source file of this connection; add it first.", "id");
-            }
-            else if (manifest.Any(m => m.DocumentId == id))
-            {
-                item.Problem(ErrorCodes.InvalidValue, $"'{id}' appears more than once in this manifest.", "id");
-            }
-            else
-            {
-                manifest.Add(new ManifestFile(source.Id.ToString("D"), id, name ?? id, url, connectorType ?? string.Empty, unmap));
-            }
-        }
-
+        var manifest = ManifestReader.Read(body, registered);
         body.ThrowIfInvalid("The manifest is malformed.");
         return await StartAsync(request, connection, manifest);
     }

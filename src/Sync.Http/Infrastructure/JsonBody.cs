@@ -124,11 +124,37 @@ public sealed class JsonBody
     }
 
     /// <summary>A required non-empty array of objects, each read as a nested body whose problems carry the item's path.</summary>
-    public IReadOnlyList<JsonBody>? RequiredObjectArray(string name, int maxItems)
+    public IReadOnlyList<JsonBody>? RequiredObjectArray(string name, int maxItems) => ObjectArray(name, maxItems, required: true);
+
+    /// <summary>An optional array of objects (absent, null or empty: none), each read as a nested body.</summary>
+    public IReadOnlyList<JsonBody> OptionalObjectArray(string name, int maxItems) => ObjectArray(name, maxItems, required: false) ?? [];
+
+    /// <summary>An optional object read as a nested body whose problems carry its path.</summary>
+    public JsonBody? OptionalObject(string name)
     {
         if (!_properties.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            Problem(ErrorCodes.MissingRequiredProperty, $"Required property '{name}' is missing.", name);
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Problem(ErrorCodes.InvalidValue, $"'{name}' must be an object.", name);
+            return null;
+        }
+
+        return new JsonBody(value, _errorCode, $"{_pathPrefix}{name}.", _problems);
+    }
+
+    private List<JsonBody>? ObjectArray(string name, int maxItems, bool required)
+    {
+        if (!_properties.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Problem(ErrorCodes.MissingRequiredProperty, $"Required property '{name}' is missing.", name);
+            }
+
             return null;
         }
 
@@ -139,9 +165,9 @@ public sealed class JsonBody
         }
 
         int count = value.GetArrayLength();
-        if (count == 0 || count > maxItems)
+        if ((required && count == 0) || count > maxItems)
         {
-            Problem(ErrorCodes.InvalidValue, $"'{name}' must hold between 1 and {maxItems} items.", name);
+            Problem(ErrorCodes.InvalidValue, $"'{name}' must hold between {(required ? 1 : 0)} and {maxItems} items.", name);
             return null;
         }
 
