@@ -24,6 +24,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(ConnectorRegistry.Default);
         services.AddSingleton<FileSynchronizer>();
         services.AddSingleton<ChangesetPusher>();
+        services.AddSingleton<StagedRunCleanup>();
         services.AddSingleton(configuration.GetSection(RunOptions.Section).Get<RunOptions>() ?? new RunOptions());
         services.AddSingleton<AbandonedRuns>();
         services.AddSingleton(sp => new ElementIndex(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IChangesetLog>(), Path.Combine(cache, sp.GetRequiredService<StorageOptions>().Prefix)));

@@ -143,6 +143,36 @@ public sealed class SyncEngineTests
     }
 
     [TestMethod]
+    public async Task Staged_blobs_nothing_will_read_are_deleted_after_a_run()
+    {
+        var iModel = Guid.NewGuid();
+        var cleanup = new StagedRunCleanup(Blobs, Log);
+        var (first, _) = await RunAsync(iModel, "run-1", Csv(iModel, "run-1", "a", "Tag,Flow\nP-1,1\n"), Csv(iModel, "run-1", "b", "Tag\nQ-1\n"));
+        var (a1, b1) = (first[0].Staged!, first[1].Staged!);
+        Assert.AreEqual(0, await cleanup.CleanAsync(iModel, "run-1", [a1, b1], CancellationToken.None), "a first commit leaves nothing unread");
+
+        // a changes; b's bytes change but not its elements, so its operations are no changeset part.
+        var (second, commit) = await RunAsync(iModel, "run-2", Csv(iModel, "run-2", "a", "Tag,Flow\nP-1,2\n"), Csv(iModel, "run-2", "b", "Tag\r\nQ-1\r\n"));
+        var (a2, b2) = (second[0].Staged!, second[1].Staged!);
+        Assert.IsFalse(b2.HasChanges);
+        CollectionAssert.Contains(commit.Changeset!.Parts.ToList(), a2.OperationsBlob);
+        Assert.AreEqual(3, await cleanup.CleanAsync(iModel, "run-2", [a2, b2], CancellationToken.None));
+        Assert.IsTrue(await ExistsAsync(a2.OperationsBlob), "a changeset part stays");
+        Assert.IsFalse(await ExistsAsync(b2.OperationsBlob));
+        Assert.IsFalse(await ExistsAsync(a1.NewSnapshot!), "superseded by run-2's snapshot");
+        Assert.IsFalse(await ExistsAsync(b1.NewSnapshot!));
+        Assert.IsTrue(await ExistsAsync(a2.NewSnapshot!) && await ExistsAsync(b2.NewSnapshot!));
+
+        // A run that stages and never commits (cancelled, failed push): all it staged goes, the committed state stays.
+        var staged = (await Synchronizer().SynchronizeAsync(Csv(iModel, "run-3", "a", "Tag,Flow\nP-1,3\n"), CancellationToken.None)).Staged!;
+        Assert.AreEqual(2, await cleanup.CleanAsync(iModel, "run-3", [staged], CancellationToken.None));
+        Assert.IsFalse(await ExistsAsync(staged.OperationsBlob) || await ExistsAsync(staged.NewSnapshot!));
+        var (again, next) = await RunAsync(iModel, "run-4", Csv(iModel, "run-4", "a", "Tag,Flow\nP-1,3\n"));
+        Assert.AreEqual(1, again[0].Staged!.Updated);
+        Assert.AreEqual(3, next.Changeset!.Index);
+    }
+
+    [TestMethod]
     public async Task A_connector_type_we_cannot_read_is_a_clear_task_error()
     {
         var result = await Synchronizer().SynchronizeAsync(Request(Guid.NewGuid(), "r", "f", "house.ifc", [1, 2, 3], "IFC"), CancellationToken.None);
@@ -268,4 +298,6 @@ public sealed class SyncEngineTests
         public IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, CancellationToken cancellationToken) =>
             _inner.ReadAsync(content, context, cancellationToken);
     }
+
+    private static async Task<bool> ExistsAsync(string blob) => await Blobs.GetSizeAsync(blob, CancellationToken.None) is not null;
 }

@@ -188,12 +188,18 @@ public sealed class RunEndedActivity(IRunStore runs) : TaskActivity<RunReference
     }
 }
 
-/// <summary>Writes the run's final record (tasks, result, changeset) and frees the connection for its next run.</summary>
-public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connections, TimeProvider clock) : TaskActivity<FinalizeInput, string>
+/// <summary>
+/// Deletes the run's staged blobs nothing will read, writes the run's final record (tasks, result, changeset)
+/// and frees the connection for its next run.
+/// </summary>
+public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connections, StagedRunCleanup cleanup, TimeProvider clock) : TaskActivity<FinalizeInput, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, FinalizeInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var staged = input.Files.Where(f => f.Staged is not null).Select(f => f.Staged!).ToList();
+        await cleanup.CleanAsync(input.Run.IModelId, input.Run.RunId, staged, CancellationToken.None).ConfigureAwait(false);
+
         var run = await runs.GetAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {input.Run.RunId} has no record.");
         if (!run.IsActive)
