@@ -15,12 +15,15 @@ public sealed class StorageNames(string prefix)
 
     public string RunsTable { get; } = prefix + "runs";
 
+    /// <summary>The tasks of runs while they execute, one row each (completed runs keep theirs in the run's row).</summary>
+    public string RunTasksTable { get; } = prefix + "runtasks";
+
     public string StorageContainer { get; } = prefix.ToLowerInvariant() + "-storage";
 
     /// <summary>Engine blobs: snapshots, staged operations, changesets, state documents.</summary>
     public string SyncContainer { get; } = prefix.ToLowerInvariant() + "-sync";
 
-    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable];
+    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable, RunTasksTable];
 
     public IEnumerable<string> Containers => [StorageContainer, SyncContainer];
 }

@@ -8,19 +8,33 @@ using Sync.Engine.Stores;
 namespace Sync.Storage;
 
 /// <summary>
-/// Run records, one partition per connection (row key = run id, which sorts newest first). Task details go in
-/// the row as JSON, or in a blob when they outgrow a table property (runs of many files).
+/// Run records, one partition per connection (row key = run id, which sorts newest first). While a run
+/// executes, each of its tasks is a row of its own in the run-tasks table (partition = connection and run), so
+/// files finishing in parallel report without contending for the run's row; the final record keeps the tasks in
+/// the run's row as JSON, or in a blob when they outgrow a table property, and the task rows go.
 /// </summary>
 public sealed class TableRunStore(StorageAccount account) : IRunStore
 {
     private const int MaxInlineChars = 30_000;
+    private const int MaxBatch = 100;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly TableClient _table = account.Table(account.Names.RunsTable);
+    private readonly TableClient _tasks = account.Table(account.Names.RunTasksTable);
     private readonly BlobContainerClient _blobs = account.Container(account.Names.SyncContainer);
 
-    public Task CreateAsync(Run run, CancellationToken cancellationToken) => WriteAsync(run, add: true, cancellationToken);
+    public async Task CreateAsync(Run run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await _table.AddEntityAsync(await ToRowAsync(run, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await AfterWriteAsync(run, previousTasks: null, cancellationToken).ConfigureAwait(false);
+    }
 
-    public Task SaveAsync(Run run, CancellationToken cancellationToken) => WriteAsync(run, add: false, cancellationToken);
+    public async Task SaveAsync(Run run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await _table.UpsertEntityAsync(await ToRowAsync(run, cancellationToken).ConfigureAwait(false), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await AfterWriteAsync(run, previousTasks: null, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task UpdateAsync(string connectionId, string runId, Func<Run, Run> change, CancellationToken cancellationToken)
     {
@@ -33,16 +47,60 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
                 return;
             }
 
-            var run = change(await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false));
+            var current = await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false);
+            var run = change(current);
             try
             {
-                await WriteAsync(run, add: false, cancellationToken, row.Value.ETag).ConfigureAwait(false);
-                return;
+                await _table.UpdateEntityAsync(await ToRowAsync(run, cancellationToken).ConfigureAwait(false), row.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {
-                // Another file of the run reported at the same time: read again and re-apply.
+                // Another writer changed the run first: read again and re-apply.
+                continue;
             }
+
+            await AfterWriteAsync(run, current.Tasks, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    public async Task UpdateTaskAsync(string connectionId, string runId, string taskId, Func<RunTask, RunTask> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        while (true)
+        {
+            // A completed run has no task rows left: late reports (an activity that ran twice) change nothing.
+            var row = await _tasks.GetEntityIfExistsAsync<TableEntity>(TasksPartition(connectionId, runId), taskId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!row.HasValue || row.Value is null)
+            {
+                return;
+            }
+
+            var task = change(ReadTask(row.Value));
+            try
+            {
+                await _tasks.UpdateEntityAsync(TaskRow(connectionId, runId, task, row.Value.GetInt32("Order") ?? 0), row.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // The same task reported twice at once (a repeated activity): read again and re-apply.
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            // The run's sign of life is its row's timestamp: a blind merge moves it without contending with the
+            // run's own conditional writes.
+            var heartbeat = new TableEntity(connectionId, runId) { ["Alive"] = true };
+            await _table.UpdateEntityAsync(heartbeat, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
         }
     }
 
@@ -84,9 +142,11 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
         return count;
     }
 
-    private async Task WriteAsync(Run run, bool add, CancellationToken cancellationToken, ETag? ifMatch = null)
+    private static string TasksPartition(string connectionId, string runId) => $"{connectionId}|{runId}";
+
+    /// <summary>The run's row; a completed run's tasks go in it (or in a blob), an active run's are rows of their own.</summary>
+    private async Task<TableEntity> ToRowAsync(Run run, CancellationToken cancellationToken)
     {
-        string tasks = JsonSerializer.Serialize(run.Tasks, Json);
         var row = new TableEntity(run.ConnectionId, run.Id)
         {
             ["State"] = run.State,
@@ -95,11 +155,16 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             ["EndDateTime"] = run.EndDateTime,
             ["Error"] = run.Error is null ? null : JsonSerializer.Serialize(run.Error, Json),
             ["FilesTotal"] = run.FilesTotal,
-            ["FilesDone"] = run.FilesDone,
             ["ChangesetId"] = run.ChangesetId,
             ["ChangesetIndex"] = run.ChangesetIndex,
             ["Settings"] = run.ResolvedSettings is null ? null : JsonSerializer.Serialize(run.ResolvedSettings, Json),
         };
+        if (run.IsActive)
+        {
+            return row;
+        }
+
+        string tasks = JsonSerializer.Serialize(run.Tasks, Json);
         if (tasks.Length <= MaxInlineChars)
         {
             row["Tasks"] = tasks;
@@ -111,24 +176,75 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             row["TasksBlob"] = blob;
         }
 
-        if (add)
+        return row;
+    }
+
+    /// <summary>
+    /// After the run's row is written: an active run's tasks that changed become rows; a completed run's task
+    /// rows are deleted (its row now holds them).
+    /// </summary>
+    private async Task AfterWriteAsync(Run run, IReadOnlyList<RunTask>? previousTasks, CancellationToken cancellationToken)
+    {
+        string partition = TasksPartition(run.ConnectionId, run.Id);
+        var actions = new List<TableTransactionAction>();
+        if (run.IsActive)
         {
-            await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-        }
-        else if (ifMatch is { } etag)
-        {
-            await _table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var before = previousTasks?.ToDictionary(t => t.Id, StringComparer.Ordinal) ?? [];
+            for (int i = 0; i < run.Tasks.Count; i++)
+            {
+                var task = run.Tasks[i];
+                if (!before.TryGetValue(task.Id, out var old) || old != task)
+                {
+                    actions.Add(new(TableTransactionActionType.UpsertReplace, TaskRow(run.ConnectionId, run.Id, task, i)));
+                }
+            }
         }
         else
         {
-            await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await foreach (var row in _tasks.QueryAsync<TableEntity>(r => r.PartitionKey == partition, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                actions.Add(new(TableTransactionActionType.Delete, row, ETag.All));
+            }
         }
+
+        foreach (var batch in actions.Chunk(MaxBatch))
+        {
+            await _tasks.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TableEntity TaskRow(string connectionId, string runId, RunTask task, int order) =>
+        new(TasksPartition(connectionId, runId), task.Id) { ["Order"] = order, ["Task"] = JsonSerializer.Serialize(task, Json) };
+
+    private static RunTask ReadTask(TableEntity row) =>
+        JsonSerializer.Deserialize<RunTask>(row.GetString("Task"), Json) ?? throw new InvalidOperationException($"Task row '{row.RowKey}' is empty.");
+
+    private async Task<IReadOnlyList<RunTask>> ReadTasksAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        if (row.GetString("Tasks") is { } inline)
+        {
+            return JsonSerializer.Deserialize<List<RunTask>>(inline, Json) ?? [];
+        }
+
+        if (row.GetString("TasksBlob") is { } blob)
+        {
+            var content = (await _blobs.GetBlobClient(blob).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+            return JsonSerializer.Deserialize<List<RunTask>>(content.ToString(), Json) ?? [];
+        }
+
+        string partition = TasksPartition(row.PartitionKey, row.RowKey);
+        var rows = new List<TableEntity>();
+        await foreach (var taskRow in _tasks.QueryAsync<TableEntity>(r => r.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(taskRow);
+        }
+
+        return rows.OrderBy(r => r.GetInt32("Order") ?? 0).Select(ReadTask).ToList();
     }
 
     private async Task<Run> FromRowAsync(TableEntity row, CancellationToken cancellationToken)
     {
-        string tasks = row.GetString("Tasks")
-            ?? (await _blobs.GetBlobClient(row.GetString("TasksBlob")).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToString();
+        var tasks = await ReadTasksAsync(row, cancellationToken).ConfigureAwait(false);
         return new Run(
             row.RowKey,
             row.PartitionKey,
@@ -137,9 +253,9 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             row.GetDateTimeOffset("StartDateTime"),
             row.GetDateTimeOffset("EndDateTime"),
             row.GetString("Error") is { } error ? JsonSerializer.Deserialize<RunError>(error, Json) : null,
-            JsonSerializer.Deserialize<List<RunTask>>(tasks, Json) ?? [],
+            tasks,
             row.GetInt32("FilesTotal") ?? 0,
-            row.GetInt32("FilesDone") ?? 0,
+            tasks.Count(t => t.State == RunStates.Completed),
             row.GetString("ChangesetId"),
             row.GetInt32("ChangesetIndex"))
         {

@@ -99,17 +99,13 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
         if (input.ConnectionId is not null)
         {
             // Progress while the run executes: this file's task is done (idempotent if the activity runs again).
-            await runs.UpdateAsync(input.ConnectionId, input.RunId, run =>
+            await runs.UpdateTaskAsync(input.ConnectionId, input.RunId, input.SourceFileId, task => task with
             {
-                if (!run.IsActive)
-                {
-                    return run;
-                }
-
-                var tasks = run.Tasks.Select(t => t.SourceFileId == input.SourceFileId
-                    ? t with { State = RunStates.Completed, Result = result.TaskResult(), StartDateTime = result.StartDateTime, EndDateTime = result.EndDateTime, RetryAttempts = input.Attempt - 1 }
-                    : t).ToList();
-                return run with { Tasks = tasks, FilesDone = tasks.Count(t => t.State == RunStates.Completed) };
+                State = RunStates.Completed,
+                Result = result.TaskResult(),
+                StartDateTime = result.StartDateTime,
+                EndDateTime = result.EndDateTime,
+                RetryAttempts = input.Attempt - 1,
             }, CancellationToken.None).ConfigureAwait(false);
         }
 

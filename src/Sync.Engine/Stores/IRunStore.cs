@@ -18,4 +18,11 @@ public interface IRunStore
 
     /// <summary>Applies <paramref name="change"/> to the current record with optimistic concurrency (for writers running in parallel).</summary>
     Task UpdateAsync(string connectionId, string runId, Func<Run, Run> change, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to one task of an executing run: a write of its own, so files finishing
+    /// in parallel never contend, that also counts as the run's sign of life. Nothing happens once the run is
+    /// completed or when it has no such task.
+    /// </summary>
+    Task UpdateTaskAsync(string connectionId, string runId, string taskId, Func<RunTask, RunTask> change, CancellationToken cancellationToken);
 }

@@ -1,0 +1,75 @@
+using Sync.Engine.Model;
+
+namespace Sync.Storage.Tests;
+
+[TestClass]
+public sealed class TableRunStoreTests
+{
+    private readonly TableRunStore _store = new(StorageFixture.Account);
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public async Task Tasks_reported_in_parallel_are_all_kept_and_each_report_is_a_sign_of_life()
+    {
+        string connectionId = Guid.NewGuid().ToString("N");
+        var run = NewRun(connectionId, 300) with { State = RunStates.Executing };
+        await _store.CreateAsync(run, CancellationToken.None);
+        var before = (await _store.GetAsync(connectionId, run.Id, CancellationToken.None))!;
+        Assert.AreEqual((300, 0), (before.FilesTotal, before.FilesDone));
+
+        // Many files finishing at once, some reporting twice (an activity that ran again).
+        await Parallel.ForEachAsync(run.Tasks.Concat(run.Tasks.Take(20)), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (task, _) =>
+            await _store.UpdateTaskAsync(connectionId, run.Id, task.Id, t => t with { State = RunStates.Completed, Result = RunResults.Success }, CancellationToken.None));
+
+        var after = (await _store.GetAsync(connectionId, run.Id, CancellationToken.None))!;
+        Assert.AreEqual(300, after.FilesDone);
+        Assert.IsTrue(after.Tasks.All(t => t.Result == RunResults.Success));
+        CollectionAssert.AreEqual(run.Tasks.Select(t => t.Id).ToList(), after.Tasks.Select(t => t.Id).ToList(), "tasks keep their order");
+        Assert.IsGreaterThan(before.UpdatedDateTime!.Value, after.UpdatedDateTime!.Value);
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public async Task A_completed_run_keeps_its_tasks_in_its_record_and_late_reports_change_nothing()
+    {
+        string connectionId = Guid.NewGuid().ToString("N");
+        var run = NewRun(connectionId, 500) with { State = RunStates.Executing };
+        await _store.CreateAsync(run, CancellationToken.None);
+        await _store.UpdateTaskAsync(connectionId, run.Id, run.Tasks[0].Id, t => t with { State = RunStates.Completed, Result = RunResults.Skipped }, CancellationToken.None);
+
+        // Ended by a run-level update (as an abandonment does): the tasks as they stood are kept.
+        await _store.UpdateAsync(connectionId, run.Id, r => r with { State = RunStates.Completed, Result = RunResults.Error, Error = new RunError("RunAbandoned", "gone") }, CancellationToken.None);
+        await _store.UpdateTaskAsync(connectionId, run.Id, run.Tasks[1].Id, t => t with { State = RunStates.Completed, Result = RunResults.Success }, CancellationToken.None);
+
+        var final = (await _store.GetAsync(connectionId, run.Id, CancellationToken.None))!;
+        Assert.AreEqual(("Completed", 500), (final.State, final.Tasks.Count));
+        Assert.AreEqual(RunResults.Skipped, final.Tasks[0].Result);
+        Assert.AreEqual(RunResults.Undetermined, final.Tasks[1].Result, "a report after the run completed changes nothing");
+        Assert.AreEqual(1, final.FilesDone);
+
+        var listed = await _store.ListAsync(connectionId, 0, 10, CancellationToken.None);
+        Assert.AreEqual(500, listed.Single().Tasks.Count);
+    }
+
+    [TestMethod]
+    public async Task Reports_for_unknown_runs_or_tasks_change_nothing()
+    {
+        string connectionId = Guid.NewGuid().ToString("N");
+        await _store.UpdateTaskAsync(connectionId, "no-such-run", "t", t => t with { Result = RunResults.Success }, CancellationToken.None);
+        var run = NewRun(connectionId, 2) with { State = RunStates.Executing };
+        await _store.CreateAsync(run, CancellationToken.None);
+        await _store.UpdateTaskAsync(connectionId, run.Id, "no-such-task", t => t with { Result = RunResults.Success }, CancellationToken.None);
+        var read = (await _store.GetAsync(connectionId, run.Id, CancellationToken.None))!;
+        Assert.IsTrue(read.Tasks.All(t => t.Result == RunResults.Undetermined));
+        Assert.IsNull(await _store.GetAsync(connectionId, "no-such-run", CancellationToken.None));
+    }
+
+    private static Run NewRun(string connectionId, int files)
+    {
+        var tasks = Enumerable.Range(0, files)
+            .Select(i => Guid.NewGuid().ToString("D"))
+            .Select(id => new RunTask(id, id, null, $"file-{id}.csv", "PSEXCEL", RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null))
+            .ToList();
+        return new Run(Run.NewId(DateTimeOffset.UtcNow), connectionId, RunStates.Queued, RunResults.Undetermined, DateTimeOffset.UtcNow, null, null, tasks, files, 0, null, null);
+    }
+}
