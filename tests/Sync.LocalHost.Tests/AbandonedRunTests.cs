@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Sync.Testing;
 
 namespace Sync.LocalHost.Tests;
 
@@ -23,8 +22,7 @@ public sealed class AbandonedRunTests
     public static async Task StartAsync(TestContext context)
     {
         _ = context;
-        _host = await RunningHost.StartAsync(TestStorage.NewPrefix("t"), TestStorage.NewPrefix("Hub"), $"--Runs:AbandonAfter={AbandonAfter}");
-        await _host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        _host = await RunningHost.StartHealthyAsync($"--Runs:AbandonAfter={AbandonAfter}");
     }
 
     [ClassCleanup]

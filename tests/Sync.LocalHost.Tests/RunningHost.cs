@@ -61,6 +61,14 @@ internal sealed class RunningHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>A host on tables, containers and a task hub of its own, started and answering /health with 200.</summary>
+    public static async Task<RunningHost> StartHealthyAsync(params string[] extraArgs)
+    {
+        var host = await StartAsync(TestStorage.NewPrefix("t"), TestStorage.NewPrefix("Hub"), extraArgs);
+        await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return host;
+    }
+
     public async Task<string> MintTokenAsync(string userId, string name)
     {
         using var anonymous = new HttpClient { BaseAddress = BaseAddress };

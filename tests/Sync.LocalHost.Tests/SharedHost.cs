@@ -1,5 +1,3 @@
-using Sync.Testing;
-
 namespace Sync.LocalHost.Tests;
 
 /// <summary>One local host for the tests of this assembly that do not need their own.</summary>
@@ -17,8 +15,7 @@ public static class SharedHost
     public static async Task StartAsync(TestContext context)
     {
         _ = context;
-        _host = await RunningHost.StartAsync(TestStorage.NewPrefix("t"), TestStorage.NewPrefix("Hub"), $"--Storage:MaxFileBytes={MaxFileBytes}");
-        await _host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        _host = await RunningHost.StartHealthyAsync($"--Storage:MaxFileBytes={MaxFileBytes}");
     }
 
     [AssemblyCleanup]
