@@ -52,12 +52,7 @@ public sealed class AbandonedRunTests
         var stuck = await WaitForAsync(host, stuckPath, run => run.Str("state") == "Executing" && files.Requests("/stuck.csv") > 0);
 
         // Silent for longer than AbandonAfter: the next start ends it and starts a run of its own (202, not 303).
-        var silentSince = DateTimeOffset.Parse(stuck.Str("lastActivityDateTime"), System.Globalization.CultureInfo.InvariantCulture);
-        var wait = silentSince + AbandonAfter + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait);
-        }
+        await WaitUntilSilentAsync(stuck);
 
         (status, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", Manifest(files.Url("/good.csv")));
         Assert.AreEqual(HttpStatusCode.Accepted, status);
@@ -89,6 +84,31 @@ public sealed class AbandonedRunTests
         var last = await host.WaitRunCompletedAsync(host.LastLocation!.PathAndQuery);
         Assert.AreEqual("Success", last.Str("result"), last.ToString());
         Assert.AreEqual("Skipped", last.RunTasks().Single().Str("result"));
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task Cancelling_a_silent_run_ends_it_at_once()
+    {
+        var host = Host;
+        using var files = new LoopbackFileServer();
+        files.Serve("/stuck.csv", "Tag,Flow\nS-1,1\n", delay: StuckFor);
+        var (_, iModelId) = await host.CreateIModelAsync();
+        var (_, created) = await host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-a" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+        var (status, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", Manifest(files.Url("/stuck.csv")));
+        Assert.AreEqual(HttpStatusCode.Accepted, status);
+        string runPath = host.LastLocation!.PathAndQuery;
+        var stuck = await WaitForAsync(host, runPath, run => run.Str("state") == "Executing" && files.Requests("/stuck.csv") > 0);
+        await WaitUntilSilentAsync(stuck);
+
+        var (cancelled, body) = await host.SendAsync(HttpMethod.Post, runPath + "/cancel");
+        Assert.AreEqual(HttpStatusCode.Accepted, cancelled, body.ToString());
+        var (_, after) = await host.SendAsync(HttpMethod.Get, runPath);
+        Assert.AreEqual(("Completed", "RunAbandoned"), (after.GetProperty("run").Str("state"), after.GetProperty("run").GetProperty("error").Str("errorKey")), after.ToString());
+        var (next, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles = new[] { new { id = "doc-a", action = "unmap" } } });
+        Assert.AreEqual(HttpStatusCode.Accepted, next, "the connection is free");
+        await host.WaitRunCompletedAsync(host.LastLocation!.PathAndQuery);
     }
 
     [TestMethod]
@@ -144,6 +164,17 @@ public sealed class AbandonedRunTests
         var run = await host.WaitRunCompletedAsync(runPath);
         Assert.AreEqual("Success", run.Str("result"), run.ToString());
         Assert.IsGreaterThanOrEqualTo(3, redirects, "the run was busy for several seconds and every start in that time pointed at it");
+    }
+
+    /// <summary>Waits until the run has been silent for longer than AbandonAfter.</summary>
+    private static async Task WaitUntilSilentAsync(JsonElement run)
+    {
+        var silentSince = DateTimeOffset.Parse(run.Str("lastActivityDateTime"), System.Globalization.CultureInfo.InvariantCulture);
+        var wait = silentSince + AbandonAfter + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
     }
 
     private static object Manifest(string url) => new { sourceFiles = new[] { new { id = "doc-a", name = "a.csv", url, connectorType = "PSEXCEL" } } };

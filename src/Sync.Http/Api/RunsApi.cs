@@ -101,7 +101,10 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         return ApiResult.Ok(new { run = Present(request, kind, run) });
     }
 
-    /// <summary>Cancels an active run (202); a run that has completed cannot be cancelled (409).</summary>
+    /// <summary>
+    /// Cancels an active run (202); a run that has completed cannot be cancelled (409). A run silent for longer than
+    /// <c>Runs:AbandonAfter</c> is ended at once as abandoned.
+    /// </summary>
     public async Task<ApiResult> CancelAsync(ApiRequest request, ConnectionKind kind)
     {
         var connection = await FindAsync(request, kind);
@@ -111,6 +114,12 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         if (!run.IsActive)
         {
             throw ApiException.Conflict("RunAlreadyCompleted", $"Run '{runId}' has completed ({run.Result}); it cannot be cancelled.");
+        }
+
+        if (abandoned.IsAbandoned(run) && await abandoned.TryEndAsync(connection, run, request.Aborted))
+        {
+            // Its host stopped: nothing would receive the event, so the run is ended here.
+            return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, kind, connection.Id, runId));
         }
 
         await durable.RaiseEventAsync(runId, SyncRunOrchestrator.CancelEvent, true, request.Aborted);
