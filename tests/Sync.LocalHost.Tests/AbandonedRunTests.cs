@@ -88,27 +88,45 @@ public sealed class AbandonedRunTests
 
     [TestMethod]
     [Timeout(300_000, CooperativeCancellation = true)]
-    public async Task Cancelling_a_silent_run_ends_it_at_once()
+    public async Task A_silent_run_is_shown_ended_to_anyone_who_looks_and_cancelling_one_ends_it_at_once()
     {
         var host = Host;
         using var files = new LoopbackFileServer();
         files.Serve("/stuck.csv", "Tag,Flow\nS-1,1\n", delay: StuckFor);
         var (_, iModelId) = await host.CreateIModelAsync();
-        var (_, created) = await host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-a" } } });
-        string connectionId = created.GetProperty("connection").Str("id");
-        var (status, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", Manifest(files.Url("/stuck.csv")));
-        Assert.AreEqual(HttpStatusCode.Accepted, status);
-        string runPath = host.LastLocation!.PathAndQuery;
-        var stuck = await WaitForAsync(host, runPath, run => run.Str("state") == "Executing" && files.Requests("/stuck.csv") > 0);
-        await WaitUntilSilentAsync(stuck);
+        var stuck = new List<(string Document, string ConnectionId, string RunPath, JsonElement Run)>();
+        foreach (string document in new[] { "doc-a", "doc-b" })
+        {
+            var (_, created) = await host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = document } } });
+            string connectionId = created.GetProperty("connection").Str("id");
+            var (status, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles = new[] { new { id = document, name = "s.csv", url = files.Url("/stuck.csv"), connectorType = "PSEXCEL" } } });
+            Assert.AreEqual(HttpStatusCode.Accepted, status);
+            string runPath = host.LastLocation!.PathAndQuery;
+            stuck.Add((document, connectionId, runPath, await WaitForAsync(host, runPath, run => run.Str("state") == "Executing")));
+        }
 
-        var (cancelled, body) = await host.SendAsync(HttpMethod.Post, runPath + "/cancel");
+        await WaitUntilSilentAsync(stuck[^1].Run);
+
+        // Looking at the history: the silent run is not shown executing any more.
+        var (_, history) = await host.SendAsync(HttpMethod.Get, $"{Path}/{stuck[0].ConnectionId}/runs");
+        var listed = history.GetProperty("runs").EnumerateArray().Single();
+        Assert.AreEqual(("Completed", "Error"), (listed.Str("state"), listed.Str("result")), history.ToString());
+        var (_, first) = await host.SendAsync(HttpMethod.Get, stuck[0].RunPath);
+        Assert.AreEqual("RunAbandoned", first.GetProperty("run").GetProperty("error").Str("errorKey"), first.ToString());
+
+        // Cancelling one: nothing would receive the event, so it is ended at once.
+        var (cancelled, body) = await host.SendAsync(HttpMethod.Post, stuck[1].RunPath + "/cancel");
         Assert.AreEqual(HttpStatusCode.Accepted, cancelled, body.ToString());
-        var (_, after) = await host.SendAsync(HttpMethod.Get, runPath);
-        Assert.AreEqual(("Completed", "RunAbandoned"), (after.GetProperty("run").Str("state"), after.GetProperty("run").GetProperty("error").Str("errorKey")), after.ToString());
-        var (next, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles = new[] { new { id = "doc-a", action = "unmap" } } });
-        Assert.AreEqual(HttpStatusCode.Accepted, next, "the connection is free");
-        await host.WaitRunCompletedAsync(host.LastLocation!.PathAndQuery);
+        var (_, second) = await host.SendAsync(HttpMethod.Get, stuck[1].RunPath);
+        Assert.AreEqual(("Completed", "RunAbandoned"), (second.GetProperty("run").Str("state"), second.GetProperty("run").GetProperty("error").Str("errorKey")), second.ToString());
+
+        // Both connections are free.
+        foreach (var (document, connectionId, _, _) in stuck)
+        {
+            var (next, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles = new[] { new { id = document, action = "unmap" } } });
+            Assert.AreEqual(HttpStatusCode.Accepted, next);
+            await host.WaitRunCompletedAsync(host.LastLocation!.PathAndQuery);
+        }
     }
 
     [TestMethod]

@@ -84,7 +84,12 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
     {
         var connection = await FindAsync(request, kind);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidStorageConnectionRequest);
-        var page = await runs.ListAsync(connection.Id, paging.Skip, paging.Top, request.Aborted);
+        var page = new List<Run>();
+        foreach (var run in await runs.ListAsync(connection.Id, paging.Skip, paging.Top, request.Aborted))
+        {
+            page.Add(await ReconcileAsync(connection, run, request.Aborted));
+        }
+
         int total = await runs.CountAsync(connection.Id, request.Aborted);
         object items = request.WantsRepresentation
             ? page.Select(r => Present(request, kind, r)).ToList()
@@ -98,8 +103,17 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         string runId = request.Route("runId");
         var run = await runs.GetAsync(connection.Id, runId, request.Aborted)
             ?? throw ApiException.NotFound("ConnectionRunNotFound", $"Requested Connection Run '{runId}' is not available.");
-        return ApiResult.Ok(new { run = Present(request, kind, run) });
+        return ApiResult.Ok(new { run = Present(request, kind, await ReconcileAsync(connection, run, request.Aborted)) });
     }
+
+    /// <summary>
+    /// A run read while it has been silent for longer than <c>Runs:AbandonAfter</c> is ended as abandoned first,
+    /// so nobody is shown a dead run as executing (what a background sweep would do, done when it matters).
+    /// </summary>
+    private async Task<Run> ReconcileAsync(Connection connection, Run run, CancellationToken cancellationToken) =>
+        abandoned.IsAbandoned(run) && await abandoned.TryEndAsync(connection, run, cancellationToken)
+            ? await runs.GetAsync(connection.Id, run.Id, cancellationToken) ?? run
+            : run;
 
     /// <summary>
     /// Cancels an active run (202); a run that has completed cannot be cancelled (409). A run silent for longer than
