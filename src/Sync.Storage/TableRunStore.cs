@@ -47,7 +47,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
                 return;
             }
 
-            var current = await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false);
+            var current = await FromRowAsync(row.Value, withTasks: true, cancellationToken).ConfigureAwait(false);
             var run = change(current);
             try
             {
@@ -107,10 +107,10 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
     public async Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(connectionId, runId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value is not null ? await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false) : null;
+        return row.HasValue && row.Value is not null ? await FromRowAsync(row.Value, withTasks: true, cancellationToken).ConfigureAwait(false) : null;
     }
 
-    public async Task<IReadOnlyList<Run>> ListAsync(string connectionId, int skip, int top, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Run>> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken)
     {
         var runs = new List<Run>();
         int index = 0;
@@ -121,7 +121,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
                 continue;
             }
 
-            runs.Add(await FromRowAsync(row, cancellationToken).ConfigureAwait(false));
+            runs.Add(await FromRowAsync(row, withTasks, cancellationToken).ConfigureAwait(false));
             if (runs.Count == top)
             {
                 break;
@@ -154,7 +154,6 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             ["StartDateTime"] = run.StartDateTime,
             ["EndDateTime"] = run.EndDateTime,
             ["Error"] = run.Error is null ? null : JsonSerializer.Serialize(run.Error, Json),
-            ["FilesTotal"] = run.FilesTotal,
             ["ChangesetId"] = run.ChangesetId,
             ["ChangesetIndex"] = run.ChangesetIndex,
             ["Settings"] = run.ResolvedSettings is null ? null : JsonSerializer.Serialize(run.ResolvedSettings, Json),
@@ -242,9 +241,9 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
         return rows.OrderBy(r => r.GetInt32("Order") ?? 0).Select(ReadTask).ToList();
     }
 
-    private async Task<Run> FromRowAsync(TableEntity row, CancellationToken cancellationToken)
+    private async Task<Run> FromRowAsync(TableEntity row, bool withTasks, CancellationToken cancellationToken)
     {
-        var tasks = await ReadTasksAsync(row, cancellationToken).ConfigureAwait(false);
+        var tasks = withTasks ? await ReadTasksAsync(row, cancellationToken).ConfigureAwait(false) : [];
         return new Run(
             row.RowKey,
             row.PartitionKey,
@@ -254,8 +253,6 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             row.GetDateTimeOffset("EndDateTime"),
             row.GetString("Error") is { } error ? JsonSerializer.Deserialize<RunError>(error, Json) : null,
             tasks,
-            row.GetInt32("FilesTotal") ?? 0,
-            tasks.Count(t => t.State == RunStates.Completed),
             row.GetString("ChangesetId"),
             row.GetInt32("ChangesetIndex"))
         {

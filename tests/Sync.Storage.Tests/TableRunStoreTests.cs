@@ -47,8 +47,10 @@ public sealed class TableRunStoreTests
         Assert.AreEqual(RunResults.Undetermined, final.Tasks[1].Result, "a report after the run completed changes nothing");
         Assert.AreEqual(1, final.FilesDone);
 
-        var listed = await _store.ListAsync(connectionId, 0, 10, CancellationToken.None);
+        var listed = await _store.ListAsync(connectionId, 0, 10, withTasks: true, CancellationToken.None);
         Assert.AreEqual(500, listed.Single().Tasks.Count);
+        var summary = await _store.ListAsync(connectionId, 0, 10, withTasks: false, CancellationToken.None);
+        Assert.AreEqual(("Completed", 0), (summary.Single().State, summary.Single().Tasks.Count));
     }
 
     [TestMethod]
@@ -70,6 +72,6 @@ public sealed class TableRunStoreTests
             .Select(i => Guid.NewGuid().ToString("D"))
             .Select(id => new RunTask(id, id, null, $"file-{id}.csv", "PSEXCEL", RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null))
             .ToList();
-        return new Run(Run.NewId(DateTimeOffset.UtcNow), connectionId, RunStates.Queued, RunResults.Undetermined, DateTimeOffset.UtcNow, null, null, tasks, files, 0, null, null);
+        return new Run(Run.NewId(DateTimeOffset.UtcNow), connectionId, RunStates.Queued, RunResults.Undetermined, DateTimeOffset.UtcNow, null, null, tasks, null, null);
     }
 }

@@ -17,7 +17,7 @@ public sealed class ConnectionRunLock : TaskEntity<ConnectionRunLock.LockState>
         ArgumentNullException.ThrowIfNull(request);
         if (State.Holder is null || State.Holder == request.RunId || State.Holder == request.Supersedes)
         {
-            State = new LockState { Holder = request.RunId, AcquiredAt = DateTimeOffset.UtcNow };
+            State = new LockState { Holder = request.RunId };
         }
 
         return State.Holder!;
@@ -36,8 +36,6 @@ public sealed class ConnectionRunLock : TaskEntity<ConnectionRunLock.LockState>
     public sealed class LockState
     {
         public string? Holder { get; set; }
-
-        public DateTimeOffset AcquiredAt { get; set; }
     }
 }
 

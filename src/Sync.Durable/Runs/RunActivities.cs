@@ -78,7 +78,7 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         var input = begin.Run;
         var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {input.RunId} has no record.");
-        await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, FilesTotal = tasks.Count, ResolvedSettings = begin.Settings }, CancellationToken.None).ConfigureAwait(false);
+        await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, ResolvedSettings = begin.Settings }, CancellationToken.None).ConfigureAwait(false);
 
         // Files carry only the settings some connector reads.
         var read = connectors.All.SelectMany(c => c.SettingNames).ToHashSet(StringComparer.Ordinal);
@@ -264,7 +264,6 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
             Error = error,
             EndDateTime = clock.GetUtcNow(),
             Tasks = tasks,
-            FilesDone = tasks.Count(t => t.State == RunStates.Completed),
             ChangesetId = input.Push?.ChangesetId,
             ChangesetIndex = input.Push?.ChangesetIndex,
         }, CancellationToken.None).ConfigureAwait(false);

@@ -13,12 +13,14 @@ public sealed record Run(
     DateTimeOffset? EndDateTime,
     RunError? Error,
     IReadOnlyList<RunTask> Tasks,
-    int FilesTotal,
-    int FilesDone,
     string? ChangesetId,
     int? ChangesetIndex)
 {
     public bool IsActive => State != RunStates.Completed;
+
+    public int FilesTotal => Tasks.Count;
+
+    public int FilesDone => Tasks.Count(t => t.State == RunStates.Completed);
 
     /// <summary>When the record was last written (kept by the store): the run's last sign of life.</summary>
     public DateTimeOffset? UpdatedDateTime { get; init; }

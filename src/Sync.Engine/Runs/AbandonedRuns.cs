@@ -10,6 +10,33 @@ namespace Sync.Engine.Runs;
 /// </summary>
 public sealed class AbandonedRuns(IRunStore runs, IConnectionStore connections, IChangesetLog log, RunOptions options, TimeProvider clock)
 {
+    /// <summary>How long a claimed run may be without a record: the request creating it is taking that long only if it died.</summary>
+    public static readonly TimeSpan UnrecordedClaimExpiry = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Frees a connection's active-run claim that no live run stands behind: its run completed without clearing
+    /// it, was silent for too long (ended here as abandoned), or never got a record. False when the run is live.
+    /// </summary>
+    public async Task<bool> TryFreeConnectionAsync(Connection connection, string activeRunId, Run? record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (record is null)
+        {
+            // Another request is creating the record right now, unless its claim is long past.
+            if (clock.GetUtcNow() - (Run.CreatedAt(activeRunId) ?? DateTimeOffset.MinValue) < UnrecordedClaimExpiry)
+            {
+                return false;
+            }
+        }
+        else if (record.IsActive)
+        {
+            return IsAbandoned(record) && await TryEndAsync(connection, record, cancellationToken).ConfigureAwait(false);
+        }
+
+        await connections.EndRunAsync(connection.Id, activeRunId, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     public bool IsAbandoned(Run run)
     {
         ArgumentNullException.ThrowIfNull(run);

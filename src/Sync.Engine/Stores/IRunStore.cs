@@ -9,7 +9,8 @@ public interface IRunStore
 
     Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<Run>> ListAsync(string connectionId, int skip, int top, CancellationToken cancellationToken);
+    /// <param name="withTasks">False: runs without their tasks (empty <see cref="Run.Tasks"/>), for summaries.</param>
+    Task<IReadOnlyList<Run>> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken);
 
     Task<int> CountAsync(string connectionId, CancellationToken cancellationToken);
 

@@ -12,8 +12,6 @@ namespace Sync.Http.Api;
 /// <summary>Runs of storage and manifest connections: start one, list the history (newest first), get one.</summary>
 public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, AbandonedRuns abandoned, TimeProvider clock)
 {
-    private static readonly TimeSpan AbandonedStartAfter = TimeSpan.FromMinutes(2);
-
     /// <summary>
     /// 202 with the new run's Location, or 303 with the active run's Location when one is active. The connection's
     /// active-run field is set by one conditional write, so simultaneous requests never start two runs.
@@ -42,26 +40,17 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
             if (active != runId)
             {
                 var activeRun = await runs.GetAsync(connection.Id, active, request.Aborted);
-                if (activeRun is not null && abandoned.IsAbandoned(activeRun) && await abandoned.TryEndAsync(connection, activeRun, request.Aborted))
+                if (await abandoned.TryFreeConnectionAsync(connection, active, activeRun, request.Aborted))
                 {
-                    // Its host never came back: start the new run, which takes the lock over.
+                    // The claim was stale (its run ended, died, or never got a record): start the new run.
                     continue;
                 }
 
-                // No record yet: another request is creating it right now, unless its start is long past (that request died).
-                bool starting = activeRun is null && clock.GetUtcNow() - (Run.CreatedAt(active) ?? DateTimeOffset.MinValue) < AbandonedStartAfter;
-                if (activeRun is { IsActive: true } || starting)
-                {
-                    return ApiResult.Json(HttpStatusCode.SeeOther, new { error = new { code = "RunAlreadyActive", message = "A run of this connection is active; see Location." } })
-                        .WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, active));
-                }
-
-                // A finished run that did not clear itself, or a start abandoned before its record: free it, try again.
-                await connections.EndRunAsync(connection.Id, active, request.Aborted);
-                continue;
+                return ApiResult.Json(HttpStatusCode.SeeOther, new { error = new { code = "RunAlreadyActive", message = "A run of this connection is active; see Location." } })
+                    .WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, active));
             }
 
-            var run = new Run(runId, connection.Id, RunStates.Queued, RunResults.Undetermined, clock.GetUtcNow(), null, null, [], 0, 0, null, null);
+            var run = new Run(runId, connection.Id, RunStates.Queued, RunResults.Undetermined, clock.GetUtcNow(), null, null, [], null, null);
             await runs.CreateAsync(run, request.Aborted);
             try
             {
@@ -85,7 +74,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         var connection = await FindAsync(request, kind);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidStorageConnectionRequest);
         var page = new List<Run>();
-        foreach (var run in await runs.ListAsync(connection.Id, paging.Skip, paging.Top, request.Aborted))
+        foreach (var run in await runs.ListAsync(connection.Id, paging.Skip, paging.Top, withTasks: request.WantsRepresentation, request.Aborted))
         {
             page.Add(await ReconcileAsync(connection, run, request.Aborted));
         }
