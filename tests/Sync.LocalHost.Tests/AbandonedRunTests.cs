@@ -49,7 +49,7 @@ public sealed class AbandonedRunTests
         var (status, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", Manifest(files.Url("/stuck.csv")));
         Assert.AreEqual(HttpStatusCode.Accepted, status);
         string stuckPath = host.LastLocation!.PathAndQuery;
-        var stuck = await WaitForAsync(host, stuckPath, run => run.Str("state") == "Executing" && files.Requests("/stuck.csv") > 0);
+        var stuck = await host.WaitRunAsync(stuckPath, run => run.Str("state") == "Executing" && files.Requests("/stuck.csv") > 0);
 
         // Silent for longer than AbandonAfter: the next start ends it and starts a run of its own (202, not 303).
         await WaitUntilSilentAsync(stuck);
@@ -102,7 +102,7 @@ public sealed class AbandonedRunTests
             var (status, _) = await host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles = new[] { new { id = document, name = "s.csv", url = files.Url("/stuck.csv"), connectorType = "PSEXCEL" } } });
             Assert.AreEqual(HttpStatusCode.Accepted, status);
             string runPath = host.LastLocation!.PathAndQuery;
-            stuck.Add((document, connectionId, runPath, await WaitForAsync(host, runPath, run => run.Str("state") == "Executing")));
+            stuck.Add((document, connectionId, runPath, await host.WaitRunAsync(runPath, run => run.Str("state") == "Executing")));
         }
 
         await WaitUntilSilentAsync(stuck[^1].Run);
@@ -159,20 +159,17 @@ public sealed class AbandonedRunTests
                 break;
             }
 
-            using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{Path}/{connectionId}/runs") { Content = JsonContent(manifest) };
-            request.Headers.Authorization = new("Bearer", host.Token);
-            using var response = await client.SendAsync(request);
-            if (response.StatusCode == HttpStatusCode.SeeOther)
+            var (answer, location) = await host.PostForLocationAsync($"{Path}/{connectionId}/runs", manifest);
+            if (answer == HttpStatusCode.SeeOther)
             {
                 redirects++;
-                Assert.AreEqual(runPath, response.Headers.Location!.PathAndQuery);
+                Assert.AreEqual(runPath, location!.PathAndQuery);
             }
             else
             {
                 // The run finished between the two requests: a new one may start.
-                Assert.AreEqual(HttpStatusCode.Accepted, response.StatusCode);
-                await host.WaitRunCompletedAsync(response.Headers.Location!.PathAndQuery);
+                Assert.AreEqual(HttpStatusCode.Accepted, answer);
+                await host.WaitRunCompletedAsync(location!.PathAndQuery);
                 break;
             }
 
@@ -196,23 +193,4 @@ public sealed class AbandonedRunTests
     }
 
     private static object Manifest(string url) => new { sourceFiles = new[] { new { id = "doc-a", name = "a.csv", url, connectorType = "PSEXCEL" } } };
-
-    private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
-
-    private static async Task<JsonElement> WaitForAsync(RunningHost host, string runPath, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            var (_, body) = await host.SendAsync(HttpMethod.Get, runPath);
-            var run = body.GetProperty("run");
-            if (condition(run))
-            {
-                return run;
-            }
-
-            Assert.IsLessThan(deadline, DateTime.UtcNow, run.ToString());
-            await Task.Delay(200);
-        }
-    }
 }

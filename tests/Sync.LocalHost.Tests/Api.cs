@@ -37,8 +37,20 @@ internal static class Api
         return body.GetProperty("connection").GetProperty("id").GetString()!;
     }
 
+    /// <summary>Starts a run (POST to <paramref name="startPath"/>), expects 202, and returns the run once Completed.</summary>
+    public static async Task<JsonElement> RunToCompletionAsync(this RunningHost host, string startPath, object? body = null)
+    {
+        var (status, location) = await host.PostForLocationAsync(startPath, body);
+        Assert.AreEqual(HttpStatusCode.Accepted, status, $"starting {startPath}");
+        return await host.WaitRunCompletedAsync(location!.PathAndQuery);
+    }
+
     /// <summary>Polls a run (path of its URL) until it is Completed and returns it.</summary>
-    public static async Task<JsonElement> WaitRunCompletedAsync(this RunningHost host, string runPath)
+    public static Task<JsonElement> WaitRunCompletedAsync(this RunningHost host, string runPath) =>
+        host.WaitRunAsync(runPath, run => run.Str("state") == "Completed");
+
+    /// <summary>Polls a run (path of its URL) until <paramref name="condition"/> holds and returns it.</summary>
+    public static async Task<JsonElement> WaitRunAsync(this RunningHost host, string runPath, Func<JsonElement, bool> condition)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
@@ -46,13 +58,13 @@ internal static class Api
             var (status, body) = await host.SendAsync(HttpMethod.Get, runPath);
             Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
             var run = body.GetProperty("run");
-            if (run.Str("state") == "Completed")
+            if (condition(run))
             {
                 return run;
             }
 
-            Assert.IsLessThan(deadline, DateTime.UtcNow, $"the run did not complete: {run}");
-            await Task.Delay(300);
+            Assert.IsLessThan(deadline, DateTime.UtcNow, $"the run did not get there in time: {run}");
+            await Task.Delay(250);
         }
     }
 

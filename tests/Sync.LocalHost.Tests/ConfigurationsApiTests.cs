@@ -115,10 +115,5 @@ public sealed class ConfigurationsApiTests
         Assert.AreEqual("Skipped", fourth.RunTasks().Single().Str("result"), fourth.ToString());
     }
 
-    private static async Task<System.Text.Json.JsonElement> RunAsync(string connectionPath)
-    {
-        var (status, body) = await Host.SendAsync(HttpMethod.Post, $"{connectionPath}/run");
-        Assert.AreEqual(HttpStatusCode.Accepted, status, body.ToString());
-        return await Host.WaitRunCompletedAsync(Host.LastLocation!.PathAndQuery);
-    }
+    private static Task<System.Text.Json.JsonElement> RunAsync(string connectionPath) => Host.RunToCompletionAsync($"{connectionPath}/run");
 }

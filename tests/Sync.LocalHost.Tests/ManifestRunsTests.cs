@@ -139,6 +139,14 @@ public sealed class ManifestRunsTests
             },
             body.Targets().ToArray(),
             body.ToString());
+
+        var tooMany = Enumerable.Range(0, 101).ToDictionary(i => $"P{i}", i => (object)i);
+        (status, body) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new
+        {
+            sourceFiles = new[] { new { id = "doc-a", name = "a.csv", url = "http://127.0.0.1/a.csv", connectorType = "PSEXCEL", documentAttribute = new { className = "Doc:Link", properties = tooMany } } },
+        });
+        Assert.AreEqual(HttpStatusCode.UnprocessableEntity, status, body.ToString());
+        CollectionAssert.AreEqual(new[] { "sourceFiles[0].documentAttribute.properties" }, body.Targets().ToArray());
     }
 
     [TestMethod]
@@ -216,12 +224,7 @@ public sealed class ManifestRunsTests
 
     private static object File(string id, string name, string url) => new { id, name, url, connectorType = "PSEXCEL", action = "bridge", children = Array.Empty<object>() };
 
-    private static async Task<JsonElement> RunAsync(string connectionId, object[] sourceFiles)
-    {
-        var (status, body) = await Host.SendAsync(HttpMethod.Post, $"{Path}/{connectionId}/runs", new { sourceFiles });
-        Assert.AreEqual(HttpStatusCode.Accepted, status, body.ToString());
-        return await WaitAsync(Host.LastLocation!.PathAndQuery);
-    }
+    private static Task<JsonElement> RunAsync(string connectionId, object[] sourceFiles) => Host.RunToCompletionAsync($"{Path}/{connectionId}/runs", new { sourceFiles });
 
     private static Task<JsonElement> WaitAsync(string runPath) => Host.WaitRunCompletedAsync(runPath);
 

@@ -27,7 +27,8 @@ internal sealed class RunningHost : IAsyncDisposable
         _app = app;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        _client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        // Answers are seen as they are: a 303 to an active run is not followed.
+        _client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public Uri BaseAddress { get; }
@@ -127,6 +128,15 @@ internal sealed class RunningHost : IAsyncDisposable
     }
 
     public Uri? LastLocation { get; private set; }
+
+    /// <summary>A POST answered by its status and <c>Location</c> only; safe for parallel callers (leaves <see cref="LastLocation"/> alone).</summary>
+    public async Task<(HttpStatusCode Status, Uri? Location)> PostForLocationAsync(string path, object? json = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = json is null ? null : JsonContent.Create(json) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var response = await _client.SendAsync(request);
+        return (response.StatusCode, response.Headers.Location);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -105,22 +105,9 @@ public sealed class RunsApiTests
         (await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}/runs/{new string('0', 40)}")).AssertError(HttpStatusCode.NotFound, "ConnectionRunNotFound");
     }
 
-    private static async Task<JsonElement> RunToCompletionAsync(string connectionId)
-    {
-        var (status, location) = await StartAsync(connectionId);
-        Assert.AreEqual(HttpStatusCode.Accepted, status);
-        return await WaitCompletedAsync(location!.ToString());
-    }
+    private static Task<JsonElement> RunToCompletionAsync(string connectionId) => Host.RunToCompletionAsync($"{Path}/{connectionId}/run");
 
-    private static async Task<(HttpStatusCode Status, Uri? Location)> StartAsync(string connectionId)
-    {
-        // Not following redirects: a 303 is an answer to look at here.
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Path}/{connectionId}/run");
-        request.Headers.Authorization = new("Bearer", Host.Token);
-        using var response = await client.SendAsync(request);
-        return (response.StatusCode, response.Headers.Location);
-    }
+    private static Task<(HttpStatusCode Status, Uri? Location)> StartAsync(string connectionId) => Host.PostForLocationAsync($"{Path}/{connectionId}/run");
 
     private static Task<JsonElement> WaitCompletedAsync(string runUrl) => Host.WaitRunCompletedAsync(new Uri(runUrl).PathAndQuery);
 

@@ -130,6 +130,7 @@ public static partial class ManifestReader
     {
         string? className;
         JsonBody? properties;
+        string propertiesName;
         if (item.OptionalObject("documentAttribute") is { } attribute)
         {
             className = attribute.RequiredString("className", 128);
@@ -140,11 +141,13 @@ public static partial class ManifestReader
             }
 
             properties = attribute.OptionalObject("properties");
+            propertiesName = "documentAttribute.properties";
         }
         else if (item.OptionalObject("documentMetadata") is { } metadata)
         {
             className = "Manifest:DocumentMetadata";
             properties = metadata;
+            propertiesName = "documentMetadata";
         }
         else
         {
@@ -166,7 +169,7 @@ public static partial class ManifestReader
 
         if (values.Count > MaxDocumentProperties)
         {
-            properties!.Problem(ErrorCodes.InvalidValue, $"A document may carry at most {MaxDocumentProperties} properties.", string.Empty);
+            item.Problem(ErrorCodes.InvalidValue, $"A document may carry at most {MaxDocumentProperties} properties.", propertiesName);
         }
 
         return className is null ? null : new DocumentMetadata(className, values);
