@@ -206,6 +206,8 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         private readonly bool[] _seen = new bool[baseline.Count];
         private readonly HashSet<long> _new = [];
+        private readonly List<ResolvedRelationship> _relationships = [];
+        private readonly List<(long Target, string Identifier)> _targets = [];
         private long[] _ids = new long[Math.Max(1024, baseline.Count)];
         private UInt128[] _checksums = new UInt128[Math.Max(1024, baseline.Count)];
         private int _count;
@@ -246,7 +248,8 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                     }
 
                     long parent = element.ParentIdentifier is null ? 0 : ElementId.For(request.IModelId, request.SourceFileId, element.ParentIdentifier);
-                    UInt128 checksum = canonical.Checksum(element, request.SourceFileId, parent);
+                    var relationships = Resolve(element, parent, request);
+                    UInt128 checksum = canonical.Checksum(element, request.SourceFileId, parent, relationships);
                     Collect(element);
                     Append(id, checksum);
                     if (at >= 0)
@@ -259,7 +262,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                     }
 
                     // Only elements that go into the changeset are serialized.
-                    canonical.WriteJson(element, request.SourceFileId, parent);
+                    canonical.WriteJson(element, request.SourceFileId, parent, relationships);
                     if (at < 0)
                     {
                         Inserted++;
@@ -289,6 +292,50 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             }
 
             NewSnapshot = Snapshot.FromUnsorted(_ids, _checksums, _count);
+            WarnDangling(context);
+        }
+
+        /// <summary>The element's relationships with element ids, sorted; every target is remembered for the dangling check.</summary>
+        private List<ResolvedRelationship> Resolve(SourceElement element, long parent, FileSyncRequest request)
+        {
+            _relationships.Clear();
+            if (parent != 0)
+            {
+                _targets.Add((parent, element.ParentIdentifier!));
+            }
+
+            foreach (var relationship in element.Relationships ?? [])
+            {
+                long target = ElementId.For(request.IModelId, request.SourceFileId, relationship.TargetIdentifier);
+                _relationships.Add(new ResolvedRelationship(relationship.Type, target));
+                _targets.Add((target, relationship.TargetIdentifier));
+            }
+
+            _relationships.Sort(ResolvedRelationship.Compare);
+            return _relationships;
+        }
+
+        /// <summary>A relationship to an identifier the file does not have is kept (it may appear later) and reported.</summary>
+        private void WarnDangling(SourceContext context)
+        {
+            var missing = new SortedSet<string>(StringComparer.Ordinal);
+            int count = 0;
+            foreach (var (target, identifier) in _targets)
+            {
+                if (NewSnapshot.IndexOf(target) < 0)
+                {
+                    count++;
+                    if (missing.Count < 10)
+                    {
+                        missing.Add(identifier);
+                    }
+                }
+            }
+
+            if (count > 0)
+            {
+                context.Warn($"{count} relationship(s) point to identifiers this file does not have, e.g. {string.Join(", ", missing.Select(m => $"'{m}'"))}; they are kept as written.");
+            }
         }
 
         private void Append(long id, UInt128 checksum)

@@ -34,7 +34,7 @@ public sealed class CanonicalElement : IDisposable
     private readonly ArrayBufferWriter<byte> _binary = new(1024);
 
     /// <summary>The checksum of an element of a source file (its binary canonical form, hashed).</summary>
-    public UInt128 Checksum(SourceElement element, string sourceFileId, long parentId)
+    public UInt128 Checksum(SourceElement element, string sourceFileId, long parentId, IReadOnlyList<ResolvedRelationship>? relationships = null)
     {
         ArgumentNullException.ThrowIfNull(element);
         _binary.ResetWrittenCount();
@@ -88,6 +88,18 @@ public sealed class CanonicalElement : IDisposable
             Tag(7);
             Doubles(b.LowX, b.LowY, b.LowZ);
             Doubles(b.HighX, b.HighY, b.HighZ);
+        }
+
+        // Absent for elements without relationships, so their checksums stay what they were before relationships existed.
+        if (relationships is { Count: > 0 })
+        {
+            Tag(8);
+            Int64(relationships.Count);
+            foreach (var relationship in relationships)
+            {
+                Text(relationship.Type);
+                Int64(relationship.TargetId);
+            }
         }
 
         return XxHash128.HashToUInt128(_binary.WrittenSpan);
@@ -150,8 +162,11 @@ public sealed class CanonicalElement : IDisposable
         return _sorted;
     }
 
-    /// <summary>Serializes one element (its source file and parent included) as canonical JSON into <see cref="Json"/>.</summary>
-    public void WriteJson(SourceElement element, string sourceFileId, long parentId)
+    /// <summary>
+    /// Serializes one element (its source file, parent and relationships, sorted, included) as canonical JSON into
+    /// <see cref="Json"/>. The parent is also the first relationship, so the list is complete on its own.
+    /// </summary>
+    public void WriteJson(SourceElement element, string sourceFileId, long parentId, IReadOnlyList<ResolvedRelationship>? relationships = null)
     {
         ArgumentNullException.ThrowIfNull(element);
         _buffer.ResetWrittenCount();
@@ -204,8 +219,32 @@ public sealed class CanonicalElement : IDisposable
             _writer.WriteEndObject();
         }
 
+        if (parentId != 0 || relationships is { Count: > 0 })
+        {
+            _writer.WriteStartArray("relationships");
+            if (parentId != 0)
+            {
+                WriteRelationship(ResolvedRelationship.Parent, parentId);
+            }
+
+            foreach (var relationship in relationships ?? [])
+            {
+                WriteRelationship(relationship.Type, relationship.TargetId);
+            }
+
+            _writer.WriteEndArray();
+        }
+
         _writer.WriteEndObject();
         _writer.Flush();
+    }
+
+    private void WriteRelationship(string type, long targetId)
+    {
+        _writer.WriteStartObject();
+        _writer.WriteString("type", type);
+        _writer.WriteString("targetId", ElementId.Format(targetId));
+        _writer.WriteEndObject();
     }
 
     private static bool IsSorted(IReadOnlyList<KeyValuePair<string, object>> properties)

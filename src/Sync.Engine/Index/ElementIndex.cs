@@ -11,6 +11,8 @@ namespace Sync.Engine.Index;
 
 public sealed record IndexedElement(long Id, string Checksum, string Json);
 
+public sealed record IndexedRelationship(long SourceId, string Type, long TargetId);
+
 public sealed record ChangedElement(long Id, string ClassFullName, string SourceFileId, string Change, IReadOnlyList<string> ChangedProperties);
 
 /// <summary>
@@ -62,6 +64,41 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         {
             command.Parameters.AddWithValue("$class", (object?)classFullName ?? DBNull.Value);
             command.Parameters.AddWithValue("$source", (object?)sourceFileId ?? DBNull.Value);
+        }
+    }
+
+    /// <summary>
+    /// A page of the relationships of an element, ordered by (source, type, target): those it has (outgoing), those
+    /// other elements have to it (incoming) or both; optionally of one type.
+    /// </summary>
+    public async Task<(IReadOnlyList<IndexedRelationship> Page, long Total)> RelationshipsAsync(Guid iModelId, long elementId, bool outgoing, bool incoming, string? type, int top, int skip, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        string where = "WHERE (($out AND source = $id) OR ($in AND target = $id)) AND ($type IS NULL OR type = $type)";
+        await using var count = db.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM relationships {where}";
+        Bind(count);
+        long total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var query = db.CreateCommand();
+        query.CommandText = $"SELECT source, type, target FROM relationships {where} ORDER BY source, type, target LIMIT $top OFFSET $skip";
+        Bind(query);
+        query.Parameters.AddWithValue("$top", top);
+        query.Parameters.AddWithValue("$skip", skip);
+        var page = new List<IndexedRelationship>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(new IndexedRelationship(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return (page, total);
+
+        void Bind(SqliteCommand command)
+        {
+            command.Parameters.AddWithValue("$id", elementId);
+            command.Parameters.AddWithValue("$out", outgoing);
+            command.Parameters.AddWithValue("$in", incoming);
+            command.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
         }
     }
 
@@ -171,7 +208,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         try
         {
             Directory.CreateDirectory(cacheDirectory);
-            string path = Path.Combine(cacheDirectory, $"{iModelId:N}.db");
+            string path = Path.Combine(cacheDirectory, $"{iModelId:N}.v2.db");
             var db = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -229,6 +266,8 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             CREATE INDEX IF NOT EXISTS elements_source ON elements(source, id);
             CREATE TABLE IF NOT EXISTS history(id INTEGER NOT NULL, cs INTEGER NOT NULL, json TEXT, PRIMARY KEY(id, cs)) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS history_cs ON history(cs);
+            CREATE TABLE IF NOT EXISTS relationships(source INTEGER NOT NULL, type TEXT NOT NULL, target INTEGER NOT NULL, PRIMARY KEY(source, type, target)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS relationships_target ON relationships(target, type);
             CREATE TABLE IF NOT EXISTS schema(class TEXT NOT NULL, property TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY(class, property)) WITHOUT ROWID;
             """;
         await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -253,6 +292,8 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         var upsert = Command(db, transaction, "INSERT INTO elements(id, class, source, checksum, cs, json) VALUES($id, $class, $source, $checksum, $cs, $json) ON CONFLICT(id) DO UPDATE SET class = excluded.class, source = excluded.source, checksum = excluded.checksum, cs = excluded.cs, json = excluded.json", "$id", "$class", "$source", "$checksum", "$cs", "$json");
         var remove = Command(db, transaction, "DELETE FROM elements WHERE id = $id", "$id");
         var history = Command(db, transaction, "INSERT OR REPLACE INTO history(id, cs, json) VALUES($id, $cs, $json)", "$id", "$cs", "$json");
+        var unlink = Command(db, transaction, "DELETE FROM relationships WHERE source = $id", "$id");
+        var link = Command(db, transaction, "INSERT OR IGNORE INTO relationships(source, type, target) VALUES($id, $type, $target)", "$id", "$type", "$target");
         var schema = Command(db, transaction, "INSERT OR REPLACE INTO schema(class, property, type) VALUES($class, $property, $type)", "$class", "$property", "$type");
         try
         {
@@ -285,6 +326,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                 if (op == "delete")
                 {
                     await Run(remove, cancellationToken, id).ConfigureAwait(false);
+                    await Run(unlink, cancellationToken, id).ConfigureAwait(false);
                     await Run(history, cancellationToken, id, changeset.Index, DBNull.Value).ConfigureAwait(false);
                     continue;
                 }
@@ -293,6 +335,11 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                 string json = element.GetRawText();
                 await Run(upsert, cancellationToken, id, element.GetProperty("classFullName").GetString()!, element.GetProperty("sourceFileId").GetString()!, root.GetProperty("checksum").GetString()!, changeset.Index, json).ConfigureAwait(false);
                 await Run(history, cancellationToken, id, changeset.Index, json).ConfigureAwait(false);
+                await Run(unlink, cancellationToken, id).ConfigureAwait(false);
+                foreach (var (type, target) in RelationshipsOf(element))
+                {
+                    await Run(link, cancellationToken, id, type, target).ConfigureAwait(false);
+                }
             }
 
             var applied = Command(db, transaction, "INSERT INTO meta(key, value) VALUES('applied', $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "$value");
@@ -301,10 +348,29 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         }
         finally
         {
-            foreach (var command in new[] { upsert, remove, history, schema })
+            foreach (var command in new[] { upsert, remove, history, unlink, link, schema })
             {
                 await command.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>An element's relationships: its <c>relationships</c> list, or only its <c>parentId</c> when written before lists existed.</summary>
+    private static IEnumerable<(string Type, long Target)> RelationshipsOf(JsonElement element)
+    {
+        if (element.TryGetProperty("relationships", out var list))
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                if (ElementId.TryParse(item.GetProperty("targetId").GetString(), out long target))
+                {
+                    yield return (item.GetProperty("type").GetString()!, target);
+                }
+            }
+        }
+        else if (element.TryGetProperty("parentId", out var parent) && ElementId.TryParse(parent.GetString(), out long parentId))
+        {
+            yield return (ResolvedRelationship.Parent, parentId);
         }
     }
 

@@ -29,6 +29,34 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
             : ApiResult.Ok(new { element = Present(element) });
     }
 
+    /// <summary>
+    /// An element's relationships (<c>direction</c> = outgoing | incoming | both, default both; optional <c>type</c>),
+    /// paged; the element must exist now, its relationships' targets need not (a dangling reference stays as written).
+    /// </summary>
+    public async Task<ApiResult> RelationshipsAsync(ApiRequest request)
+    {
+        var iModel = await IModelsApi.FindAsync(iModels, request);
+        string text = request.Route("elementId");
+        var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidElementRequest);
+        string direction = NullIfEmpty(request.Query("direction"))?.ToLowerInvariant() ?? "both";
+        if (direction is not ("outgoing" or "incoming" or "both"))
+        {
+            throw ApiException.Invalid(ErrorCodes.InvalidElementRequest, "Invalid relationship query.", [new ApiErrorDetail(ErrorCodes.InvalidValue, "direction must be outgoing, incoming or both.", "direction")]);
+        }
+
+        if (!ElementId.TryParse(text, out long id) || await index.GetAsync(iModel.Id, id, request.Aborted) is null)
+        {
+            throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.");
+        }
+
+        var (page, total) = await index.RelationshipsAsync(iModel.Id, id, direction != "incoming", direction != "outgoing", NullIfEmpty(request.Query("type")), paging.Top, paging.Skip, request.Aborted);
+        return ApiResult.Ok(new
+        {
+            relationships = page.Select(r => new { type = r.Type, sourceId = ElementId.Format(r.SourceId), targetId = ElementId.Format(r.TargetId) }).ToList(),
+            _links = paging.Links(request, (int)Math.Min(total, int.MaxValue)),
+        });
+    }
+
     /// <summary>Per element touched by changesets start..end (inclusive; ids or indexes; default: all): inserted, updated (with the changed properties) or deleted.</summary>
     public async Task<ApiResult> ChangedElementsAsync(ApiRequest request)
     {

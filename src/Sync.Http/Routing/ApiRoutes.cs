@@ -27,6 +27,7 @@ public static class ApiRoutes
     public static readonly ApiRoute DownloadChangeset = new(nameof(DownloadChangeset), "GET", "imodels/{imodelId}/changesets/{changesetId}/download", (sp, r) => Api<ChangesetsApi>(sp).DownloadAsync(r));
     public static readonly ApiRoute GetElements = new(nameof(GetElements), "GET", "imodels/{imodelId}/elements", (sp, r) => Api<ElementsApi>(sp).ListAsync(r));
     public static readonly ApiRoute GetElement = new(nameof(GetElement), "GET", "imodels/{imodelId}/elements/{elementId}", (sp, r) => Api<ElementsApi>(sp).GetAsync(r));
+    public static readonly ApiRoute GetElementRelationships = new(nameof(GetElementRelationships), "GET", "imodels/{imodelId}/elements/{elementId}/relationships", (sp, r) => Api<ElementsApi>(sp).RelationshipsAsync(r));
     public static readonly ApiRoute GetChangedElements = new(nameof(GetChangedElements), "GET", "imodels/{imodelId}/changedElements", (sp, r) => Api<ElementsApi>(sp).ChangedElementsAsync(r));
     public static readonly ApiRoute GetSchema = new(nameof(GetSchema), "GET", "imodels/{imodelId}/schema", (sp, r) => Api<ElementsApi>(sp).SchemaAsync(r));
 
@@ -85,7 +86,7 @@ public static class ApiRoutes
     [
         Health,
         CreateIModel, GetIModels, GetIModel, DeleteIModel,
-        GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetChangedElements, GetSchema,
+        GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetElementRelationships, GetChangedElements, GetSchema,
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
         GetConnections,
         CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,
