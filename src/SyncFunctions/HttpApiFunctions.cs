@@ -54,6 +54,10 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> GetElement([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/elements/{elementId}")] HttpRequest request, string imodelId, string elementId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.GetElement, request, context, ("imodelId", imodelId), ("elementId", elementId));
 
+    [Function(nameof(ApiRoutes.GetElementRelationships))]
+    public Task<IActionResult> GetElementRelationships([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/elements/{elementId}/relationships")] HttpRequest request, string imodelId, string elementId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetElementRelationships, request, context, ("imodelId", imodelId), ("elementId", elementId));
+
     [Function(nameof(ApiRoutes.GetChangedElements))]
     public Task<IActionResult> GetChangedElements([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "imodels/{imodelId}/changedElements")] HttpRequest request, string imodelId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.GetChangedElements, request, context, ("imodelId", imodelId));

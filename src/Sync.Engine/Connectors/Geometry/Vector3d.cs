@@ -120,5 +120,5 @@ public struct Bounds3d
     public readonly Elements.BoundingBox? ToBoundingBox() => IsEmpty ? null : new Elements.BoundingBox(
         Round(_low.X), Round(_low.Y), Round(_low.Z), Round(_high.X), Round(_high.Y), Round(_high.Z));
 
-    public static double Round(double value) => Math.Round(value, 6);
+    public static double Round(double value) => Math.Round(value, 6) + 0.0; // + 0.0 turns -0 into 0
 }

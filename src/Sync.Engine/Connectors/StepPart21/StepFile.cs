@@ -161,6 +161,13 @@ public sealed class StepFile
         return entity;
     }
 
+    /// <summary>A format error about an instance, positioned at its definition.</summary>
+    public SourceFormatException ErrorAt(long id, string message)
+    {
+        int index = Find(id);
+        return Error(index < 0 ? 0 : _starts[index], $"#{id}: {message}");
+    }
+
     /// <summary>A format error at a byte offset, with its line and column (1-based).</summary>
     public SourceFormatException Error(int offset, string message)
     {
@@ -655,8 +662,8 @@ public sealed class StepFile
             return new StepValue(StepKind.WholeNumber, integer, integer);
         }
 
-        // STEP writes reals as "1." and "1.E5": digits after the point are optional, which Utf8Parser also accepts.
-        if (Utf8Parser.TryParse(token, out double number, out used, 'E') && used == token.Length && double.IsFinite(number))
+        // STEP writes reals as "1." and "1.E5": digits after the point are optional.
+        if (double.TryParse(token, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number) && double.IsFinite(number))
         {
             return new StepValue(StepKind.RealNumber, Real: number);
         }
