@@ -1,4 +1,5 @@
 using Sync.Engine.Catalog;
+using Sync.Engine.Connectors.Dxf;
 using Sync.Engine.Connectors.Ifc;
 using Sync.Engine.Connectors.Spreadsheets;
 
@@ -10,7 +11,7 @@ public sealed class ConnectorRegistry(IEnumerable<IConnector> connectors)
     private readonly List<IConnector> _connectors = connectors.ToList();
 
     /// <summary>Every connector this build ships.</summary>
-    public static ConnectorRegistry Default { get; } = new([new SpreadsheetConnector(), new IfcConnector()]);
+    public static ConnectorRegistry Default { get; } = new([new SpreadsheetConnector(), new IfcConnector(), new DxfConnector()]);
 
     public IReadOnlyList<IConnector> All => _connectors;
 
