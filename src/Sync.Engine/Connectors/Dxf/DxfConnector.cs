@@ -54,6 +54,12 @@ public sealed class DxfConnector : IConnector
             }
 
             string section = record.Text(2) ?? string.Empty;
+            if (section == "HEADER")
+            {
+                // The header's variables are groups of the SECTION record itself: no record (code 0) comes before ENDSEC.
+                drawing.Header(record);
+            }
+
             if (section == "ENTITIES")
             {
                 sawEntities = true;
@@ -72,9 +78,6 @@ public sealed class DxfConnector : IConnector
             {
                 switch (section)
                 {
-                    case "HEADER":
-                        drawing.Header(item);
-                        break;
                     case "TABLES":
                         drawing.Table(item);
                         break;

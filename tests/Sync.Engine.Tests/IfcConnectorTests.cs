@@ -1,0 +1,133 @@
+using System.IO.Compression;
+using System.Text;
+using Sync.Engine.Connectors;
+using Sync.Engine.Connectors.Ifc;
+using Sync.Engine.Elements;
+using Sync.Tests;
+using Sync.Tests.Generators;
+
+namespace Sync.Engine.Tests;
+
+[TestClass]
+public sealed class IfcConnectorTests
+{
+    internal static async Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(IConnector connector, Stream content, string name)
+    {
+        var context = new SourceContext(name);
+        var elements = new List<SourceElement>();
+        await foreach (var element in connector.ReadAsync(content, context, CancellationToken.None))
+        {
+            elements.Add(element);
+        }
+
+        return (elements, context);
+    }
+
+    private static Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(string text, string name = "model.ifc") =>
+        ReadAsync(new IfcConnector(), new MemoryStream(Encoding.UTF8.GetBytes(text)), name);
+
+    [TestMethod]
+    public async Task FZK_Haus_every_building_element_has_its_class_storey_and_world_box()
+    {
+        await using var file = File.OpenRead(RealFiles.FzkHaus);
+        var (elements, _) = await ReadAsync(new IfcConnector(), file, "AC14-FZK-Haus.ifc");
+        var byId = elements.ToDictionary(e => e.Identifier);
+        var storeys = elements.Where(e => e.ClassName == "IFC:IfcBuildingStorey").ToList();
+        Assert.AreEqual(2, storeys.Count);
+        Assert.AreEqual(1, elements.Count(e => e.ClassName == "IFC:IfcProject"));
+        string[] classes = ["IFC:IfcWallStandardCase", "IFC:IfcDoor", "IFC:IfcWindow", "IFC:IfcSlab", "IFC:IfcBeam", "IFC:IfcSpace"];
+        foreach (string className in classes)
+        {
+            var ofClass = elements.Where(e => e.ClassName == className).ToList();
+            Assert.IsNotEmpty(ofClass, className);
+            foreach (var element in ofClass)
+            {
+                Assert.IsNotNull(element.ParentIdentifier, $"{className} {element.Identifier} has a parent");
+                string parentClass = byId[element.ParentIdentifier].ClassName;
+                Assert.IsTrue(parentClass is "IFC:IfcBuildingStorey" or "IFC:IfcBuilding", $"{element.Identifier}'s parent is a {parentClass}");
+                Assert.IsNotNull(element.BoundingBox, $"{className} {element.Identifier} has a world box");
+            }
+        }
+
+        Assert.AreEqual(13, elements.Count(e => e.ClassName == "IFC:IfcWallStandardCase"));
+        var door = elements.First(e => e.ClassName == "IFC:IfcDoor" && e.UserLabel == "Haustuer");
+        Assert.AreEqual(2.01, door.Properties.Single(p => p.Key == "OverallHeight").Value);
+        Assert.IsTrue(door.Relationships!.Any(r => r.Type == "type" && byId[r.TargetIdentifier].ClassName == "IFC:IfcDoorStyle"));
+        Assert.IsTrue(door.Relationships!.Any(r => r.Type == "fills" && byId[r.TargetIdentifier].ClassName == "IFC:IfcOpeningElement"));
+        var wall = elements.First(e => e.ClassName == "IFC:IfcWallStandardCase");
+        Assert.IsTrue(wall.Relationships!.Any(r => r.Type == "material" && byId[r.TargetIdentifier].ClassName == "IFC:IfcMaterial"));
+        Assert.AreEqual(elements.Count, byId.Count, "identifiers are unique");
+    }
+
+    [TestMethod]
+    public async Task Generated_IFC4_gives_psets_quantities_types_materials_and_metres()
+    {
+        var (elements, context) = await ReadAsync(new IfcFileWriter { Walls = 4, Storeys = 2 }.Write());
+        Assert.IsEmpty(context.Warnings, string.Join("; ", context.Warnings));
+        var wall = elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(1));
+        Assert.AreEqual("IFC:IfcWall", wall.ClassName);
+        Assert.AreEqual("Wall 1", wall.UserLabel);
+        var properties = wall.Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.AreEqual("REI90", properties["Pset_WallCommon.FireRating"]);
+        Assert.IsFalse((bool)properties["Pset_WallCommon.IsExternal"]);
+        Assert.AreEqual(0.35, properties["Pset_WallCommon.ThermalTransmittance"]);
+        Assert.AreEqual(4000.0, properties["Qto_WallBaseQuantities.Length"]);
+        Assert.AreEqual("STANDARD", properties["PredefinedType"]);
+        Assert.AreEqual("W-1", properties["Tag"]);
+        Assert.AreEqual("Concrete C30/37", properties["Material"]);
+        Assert.AreEqual(IfcFileWriter.StoreyGlobalId(1), wall.ParentIdentifier);
+        CollectionAssert.AreEquivalent(new[] { "type", "material" }, wall.Relationships!.Select(r => r.Type).ToArray());
+        Assert.AreEqual("IFC:IfcWallType", elements.Single(e => e.Identifier == wall.Relationships!.Single(r => r.Type == "type").TargetIdentifier).ClassName);
+
+        // Wall 1 sits on storey 1 (3 m up), at x = 0 mm, turned so its 4 m length runs along Y: millimetres become metres.
+        Assert.AreEqual(new Placement(0, 0, 3), wall.Placement);
+        Assert.AreEqual(new BoundingBox(-0.2, 0, 3, 0, 4, 5.8), wall.BoundingBox);
+        var first = elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0));
+        Assert.AreEqual(new BoundingBox(0, 0, 0, 4, 0.2, 2.8), first.BoundingBox);
+    }
+
+    [TestMethod]
+    public async Task Renumbered_instances_with_the_same_GlobalIds_read_the_same()
+    {
+        var (before, _) = await ReadAsync(new IfcFileWriter { Walls = 6 }.Write());
+        var (after, _) = await ReadAsync(new IfcFileWriter { Walls = 6, IdOffset = 100_000 }.Write());
+        Assert.AreEqual(before.Count, after.Count);
+        using var canonical = new CanonicalElement();
+        foreach (var (a, b) in before.Zip(after))
+        {
+            Assert.AreEqual(a.Identifier, b.Identifier);
+            Assert.AreEqual(canonical.Checksum(a, "f", 0), canonical.Checksum(b, "f", 0));
+        }
+    }
+
+    [TestMethod]
+    public async Task Ifczip_is_read_through_its_ifc_entry()
+    {
+        var zipped = new MemoryStream();
+        using (var zip = new ZipArchive(zipped, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using var entry = await zip.CreateEntry("inner/model.ifc").OpenAsync();
+            await entry.WriteAsync(Encoding.UTF8.GetBytes(new IfcFileWriter { Walls = 2 }.Write()));
+        }
+
+        zipped.Position = 0;
+        var (elements, _) = await ReadAsync(new IfcConnector(), zipped, "model.ifczip");
+        Assert.AreEqual(2, elements.Count(e => e.ClassName == "IFC:IfcWall"));
+    }
+
+    [TestMethod]
+    public async Task Files_of_other_schemas_and_broken_geometry_are_reported()
+    {
+        var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(new IfcFileWriter().Write().Replace("FILE_SCHEMA(('IFC4'))", "FILE_SCHEMA(('AP214'))", StringComparison.Ordinal)));
+        StringAssert.Contains(error.Message, "not an IFC file");
+
+        // A placement that points at itself: the wall keeps its properties and loses its box, with a warning.
+        string text = new IfcFileWriter { Walls = 1, Storeys = 1 }.Write();
+        string cyclic = System.Text.RegularExpressions.Regex.Replace(text, @"#(\d+)=IFCLOCALPLACEMENT\(#\d+,(#\d+)\);\n(#\d+=IFCCARTESIANPOINT\(\(2000)", "#$1=IFCLOCALPLACEMENT(#$1,$2);\n$3");
+        Assert.AreNotEqual(text, cyclic);
+        var (elements, context) = await ReadAsync(cyclic);
+        var wall = elements.Single(e => e.ClassName == "IFC:IfcWall");
+        Assert.IsNull(wall.BoundingBox);
+        Assert.IsTrue(context.Warnings.Any(w => w.Contains("cyclic", StringComparison.Ordinal) && w.Contains("line", StringComparison.Ordinal)), string.Join("; ", context.Warnings));
+    }
+}
