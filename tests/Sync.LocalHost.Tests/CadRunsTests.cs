@@ -1,0 +1,161 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Sync.Tests;
+using Sync.Tests.Generators;
+
+namespace Sync.LocalHost.Tests;
+
+/// <summary>IFC and DXF files synchronized through the local host over HTTP, as a client would: runs, elements, relationships, edits.</summary>
+[TestClass]
+public sealed class CadRunsTests
+{
+    private static RunningHost Host => SharedHost.Host;
+
+    [TestMethod]
+    public async Task Real_IFC_and_DXF_files_synchronize_with_hierarchy_boxes_and_relationships()
+    {
+        string fzk = RealFiles.FzkHaus;
+        var drawings = RealFiles.Drawings;
+        var (twin, iModelId) = await Host.CreateIModelAsync();
+        var files = new List<(string Id, string Type)> { (await UploadAsync(twin, "AC14-FZK-Haus.ifc", await File.ReadAllBytesAsync(fzk)), "IFC") };
+        foreach (string drawing in drawings)
+        {
+            files.Add((await UploadAsync(twin, Path.GetFileName(drawing), await File.ReadAllBytesAsync(drawing)), "DWG"));
+        }
+
+        string connection = await CreateConnectionAsync(iModelId, files);
+        var run = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", run.Str("result"), run.ToString());
+
+        var elements = await AllElementsAsync(iModelId);
+        var byId = elements.ToDictionary(e => e.Str("id"));
+        foreach (string className in new[] { "IfcWallStandardCase", "IfcDoor", "IfcWindow", "IfcSlab", "IfcBeam", "IfcSpace" })
+        {
+            var ofClass = elements.Where(e => e.Str("classFullName") == "IFC:" + className).ToList();
+            Assert.IsNotEmpty(ofClass, className);
+            foreach (var element in ofClass)
+            {
+                string parentClass = byId[element.Str("parentId")].Str("classFullName");
+                Assert.IsTrue(parentClass is "IFC:IfcBuildingStorey" or "IFC:IfcBuilding", $"{className}'s parent is {parentClass}");
+                Assert.AreEqual(3, element.GetProperty("bbox").GetProperty("low").GetArrayLength());
+            }
+        }
+
+        Assert.AreEqual(2, elements.Count(e => e.Str("classFullName") == "IFC:IfcBuildingStorey"));
+        Assert.IsTrue(elements.Any(e => e.Str("classFullName") == "DWG:3DFACE"));
+        Assert.IsTrue(elements.Any(e => e.Str("classFullName") == "DWG:INSERT"));
+
+        // Relationships both ways: a storey's incoming parent links are its contents.
+        var storey = elements.First(e => e.Str("classFullName") == "IFC:IfcBuildingStorey");
+        var (status, contained) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements/{storey.Str("id")}/relationships?direction=incoming&type=parent&$top=1000");
+        Assert.AreEqual(HttpStatusCode.OK, status, contained.ToString());
+        var children = contained.GetProperty("relationships").EnumerateArray().Select(r => r.Str("sourceId")).ToHashSet();
+        CollectionAssert.AreEquivalent(elements.Where(e => e.TryGetProperty("parentId", out var p) && p.GetString() == storey.Str("id")).Select(e => e.Str("id")).ToArray(), children.ToArray());
+
+        var rerun = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", rerun.Str("result"));
+        Assert.IsFalse(rerun.TryGetProperty("changeset", out _), "a rerun of unchanged files pushes nothing");
+    }
+
+    [TestMethod]
+    public async Task Edits_flow_through_as_exactly_their_differences()
+    {
+        var (twin, iModelId) = await Host.CreateIModelAsync();
+        string ifc = await UploadAsync(twin, "walls.ifc", Bytes(new IfcFileWriter { Walls = 8 }.Write()));
+        string dxf = await UploadAsync(twin, "plan.dxf", Bytes(new DxfFileWriter { Entities = 20 }.Write()));
+        string connection = await CreateConnectionAsync(iModelId, [(ifc, "IFC"), (dxf, "DWG")]);
+        string runPath = $"/synchronization/imodels/storageConnections/{connection}/run";
+        var first = await Host.RunToCompletionAsync(runPath);
+        Assert.AreEqual("Success", first.Str("result"), first.ToString());
+
+        // One wall's fire rating changed: exactly one update, naming that property.
+        await ReplaceAsync(ifc, new IfcFileWriter { Walls = 8, ChangedWall = 3 }.Write());
+        await AssertChangesetAsync(runPath, iModelId, 2, (0, 1, 0));
+        var (_, changed) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changedElements?startChangesetId=2&endChangesetId=2");
+        var change = changed.GetProperty("changedElements").EnumerateArray().Single();
+        CollectionAssert.Contains(change.GetProperty("properties").EnumerateArray().Select(p => p.GetString()).ToArray(), "Pset_WallCommon.FireRating");
+
+        // Re-saved with every #id renumbered, same GlobalIds and content: nothing to push.
+        await ReplaceAsync(ifc, new IfcFileWriter { Walls = 8, ChangedWall = 3, IdOffset = 5000 }.Write());
+        var resaved = await Host.RunToCompletionAsync(runPath);
+        Assert.AreEqual("Success", resaved.Str("result"), resaved.ToString());
+        Assert.IsFalse(resaved.TryGetProperty("changeset", out _), resaved.ToString());
+
+        // One DXF entity moved: one update; one deleted: one delete.
+        await ReplaceAsync(dxf, new DxfFileWriter { Entities = 20, MovedEntity = 1 }.Write());
+        await AssertChangesetAsync(runPath, iModelId, 3, (0, 1, 0));
+        await ReplaceAsync(dxf, new DxfFileWriter { Entities = 20, MovedEntity = 1, MissingEntity = 6 }.Write());
+        await AssertChangesetAsync(runPath, iModelId, 4, (0, 0, 1));
+
+        // The schema holds the IFC classes with their typed property-set properties.
+        var (_, schema) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/schema");
+        var wallClass = schema.GetProperty("schema").GetProperty("classes").EnumerateArray().Single(c => c.Str("name") == "IFC:IfcWall");
+        var types = wallClass.GetProperty("properties").EnumerateArray().ToDictionary(p => p.Str("name"), p => p.Str("type"));
+        Assert.AreEqual("boolean", types["Pset_WallCommon.IsExternal"]);
+        Assert.AreEqual("double", types["Qto_WallBaseQuantities.Length"]);
+    }
+
+    [TestMethod]
+    public async Task A_DWG_file_and_a_corrupt_IFC_fail_their_tasks_with_clear_messages()
+    {
+        var (twin, iModelId) = await Host.CreateIModelAsync();
+        string dwg = await UploadAsync(twin, "plan.dwg", "AC1032\0\0\0\0binary"u8.ToArray());
+        string ifc = await UploadAsync(twin, "broken.ifc", Bytes("ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n#1=IFCWALL('x',$,;\n"));
+        string connection = await CreateConnectionAsync(iModelId, [(dwg, "DWG"), (ifc, "IFC")]);
+        var run = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Error", run.Str("result"), run.ToString());
+        string text = run.ToString();
+        StringAssert.Contains(text, "SourceFileUnreadable");
+        StringAssert.Contains(text, "save it as ASCII DXF");
+        StringAssert.Contains(text, "line 6");
+    }
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static async Task<string> UploadAsync(Guid twin, string name, byte[] content) =>
+        (await Host.UploadAsync(twin, name, content)).Str("id");
+
+    private static async Task ReplaceAsync(string fileId, string content)
+    {
+        using var body = new ByteArrayContent(Bytes(content));
+        var (status, answer) = await Host.SendAsync(HttpMethod.Put, $"/storage/files/{fileId}/content", body);
+        Assert.AreEqual(HttpStatusCode.OK, status, answer.ToString());
+    }
+
+    private static async Task AssertChangesetAsync(string runPath, string iModelId, int index, (int, int, int) counts)
+    {
+        var run = await Host.RunToCompletionAsync(runPath);
+        Assert.AreEqual("Success", run.Str("result"), run.ToString());
+        Assert.AreEqual(index, run.GetProperty("changeset").GetProperty("index").GetInt32(), run.ToString());
+        Assert.AreEqual(counts, await Host.ChangesetCountsAsync(iModelId, index));
+    }
+
+    private static async Task<string> CreateConnectionAsync(string iModelId, IEnumerable<(string Id, string Type)> files)
+    {
+        var (status, body) = await Host.SendAsync(HttpMethod.Post, "/synchronization/imodels/storageConnections", new
+        {
+            iModelId,
+            displayName = "Design files",
+            sourceFiles = files.Select(f => new { storageFileId = f.Id, connectorType = f.Type }),
+        });
+        Assert.AreEqual(HttpStatusCode.Created, status, body.ToString());
+        return body.GetProperty("connection").Str("id");
+    }
+
+    private static async Task<List<JsonElement>> AllElementsAsync(string iModelId)
+    {
+        var all = new List<JsonElement>();
+        for (int skip = 0; ; skip += 1000)
+        {
+            var (status, page) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements?$top=1000&$skip={skip}");
+            Assert.AreEqual(HttpStatusCode.OK, status, page.ToString());
+            var items = page.GetProperty("elements").EnumerateArray().Select(e => e.Clone()).ToList();
+            all.AddRange(items);
+            if (items.Count < 1000)
+            {
+                return all;
+            }
+        }
+    }
+}
