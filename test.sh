@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 
 require_tools dotnet node npm
 install_node_modules
+install_test_models
 echo "Restoring and building..."
 dotnet build SyncFunctions.sln -c Release -nologo -v quiet
 

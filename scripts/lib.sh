@@ -64,3 +64,17 @@ stop_pid() {
     kill -9 "$pid" 2>/dev/null || true
   fi
 }
+
+# Real sample files for the connector tests (Debian assimp-testmodels). Installed where apt-get may run;
+# otherwise the tests that need them report themselves skipped and say why.
+install_test_models() {
+  [ -f /usr/share/assimp/models/IFC/AC14-FZK-Haus.ifc ] && return 0
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Installing real sample files (apt-get install assimp-testmodels)..."
+    apt-get install -y -q assimp-testmodels >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q assimp-testmodels >/dev/null 2>&1; } \
+      || echo "warning: assimp-testmodels could not be installed; tests on real files will be skipped." >&2
+  else
+    echo "note: assimp-testmodels is not installed and apt-get cannot run here; tests on real files will be skipped." >&2
+  fi
+}
