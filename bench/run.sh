@@ -2,6 +2,7 @@
 # Runs a benchmark on a fresh Azurite of its own (ports 10200-10202); prints a markdown table for docs/benchmarks.md.
 # Usage: bench/run.sh [rows ...]          engine sync of a CSV register (default 100000 1000000)
 #        bench/run.sh --runs [files ...]  whole runs through the local host's orchestration (default 1 10 100 500)
+#        bench/run.sh --formats [ifc products] [dxf entities]  IFC/DXF readers vs web-ifc/dxf-parser (default 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -9,13 +10,17 @@ require_tools dotnet node npm
 install_node_modules
 dotnet build bench/Sync.Bench -c Release -nologo -v quiet
 dotnet build bench/Sync.RunBench -c Release -nologo -v quiet
+dotnet build bench/Sync.FormatBench -c Release -nologo -v quiet
 rm -rf .azurite-bench
 AZURITE_PID=
 trap 'stop_pid "$AZURITE_PID"; rm -rf .azurite-bench' EXIT
 start_azurite .azurite-bench 10200 10201 10202
 SYNC_BENCH_STORAGE=$(azurite_connection_string 10200 10201 10202)
 export SYNC_BENCH_STORAGE
-if [ "${1:-}" = "--runs" ]; then
+if [ "${1:-}" = "--formats" ]; then
+  shift
+  bench/Sync.FormatBench/bin/Release/net10.0/Sync.FormatBench "$@"
+elif [ "${1:-}" = "--runs" ]; then
   shift
   bench/Sync.RunBench/bin/Release/net10.0/Sync.RunBench "$@"
 else

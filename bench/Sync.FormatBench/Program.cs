@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Sync.Engine.Changes;
+using Sync.Engine.Connectors;
+using Sync.Engine.Stores;
+using Sync.Storage;
+using Sync.Tests.Generators;
+
+// Usage: Sync.FormatBench <ifc products> <dxf entities>     generates both files and prints the markdown tables
+//        Sync.FormatBench --parse <IFC|DWG> <file>           (child) our parse only: "<seconds> <elements> <peak RSS MB>"
+//        Sync.FormatBench --sync <IFC|DWG> <file> <edited>   (child) parse-only vs first sync vs changed-file sync
+// Storage for --sync: SYNC_BENCH_STORAGE (bench/run.sh --formats starts an Azurite of its own).
+if (args is ["--parse", var parseType, var parsePath])
+{
+    var (seconds, count) = await Bench.ParseAsync(parseType, parsePath);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} {count} {Bench.PeakRssMb():F0}"));
+    return 0;
+}
+
+if (args is ["--sync", var syncType, var original, var edited])
+{
+    await Bench.SyncAsync(syncType, original, edited);
+    return 0;
+}
+
+int products = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+int entities = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+string dir = Directory.CreateTempSubdirectory("format-bench").FullName;
+try
+{
+    string ifc = Path.Combine(dir, "walls.ifc");
+    string ifcEdited = Path.Combine(dir, "walls-edited.ifc");
+    string dxf = Path.Combine(dir, "plan.dxf");
+    string dxfEdited = Path.Combine(dir, "plan-edited.dxf");
+    Bench.Write(ifc, w => new IfcFileWriter { Walls = products, Storeys = 10 }.Write(w));
+    Bench.Write(ifcEdited, w => new IfcFileWriter { Walls = products, Storeys = 10, ChangedWall = products / 2 }.Write(w));
+    Bench.Write(dxf, w => new DxfFileWriter { Entities = entities, Layers = 16 }.Write(w));
+    Bench.Write(dxfEdited, w => new DxfFileWriter { Entities = entities, Layers = 16, MovedEntity = entities / 2 }.Write(w));
+
+    Console.WriteLine("| file | MB | ours s | ours elements | ours peak RSS MB | npm parser | npm s | npm objects | npm peak RSS MB | speed ours/npm | memory ours/npm |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+    foreach (var (type, path, npm, label) in new[] { ("IFC", ifc, "ifc", "web-ifc 0.0.78 open + product lines + flattened property sets"), ("DWG", dxf, "dxf", "dxf-parser 1.1.2 parseSync") })
+    {
+        string[] ours = (await Bench.ChildAsync(Environment.ProcessPath!, "--parse", type, path)).Split(' ');
+        string[] theirs = (await Bench.ChildAsync("node", "bench/oracles/parse.mjs", npm, path)).Split(' ');
+        double oursSeconds = double.Parse(ours[0], CultureInfo.InvariantCulture), theirSeconds = double.Parse(theirs[0], CultureInfo.InvariantCulture);
+        double oursMb = double.Parse(ours[2], CultureInfo.InvariantCulture), theirMb = double.Parse(theirs[2], CultureInfo.InvariantCulture);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {Path.GetFileName(path)} | {new FileInfo(path).Length / 1e6:F0} | {oursSeconds:F2} | {ours[1]} | {oursMb:F0} | {label} | {theirSeconds:F2} | {theirs[1]} | {theirMb:F0} | {theirSeconds / oursSeconds:F2}× | {oursMb / theirMb:F2} |"));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("| file | parse only s | first sync s | changed-file sync s | changed / parse | changeset (ins/upd/del) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---|");
+    Console.Write(await Bench.ChildAsync(Environment.ProcessPath!, "--sync", "IFC", ifc, ifcEdited));
+    Console.Write(await Bench.ChildAsync(Environment.ProcessPath!, "--sync", "DWG", dxf, dxfEdited));
+    return 0;
+}
+finally
+{
+    Directory.Delete(dir, recursive: true);
+}
+
+internal static class Bench
+{
+    public static void Write(string path, Action<TextWriter> write)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        write(writer);
+    }
+
+    public static async Task<(double Seconds, long Count)> ParseAsync(string type, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        long count = 0;
+        await using var stream = File.OpenRead(path);
+        await foreach (var _ in ConnectorRegistry.Default.Resolve(type, path).ReadAsync(stream, new SourceContext(Path.GetFileName(path)), CancellationToken.None))
+        {
+            count++;
+        }
+
+        return (clock.Elapsed.TotalSeconds, count);
+    }
+
+    public static async Task SyncAsync(string type, string original, string edited)
+    {
+        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var account = new StorageAccount(new StorageOptions { ConnectionString = storage, Prefix = "fmt" + Guid.NewGuid().ToString("N")[..8] });
+        await account.EnsureCreatedAsync(CancellationToken.None);
+        var blobs = new AzureBlobStore(account);
+        var log = new TableChangesetLog(account);
+        var synchronizer = new FileSynchronizer(blobs, log, ConnectorRegistry.Default);
+        var pusher = new ChangesetPusher(blobs, log);
+        await ParseAsync(type, original); // warm-up: JIT
+        double parse = Math.Min((await ParseAsync(type, edited)).Seconds, (await ParseAsync(type, edited)).Seconds);
+        var iModel = Guid.NewGuid();
+        var first = Stopwatch.StartNew();
+        await SyncOnceAsync("run-1", original);
+        first.Stop();
+        var changed = Stopwatch.StartNew();
+        var commit = await SyncOnceAsync("run-2", edited);
+        changed.Stop();
+        var cs = commit.Changeset!;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {Path.GetFileName(original)} | {parse:F2} | {first.Elapsed.TotalSeconds:F2} | {changed.Elapsed.TotalSeconds:F2} | {changed.Elapsed.TotalSeconds / parse:F2} | {cs.Inserted}/{cs.Updated}/{cs.Deleted} |"));
+
+        async Task<RunCommit> SyncOnceAsync(string runId, string path)
+        {
+            var request = new FileSyncRequest(iModel, runId, "source-1", Path.GetFileName(original), type, runId, _ => Task.FromResult<Stream>(File.OpenRead(path)));
+            var result = await synchronizer.SynchronizeAsync(request, CancellationToken.None);
+            if (result.Outcome == FileOutcome.Failed)
+            {
+                throw new InvalidOperationException(result.Error?.Description);
+            }
+
+            return await pusher.PushAsync(new PushRequest(iModel, runId, "bench", result.Staged is null ? [] : [result.Staged]), CancellationToken.None);
+        }
+    }
+
+    public static async Task<string> ChildAsync(string program, params string[] arguments)
+    {
+        var child = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true })!;
+        string output = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        return child.ExitCode == 0 ? output.Trim() + (arguments[0] == "--sync" ? "\n" : string.Empty) : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {child.ExitCode}");
+    }
+
+    /// <summary>Peak resident memory of this process (VmHWM), in MB.</summary>
+    public static double PeakRssMb()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+}
