@@ -79,7 +79,7 @@ public sealed class SpreadsheetConnectorTests
     public void The_registry_resolves_by_type_and_extension_and_explains_what_it_cannot_read()
     {
         Assert.IsInstanceOfType<SpreadsheetConnector>(ConnectorRegistry.Default.Resolve("psexcel", "a.XLSX"));
-        StringAssert.Contains(Assert.ThrowsExactly<ConnectorNotAvailableException>(() => ConnectorRegistry.Default.Resolve("IFC", "house.ifc")).Message, "not available");
+        StringAssert.Contains(Assert.ThrowsExactly<ConnectorNotAvailableException>(() => ConnectorRegistry.Default.Resolve("REVIT", "house.rvt")).Message, "not available");
         StringAssert.Contains(Assert.ThrowsExactly<ConnectorNotAvailableException>(() => ConnectorRegistry.Default.Resolve("PSEXCEL", "old.xls")).Message, ".csv");
     }
 

@@ -175,7 +175,7 @@ public sealed class SyncEngineTests
     [TestMethod]
     public async Task A_connector_type_we_cannot_read_is_a_clear_task_error()
     {
-        var result = await Synchronizer().SynchronizeAsync(Request(Guid.NewGuid(), "r", "f", "house.ifc", [1, 2, 3], "IFC"), CancellationToken.None);
+        var result = await Synchronizer().SynchronizeAsync(Request(Guid.NewGuid(), "r", "f", "house.rvt", [1, 2, 3], "REVIT"), CancellationToken.None);
         Assert.AreEqual(FileOutcome.Failed, result.Outcome);
         Assert.AreEqual("ConnectorNotAvailable", result.Error!.Code);
     }
