@@ -207,7 +207,9 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         private readonly bool[] _seen = new bool[baseline.Count];
         private readonly HashSet<long> _new = [];
         private readonly List<ResolvedRelationship> _relationships = [];
-        private readonly List<(long Target, string Identifier)> _targets = [];
+        // Targets repeat (every entity of a layer points at it): each once, with the identifier for the warning.
+        private readonly Dictionary<long, string> _targets = [];
+        private readonly Dictionary<string, long> _targetIds = new(StringComparer.Ordinal);
         private long[] _ids = new long[Math.Max(1024, baseline.Count)];
         private UInt128[] _checksums = new UInt128[Math.Max(1024, baseline.Count)];
         private int _count;
@@ -301,14 +303,22 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             _relationships.Clear();
             if (parent != 0)
             {
-                _targets.Add((parent, element.ParentIdentifier!));
+                _targets.TryAdd(parent, element.ParentIdentifier!);
             }
 
             foreach (var relationship in element.Relationships ?? [])
             {
-                long target = ElementId.For(request.IModelId, request.SourceFileId, relationship.TargetIdentifier);
+                if (!_targetIds.TryGetValue(relationship.TargetIdentifier, out long target))
+                {
+                    target = ElementId.For(request.IModelId, request.SourceFileId, relationship.TargetIdentifier);
+                    if (_targetIds.Count < 65_536)
+                    {
+                        _targetIds[relationship.TargetIdentifier] = target;
+                    }
+                }
+
                 _relationships.Add(new ResolvedRelationship(relationship.Type, target));
-                _targets.Add((target, relationship.TargetIdentifier));
+                _targets.TryAdd(target, relationship.TargetIdentifier);
             }
 
             _relationships.Sort(ResolvedRelationship.Compare);
