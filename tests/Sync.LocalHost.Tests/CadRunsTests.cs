@@ -76,6 +76,16 @@ public sealed class CadRunsTests
         var change = changed.GetProperty("changedElements").EnumerateArray().Single();
         CollectionAssert.Contains(change.GetProperty("properties").EnumerateArray().Select(p => p.GetString()).ToArray(), "Pset_WallCommon.FireRating");
 
+        // A wall's outgoing relationships: its storey, its type and its material; bad queries are clear errors.
+        var (_, walls) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements?classFullName=IFC:IfcWall&$top=1");
+        string wallId = walls.GetProperty("elements")[0].Str("id");
+        var (linksStatus, links) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements/{wallId}/relationships?direction=outgoing");
+        Assert.AreEqual(HttpStatusCode.OK, linksStatus, links.ToString());
+        CollectionAssert.AreEquivalent(new[] { "parent", "type", "material" }, links.GetProperty("relationships").EnumerateArray().Select(r => r.Str("type")).ToArray());
+        Assert.IsTrue(links.GetProperty("relationships").EnumerateArray().All(r => r.Str("sourceId") == wallId));
+        (await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements/0x1/relationships")).AssertError(HttpStatusCode.NotFound, "ElementNotFound");
+        (await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements/{wallId}/relationships?direction=sideways")).AssertError(HttpStatusCode.UnprocessableEntity, "InvalidElementRequest");
+
         // Re-saved with every #id renumbered, same GlobalIds and content: nothing to push.
         await ReplaceAsync(ifc, new IfcFileWriter { Walls = 8, ChangedWall = 3, IdOffset = 5000 }.Write());
         var resaved = await Host.RunToCompletionAsync(runPath);

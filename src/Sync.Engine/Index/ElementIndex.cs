@@ -69,11 +69,19 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
 
     /// <summary>
     /// A page of the relationships of an element, ordered by (source, type, target): those it has (outgoing), those
-    /// other elements have to it (incoming) or both; optionally of one type.
+    /// other elements have to it (incoming) or both; optionally of one type. Null when the element does not exist.
     /// </summary>
-    public async Task<(IReadOnlyList<IndexedRelationship> Page, long Total)> RelationshipsAsync(Guid iModelId, long elementId, bool outgoing, bool incoming, string? type, int top, int skip, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<IndexedRelationship> Page, long Total)?> RelationshipsAsync(Guid iModelId, long elementId, bool outgoing, bool incoming, string? type, int top, int skip, CancellationToken cancellationToken)
     {
         await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var exists = db.CreateCommand();
+        exists.CommandText = "SELECT EXISTS(SELECT 1 FROM elements WHERE id = $id)";
+        exists.Parameters.AddWithValue("$id", elementId);
+        if ((long)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            return null;
+        }
+
         string where = "WHERE (($out AND source = $id) OR ($in AND target = $id)) AND ($type IS NULL OR type = $type)";
         await using var count = db.CreateCommand();
         count.CommandText = $"SELECT COUNT(*) FROM relationships {where}";

@@ -44,12 +44,10 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
             throw ApiException.Invalid(ErrorCodes.InvalidElementRequest, "Invalid relationship query.", [new ApiErrorDetail(ErrorCodes.InvalidValue, "direction must be outgoing, incoming or both.", "direction")]);
         }
 
-        if (!ElementId.TryParse(text, out long id) || await index.GetAsync(iModel.Id, id, request.Aborted) is null)
-        {
-            throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.");
-        }
-
-        var (page, total) = await index.RelationshipsAsync(iModel.Id, id, direction != "incoming", direction != "outgoing", NullIfEmpty(request.Query("type")), paging.Top, paging.Skip, request.Aborted);
+        var found = ElementId.TryParse(text, out long id)
+            ? await index.RelationshipsAsync(iModel.Id, id, direction != "incoming", direction != "outgoing", NullIfEmpty(request.Query("type")), paging.Top, paging.Skip, request.Aborted)
+            : null;
+        var (page, total) = found ?? throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.");
         return ApiResult.Ok(new
         {
             relationships = page.Select(r => new { type = r.Type, sourceId = ElementId.Format(r.SourceId), targetId = ElementId.Format(r.TargetId) }).ToList(),

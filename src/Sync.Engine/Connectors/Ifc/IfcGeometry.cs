@@ -119,42 +119,15 @@ internal sealed class IfcGeometry(StepFile file, FrozenDictionary<string, IfcEnt
 
                 box.AddTransformed(solid, position);
                 break;
-            case "IFCFACETEDBREP" or "IFCFACETEDBREPWITHVOIDS" or "IFCADVANCEDBREP" or "IFCADVANCEDBREPWITHVOIDS":
-                AddItem(e[0], transform, ref box, depth + 1);
-                break;
-            case "IFCCLOSEDSHELL" or "IFCOPENSHELL" or "IFCCONNECTEDFACESET":
-                foreach (var face in e[0].List)
-                {
-                    AddItem(face, transform, ref box, depth + 1);
-                }
-
-                break;
-            case "IFCFACE" or "IFCFACESURFACE" or "IFCADVANCEDFACE":
-                foreach (var bound in e[0].List)
-                {
-                    AddItem(bound, transform, ref box, depth + 1);
-                }
-
-                break;
-            case "IFCFACEOUTERBOUND" or "IFCFACEBOUND":
-                AddItem(e[0], transform, ref box, depth + 1);
-                break;
-            case "IFCPOLYLOOP" or "IFCPOLYLINE":
-                foreach (var point in e[0].List)
-                {
-                    box.Add(transform.Apply(Point(point)));
-                }
-
-                break;
-            case "IFCSHELLBASEDSURFACEMODEL" or "IFCFACEBASEDSURFACEMODEL" or "IFCGEOMETRICSET" or "IFCGEOMETRICCURVESET":
-                foreach (var part in e[0].List)
-                {
-                    AddItem(part, transform, ref box, depth + 1);
-                }
-
-                break;
-            case "IFCTRIANGULATEDFACESET" or "IFCPOLYGONALFACESET" or "IFCTRIANGULATEDIRREGULARNETWORK" or "IFCINDEXEDPOLYCURVE":
-                AddItem(e[0], transform, ref box, depth + 1);
+            case "IFCFACETEDBREP" or "IFCFACETEDBREPWITHVOIDS" or "IFCADVANCEDBREP" or "IFCADVANCEDBREPWITHVOIDS"
+                or "IFCCLOSEDSHELL" or "IFCOPENSHELL" or "IFCCONNECTEDFACESET" or "IFCFACE" or "IFCFACESURFACE" or "IFCADVANCEDFACE"
+                or "IFCFACEOUTERBOUND" or "IFCFACEBOUND" or "IFCPOLYLOOP" or "IFCPOLYLINE"
+                or "IFCSHELLBASEDSURFACEMODEL" or "IFCFACEBASEDSURFACEMODEL" or "IFCGEOMETRICSET" or "IFCGEOMETRICCURVESET"
+                or "IFCTRIANGULATEDFACESET" or "IFCPOLYGONALFACESET" or "IFCTRIANGULATEDIRREGULARNETWORK" or "IFCINDEXEDPOLYCURVE"
+                or "IFCCSGSOLID" or "IFCTRIMMEDCURVE":
+                // Their geometry is what their first attribute refers to: one item (outer shell, loop, point list,
+                // basis curve) or a list of them (faces, bounds, points, shells).
+                AddMembers(e[0], transform, ref box, depth + 1);
                 break;
             case "IFCCARTESIANPOINTLIST3D" or "IFCCARTESIANPOINTLIST2D":
                 foreach (var coordinates in e[0].List)
@@ -164,7 +137,7 @@ internal sealed class IfcGeometry(StepFile file, FrozenDictionary<string, IfcEnt
 
                 break;
             case "IFCCARTESIANPOINT":
-                box.Add(transform.Apply(Point(value)));
+                box.Add(transform.Apply(Coordinates(e[0])));
                 break;
             case "IFCMAPPEDITEM":
                 var map = Get(Reference(e[0]));
@@ -184,9 +157,6 @@ internal sealed class IfcGeometry(StepFile file, FrozenDictionary<string, IfcEnt
                     AddItem(e[2], transform, ref box, depth + 1);
                 }
 
-                break;
-            case "IFCCSGSOLID":
-                AddItem(e[0], transform, ref box, depth + 1);
                 break;
             case "IFCBLOCK":
                 AddBox(transform.Then(Axis(e[0])), Vector3d.Zero, new Vector3d(Number(e[1]), Number(e[2]), Number(e[3])), ref box);
@@ -220,9 +190,6 @@ internal sealed class IfcGeometry(StepFile file, FrozenDictionary<string, IfcEnt
                 }
 
                 break;
-            case "IFCTRIMMEDCURVE":
-                AddItem(e[0], transform, ref box, depth + 1);
-                break;
             case "IFCCIRCLE" or "IFCELLIPSE":
                 double a = Number(e[1]);
                 double b = e.TypeName == "IFCELLIPSE" ? Number(e[2]) : a;
@@ -231,6 +198,21 @@ internal sealed class IfcGeometry(StepFile file, FrozenDictionary<string, IfcEnt
             default:
                 Unmeasured[e.TypeName] = Unmeasured.GetValueOrDefault(e.TypeName) + 1;
                 break;
+        }
+    }
+
+    private void AddMembers(StepValue value, Transform3d transform, ref Bounds3d box, int depth)
+    {
+        if (value.Kind == StepKind.List)
+        {
+            foreach (var item in value.List)
+            {
+                AddItem(item, transform, ref box, depth);
+            }
+        }
+        else
+        {
+            AddItem(value, transform, ref box, depth);
         }
     }
 
@@ -368,9 +350,10 @@ internal sealed class IfcGeometry(StepFile file, FrozenDictionary<string, IfcEnt
 
     private static double Number(StepValue value) => value.AsNumber ?? 0;
 
-    private long Reference(StepValue value) =>
-        value.IsReference ? value.Whole : throw file.Error(0, "expected a reference where a value was found");
+    // No position: the caller's warning names the product whose geometry refers to the missing instance.
+    private static long Reference(StepValue value) =>
+        value.IsReference ? value.Whole : throw new SourceFormatException($"a reference was expected where {value} is written");
 
     private StepEntity Get(long id) =>
-        file.Get(id) ?? throw file.Error(0, $"#{id} is referenced but not defined");
+        file.Get(id) ?? throw new SourceFormatException($"#{id} is referenced but not defined");
 }

@@ -29,6 +29,7 @@ internal sealed class IfcModel
     private readonly SortedDictionary<string, StepEntity?> _materialElements = new(StringComparer.Ordinal);
     private readonly double _metres;
     private int _geometryWarnings;
+    private int _danglingDefinitions;
     private int _missingGlobalIds;
 
     public IfcModel(StepFile file, SourceContext context)
@@ -43,7 +44,7 @@ internal sealed class IfcModel
 
         Release = release;
         _schema = IfcSchema.Entities(release);
-        _infoByCode = new IfcEntityInfo?[CountTypes(file)];
+        _infoByCode = new IfcEntityInfo?[file.TypeCount];
         for (int code = 0; code < _infoByCode.Length; code++)
         {
             _infoByCode[code] = _schema.GetValueOrDefault(file.TypeName(code));
@@ -91,6 +92,11 @@ internal sealed class IfcModel
         if (_missingGlobalIds > 0)
         {
             _context.Warn($"{_missingGlobalIds} objects have no GlobalId and were left out.");
+        }
+
+        if (_danglingDefinitions > 0)
+        {
+            _context.Warn($"{_danglingDefinitions} references to property sets or materials point to instances the file does not define; they are left out.");
         }
 
         if (_geometry.Unmeasured.Count > 0)
@@ -218,7 +224,12 @@ internal sealed class IfcModel
         if (!_propertySets.TryGetValue(id, out var set))
         {
             set = [];
-            if (_file.Get(id) is { } definition)
+            var definition = _file.Get(id);
+            if (definition is null)
+            {
+                _danglingDefinitions++;
+            }
+            else
             {
                 string prefix = definition[2].AsText ?? definition.TypeName;
                 switch (definition.TypeName)
@@ -325,8 +336,14 @@ internal sealed class IfcModel
 
     private void CollectMaterials(long id, List<string> names, int depth)
     {
-        if (depth > 8 || _file.Get(id) is not { } e)
+        if (depth > 8)
         {
+            return;
+        }
+
+        if (_file.Get(id) is not { } e)
+        {
+            _danglingDefinitions++;
             return;
         }
 
@@ -392,14 +409,20 @@ internal sealed class IfcModel
     private void ReadRelationships()
     {
         var containment = new List<int>();
+        var isRelationship = new bool[_file.TypeCount];
+        for (int code = 0; code < isRelationship.Length; code++)
+        {
+            isRelationship[code] = _file.TypeName(code).StartsWith("IFCREL", StringComparison.Ordinal);
+        }
+
         for (int i = 0; i < _file.Count; i++)
         {
-            string type = _file.TypeName(_file.TypeCodeAt(i));
-            if (!type.StartsWith("IFCREL", StringComparison.Ordinal))
+            if (!isRelationship[_file.TypeCodeAt(i)])
             {
                 continue;
             }
 
+            string type = _file.TypeName(_file.TypeCodeAt(i));
             if (type == "IFCRELCONTAINEDINSPATIALSTRUCTURE")
             {
                 containment.Add(i);
@@ -572,16 +595,5 @@ internal sealed class IfcModel
     {
         properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return properties;
-    }
-
-    private static int CountTypes(StepFile file)
-    {
-        int count = 0;
-        for (int i = 0; i < file.Count; i++)
-        {
-            count = Math.Max(count, file.TypeCodeAt(i) + 1);
-        }
-
-        return count;
     }
 }

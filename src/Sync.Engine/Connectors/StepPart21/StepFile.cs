@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Sync.Engine.Connectors.StepPart21;
@@ -44,6 +43,9 @@ public sealed class StepFile
     public IReadOnlyList<string> Schemas { get; private set; } = [];
 
     public int Count => _count;
+
+    /// <summary>How many distinct type names the data section uses; type codes are 0 to this − 1.</summary>
+    public int TypeCount => _typeNames.Count;
 
     public long IdAt(int index) => _ids[index];
 
@@ -898,5 +900,5 @@ public sealed class StepFile
     }
 
     private static bool TryHex(ReadOnlySpan<byte> digits, out int value) =>
-        int.TryParse(MemoryMarshal.Cast<byte, byte>(digits), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
+        int.TryParse(digits, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
 }
