@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Sync.Benchmarks;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
 using Sync.Engine.Stores;
@@ -99,7 +100,7 @@ internal static class SyncBenchmark
             Check(cs.Inserted == 0 && cs.Updated == changedRows && cs.Deleted == 0, $"1% changeset holds exactly the {changedRows} changed rows");
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {rows:N0} | {fileMb:F1} | {parse.TotalSeconds:F2} | {first.Elapsed.TotalSeconds:F2} | {first.Elapsed / parse:F2} | {noChange.Elapsed.TotalMilliseconds:F0} | {noChange.Elapsed / first.Elapsed:P2} | {change.Elapsed.TotalSeconds:F2} | {cs.Inserted}/{cs.Updated}/{cs.Deleted} | {firstCommit.Changeset!.FileSize / 1e6:F1} | {PeakRssMb():F0} |"));
+                $"| {rows:N0} | {fileMb:F1} | {parse.TotalSeconds:F2} | {first.Elapsed.TotalSeconds:F2} | {first.Elapsed / parse:F2} | {noChange.Elapsed.TotalMilliseconds:F0} | {noChange.Elapsed / first.Elapsed:P2} | {change.Elapsed.TotalSeconds:F2} | {cs.Inserted}/{cs.Updated}/{cs.Deleted} | {firstCommit.Changeset!.FileSize / 1e6:F1} | {PeakMemory.Megabytes():F0} |"));
         }
         finally
         {
@@ -173,12 +174,6 @@ internal static class SyncBenchmark
         string path = Path.Combine(dir, "warm.csv");
         WriteRegister(path, 20_000, 0);
         return path;
-    }
-
-    private static double PeakRssMb()
-    {
-        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
     private static void Check(bool condition, string what)

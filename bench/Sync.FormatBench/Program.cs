@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Sync.Benchmarks;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
 using Sync.Engine.Stores;
@@ -14,7 +15,7 @@ using Sync.Tests.Generators;
 if (args is ["--parse", var parseType, var parsePath])
 {
     var (seconds, count) = await Bench.ParseAsync(parseType, parsePath);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} {count} {Bench.PeakRssMb():F0}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} {count} {PeakMemory.Megabytes():F0}"));
     return 0;
 }
 
@@ -124,12 +125,5 @@ internal static class Bench
         string output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
         return child.ExitCode == 0 ? output.Trim() + (arguments[0] == "--sync" ? "\n" : string.Empty) : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {child.ExitCode}");
-    }
-
-    /// <summary>Peak resident memory of this process (VmHWM), in MB.</summary>
-    public static double PeakRssMb()
-    {
-        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }
