@@ -81,6 +81,28 @@ public sealed class DxfConnectorTests
     }
 
     [TestMethod]
+    public async Task A_gigabyte_line_is_refused_after_reading_little_of_it()
+    {
+        var endless = new EndlessLineStream("0\nSECTION\n2\nENTITIES\n0\nTEXT\n1\n"u8.ToArray(), 1L << 30);
+        var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => IfcConnectorTests.ReadAsync(new DxfConnector(), endless, "huge.dxf"));
+        StringAssert.Contains(error.Message, "line 8");
+        StringAssert.Contains(error.Message, "longer than 1 MiB");
+        Assert.IsLessThan(4L << 20, endless.Position, "the reader stops at the cap instead of buffering the line");
+    }
+
+    [TestMethod]
+    public async Task Byte_order_mark_CRLF_comments_and_trailing_blank_lines_are_read()
+    {
+        string body = string.Concat(Enumerable.Repeat("999\r\na comment\r\n", 100_000))
+            + "0\r\nSECTION\r\n2\r\nENTITIES\r\n0\r\nPOINT\r\n5\r\n1F\r\n8\r\nLevel 1 é\r\n10\r\n1.5\r\n20\r\n2\r\n30\r\n0\r\n0\r\nENDSEC\r\n0\r\nEOF\r\n\r\n\r\n";
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(body)).ToArray();
+        var (elements, _) = await IfcConnectorTests.ReadAsync(new DxfConnector(), new MemoryStream(bytes), "p.dxf");
+        var point = elements.Single(e => e.Identifier == "1F");
+        Assert.AreEqual("Level 1 é", point.Properties.Single(p => p.Key == "Layer").Value);
+        Assert.AreEqual(new BoundingBox(1.5, 2, 0, 1.5, 2, 0), point.BoundingBox);
+    }
+
+    [TestMethod]
     public async Task A_block_that_contains_itself_is_not_expanded_forever()
     {
         string drawing = "0\nSECTION\n2\nBLOCKS\n0\nBLOCK\n2\nLOOP\n10\n0\n20\n0\n0\nINSERT\n2\nLOOP\n10\n1\n20\n1\n0\nLINE\n10\n0\n20\n0\n11\n1\n21\n1\n0\nENDBLK\n0\nENDSEC\n"
@@ -88,5 +110,42 @@ public sealed class DxfConnectorTests
         var (elements, context) = await ReadAsync(drawing);
         Assert.IsNotNull(elements.Single(e => e.Identifier == "A1").BoundingBox);
         Assert.IsTrue(context.Warnings.Any(w => w.Contains("contains itself", StringComparison.Ordinal)));
+    }
+
+    /// <summary>A prefix, then one line of 'A's as long as asked, produced lazily; it counts what was read.</summary>
+    private sealed class EndlessLineStream(byte[] prefix, long length) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => prefix.Length + length;
+
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, Length - Position);
+            for (int i = 0; i < n; i++)
+            {
+                long at = Position + i;
+                buffer[offset + i] = at < prefix.Length ? prefix[at] : (byte)'A';
+            }
+
+            Position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -32,7 +32,7 @@ public sealed class DxfConnector : IConnector
         }
 
         await DxfReader.RejectBinaryAsync(content, context.FileName, cancellationToken).ConfigureAwait(false);
-        using var reader = new DxfReader(content, context.FileName);
+        var reader = new DxfReader(content, context.FileName);
         var drawing = new DxfDrawing(context);
         bool sawEntities = false;
         bool ended = false;

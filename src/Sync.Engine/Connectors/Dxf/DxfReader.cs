@@ -68,12 +68,23 @@ internal sealed class DxfRecord(string type, List<DxfGroup> groups, long line)
 }
 
 /// <summary>
-/// Streams the records of an ASCII DXF file section by section (group code line, value line; CRLF or LF).
-/// A binary DXF, a DWG or a broken group code raises <see cref="SourceFormatException"/> with the line.
+/// Streams the records of an ASCII DXF file section by section (group code line, value line; CRLF or LF; UTF-8).
+/// A binary DXF, a DWG, a broken group code or a line over 1 MiB raises <see cref="SourceFormatException"/> with the line.
 /// </summary>
-internal sealed class DxfReader(Stream content, string fileName) : IDisposable
+internal sealed class DxfReader(Stream content, string fileName)
 {
-    private readonly StreamReader _text = new(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+    /// <summary>No DXF line is near this long (text chunks are 250 characters); a longer one is refused, not buffered.</summary>
+    public const int MaxLineBytes = 1 << 20;
+
+    private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
+
+    private byte[] _buffer = new byte[1 << 16];
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _started;
+    private int _lineStart;
+    private int _lineLength;
     private DxfGroup? _pending;
     private long _line;
 
@@ -106,7 +117,7 @@ internal sealed class DxfReader(Stream content, string fileName) : IDisposable
         }
     }
 
-    /// <summary>The next group, or null at the end of the file.</summary>
+    /// <summary>The next group (comments, code 999, skipped), or null at the end of the file.</summary>
     public async ValueTask<DxfGroup?> NextAsync(CancellationToken cancellationToken)
     {
         if (_pending is { } pending)
@@ -115,37 +126,102 @@ internal sealed class DxfReader(Stream content, string fileName) : IDisposable
             return pending;
         }
 
-        string? codeLine = await _text.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        while (codeLine is not null && codeLine.Length == 0 && _text.Peek() < 0)
+        while (true)
         {
-            codeLine = null;
-        }
+            if (!await NextLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
 
-        if (codeLine is null)
+            var codeText = LineBytes.Trim(" \t"u8);
+            if (codeText.IsEmpty)
+            {
+                // Blank lines may end a file; anywhere else one stands where a group code belongs.
+                long blank = _line;
+                while (await NextLineAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (!LineBytes.Trim(" \t"u8).IsEmpty)
+                    {
+                        throw Error(blank, "a blank line where a group code belongs");
+                    }
+                }
+
+                return null;
+            }
+
+            if (!int.TryParse(codeText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int code))
+            {
+                throw Error(_line, $"'{Shorten(Encoding.UTF8.GetString(codeText))}' is not a group code");
+            }
+
+            if (!await NextLineAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw Error(_line + 1, $"the file ends after group code {code} without its value (truncated?)");
+            }
+
+            if (code != 999)
+            {
+                return new DxfGroup(code, Encoding.UTF8.GetString(LineBytes.Trim(" \t"u8)));
+            }
+        }
+    }
+
+    private ReadOnlySpan<byte> LineBytes => _buffer.AsSpan(_lineStart, _lineLength);
+
+    /// <summary>
+    /// Finds the next line (LF or CRLF) in the buffer, reading more as needed; false at the end of the file.
+    /// Lines are bytes in a buffer that is reused, never strings, until a value is taken.
+    /// </summary>
+    private async ValueTask<bool> NextLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
         {
-            return null;
-        }
+            int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0 || (_eof && _start < _end))
+            {
+                int length = newline >= 0 ? newline : _end - _start;
+                _lineStart = _start;
+                _lineLength = length > 0 && _buffer[_start + length - 1] == (byte)'\r' ? length - 1 : length;
+                _start += newline >= 0 ? newline + 1 : length;
+                _line++;
+                return true;
+            }
 
-        _line++;
-        if (_line == 1)
-        {
-            Refuse(Encoding.Latin1.GetBytes(codeLine.Length > 22 ? codeLine[..22] : codeLine), fileName);
-        }
+            if (_eof)
+            {
+                return false;
+            }
 
-        if (!int.TryParse(codeLine.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int code))
-        {
-            throw Error(_line, $"'{Shorten(codeLine)}' is not a group code");
-        }
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
 
-        string? value = await _text.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        _line++;
-        if (value is null)
-        {
-            throw Error(_line, $"the file ends after group code {code} without its value (truncated?)");
-        }
+            if (_end == _buffer.Length)
+            {
+                if (_buffer.Length >= MaxLineBytes)
+                {
+                    throw Error(_line + 1, $"a line longer than {MaxLineBytes / (1 << 20)} MiB; DXF lines are short, so the file is not a DXF drawing or is damaged");
+                }
 
-        // 999 is a comment.
-        return code == 999 ? await NextAsync(cancellationToken).ConfigureAwait(false) : new DxfGroup(code, value.Trim());
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            int read = await content.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            _eof = read == 0;
+            _end += read;
+            if (!_started && (_eof || _end >= 22))
+            {
+                _started = true;
+                Refuse(_buffer.AsSpan(0, _end), fileName);
+                if (_buffer.AsSpan(0, _end).StartsWith(Utf8ByteOrderMark))
+                {
+                    _start = 3;
+                }
+            }
+        }
     }
 
     /// <summary>Reads one record: the type group (code 0) is expected next; the record ends before the next code 0.</summary>
@@ -181,6 +257,4 @@ internal sealed class DxfReader(Stream content, string fileName) : IDisposable
     public SourceFormatException Error(long line, string message) => new($"'{fileName}' line {line}: {message}.");
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
-
-    public void Dispose() => _text.Dispose();
 }
