@@ -207,6 +207,8 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         private readonly bool[] _seen = new bool[baseline.Count];
         private readonly HashSet<long> _new = [];
         private readonly List<ResolvedRelationship> _relationships = [];
+        private string? _lastClass;
+        private (string Name, string Type)[] _lastShape = [];
         // Targets repeat (every entity of a layer points at it): each once, with the identifier for the warning.
         private readonly Dictionary<long, string> _targets = [];
         private readonly Dictionary<string, long> _targetIds = new(StringComparer.Ordinal);
@@ -363,6 +365,13 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         private void Collect(SourceElement element)
         {
+            // Merging a (name, type) pair twice changes nothing, and most elements repeat the shape of the one
+            // before (same class, same property names as the same strings, same types): skip those cheaply.
+            if (SameShapeAsLast(element))
+            {
+                return;
+            }
+
             if (!Schema.TryGetValue(element.ClassName, out var properties))
             {
                 Schema[element.ClassName] = properties = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -382,6 +391,37 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                     properties[name] = numeric ? "double" : "string";
                 }
             }
+
+            _lastClass = element.ClassName;
+            if (_lastShape.Length != element.Properties.Count)
+            {
+                _lastShape = new (string, string)[element.Properties.Count];
+            }
+
+            for (int i = 0; i < _lastShape.Length; i++)
+            {
+                _lastShape[i] = (element.Properties[i].Key, PropertyTypes.Of(element.Properties[i].Value));
+            }
+        }
+
+        private bool SameShapeAsLast(SourceElement element)
+        {
+            var properties = element.Properties;
+            if (_lastClass is null || properties.Count != _lastShape.Length || !string.Equals(_lastClass, element.ClassName, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            for (int i = 0; i < properties.Count; i++)
+            {
+                var (name, type) = _lastShape[i];
+                if (!ReferenceEquals(name, properties[i].Key) || !ReferenceEquals(type, PropertyTypes.Of(properties[i].Value)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 }
