@@ -43,8 +43,8 @@ try
     Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
     foreach (var (type, path, npm, label) in new[] { ("IFC", ifc, "ifc", "web-ifc 0.0.78 open + product lines + flattened property sets"), ("DWG", dxf, "dxf", "dxf-parser 1.1.2 parseSync") })
     {
-        string[] ours = (await Bench.ChildAsync(Environment.ProcessPath!, "--parse", type, path)).Split(' ');
-        string[] theirs = (await Bench.ChildAsync("node", "bench/oracles/parse.mjs", npm, path)).Split(' ');
+        string[] ours = await Bench.FastestOfAsync(Environment.ProcessPath!, "--parse", type, path);
+        string[] theirs = await Bench.FastestOfAsync("node", "bench/oracles/parse.mjs", npm, path);
         double oursSeconds = double.Parse(ours[0], CultureInfo.InvariantCulture), theirSeconds = double.Parse(theirs[0], CultureInfo.InvariantCulture);
         double oursMb = double.Parse(ours[2], CultureInfo.InvariantCulture), theirMb = double.Parse(theirs[2], CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -117,6 +117,22 @@ internal static class Bench
 
             return await pusher.PushAsync(new PushRequest(iModel, runId, "bench", result.Staged is null ? [] : [result.Staged]), CancellationToken.None);
         }
+    }
+
+    /// <summary>Three runs of a parse in processes of their own; the fastest one's "seconds count peakMB" (these machines are noisy).</summary>
+    public static async Task<string[]> FastestOfAsync(string program, params string[] arguments)
+    {
+        string[]? best = null;
+        for (int run = 0; run < 3; run++)
+        {
+            string[] result = (await ChildAsync(program, arguments)).Split(' ');
+            if (best is null || double.Parse(result[0], CultureInfo.InvariantCulture) < double.Parse(best[0], CultureInfo.InvariantCulture))
+            {
+                best = result;
+            }
+        }
+
+        return best!;
     }
 
     public static async Task<string> ChildAsync(string program, params string[] arguments)

@@ -17,6 +17,7 @@ internal sealed class DxfDrawing(SourceContext context)
     private readonly HashSet<string> _expanding = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _fallbackCounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedLayers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _layerIds = new(StringComparer.Ordinal);
     private double _metres = 1;
     private bool _unitsDeclared;
     private int _withoutHandle;
@@ -135,12 +136,12 @@ internal sealed class DxfDrawing(SourceContext context)
         AddExtents(entity, Transform3d.Identity, ref box, 0);
         var scaled = new Bounds3d();
         scaled.AddTransformed(box, Transform3d.Scale(_metres));
-        Placement? placement = entity.Groups.Any(g => g.Code == 10)
+        Placement? placement = entity.Text(10) is not null
             ? new Placement(Bounds3d.Round(entity.Number(10) * _metres), Bounds3d.Round(entity.Number(20) * _metres), Bounds3d.Round(entity.Number(30) * _metres))
             : null;
         properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var unique = properties.DistinctBy(p => p.Key, StringComparer.Ordinal).ToList();
-        return new SourceElement(Identifier(entity), "DWG:" + entity.Type, unique, label, null, placement, scaled.ToBoundingBox(), relationships);
+        RemoveRepeatedNames(properties);
+        return new SourceElement(Identifier(entity), "DWG:" + entity.Type, properties, label, null, placement, scaled.ToBoundingBox(), relationships);
     }
 
     /// <summary>Layers (those defined and those used) and named block definitions, after the entities.</summary>
@@ -212,7 +213,30 @@ internal sealed class DxfDrawing(SourceContext context)
         return seen == 0 ? key : $"{key}:{seen}";
     }
 
-    private static string LayerId(string name) => "LAYER:" + name.ToUpperInvariant();
+    private string LayerId(string name)
+    {
+        if (!_layerIds.TryGetValue(name, out string? id))
+        {
+            _layerIds[name] = id = "LAYER:" + name.ToUpperInvariant();
+        }
+
+        return id;
+    }
+
+    /// <summary>Keeps the first of properties with the same name (a tag repeated among a block's attributes), in a sorted list.</summary>
+    private static void RemoveRepeatedNames(List<KeyValuePair<string, object>> sorted)
+    {
+        int kept = 0;
+        for (int i = 0; i < sorted.Count; i++)
+        {
+            if (kept == 0 || !string.Equals(sorted[kept - 1].Key, sorted[i].Key, StringComparison.Ordinal))
+            {
+                sorted[kept++] = sorted[i];
+            }
+        }
+
+        sorted.RemoveRange(kept, sorted.Count - kept);
+    }
 
     private static string BlockId(string name) => "BLOCK:" + name.ToUpperInvariant();
 
