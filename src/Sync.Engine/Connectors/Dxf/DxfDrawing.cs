@@ -18,6 +18,7 @@ internal sealed class DxfDrawing(SourceContext context)
     private readonly Dictionary<string, int> _fallbackCounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedLayers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _layerIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _classes = new(StringComparer.Ordinal);
     private double _metres = 1;
     private bool _unitsDeclared;
     private int _withoutHandle;
@@ -141,7 +142,7 @@ internal sealed class DxfDrawing(SourceContext context)
             : null;
         properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         RemoveRepeatedNames(properties);
-        return new SourceElement(Identifier(entity), "DWG:" + entity.Type, properties, label, null, placement, scaled.ToBoundingBox(), relationships);
+        return new SourceElement(Identifier(entity), ClassOf(entity.Type), properties, label, null, placement, scaled.ToBoundingBox(), relationships);
     }
 
     /// <summary>Layers (those defined and those used) and named block definitions, after the entities.</summary>
@@ -211,6 +212,16 @@ internal sealed class DxfDrawing(SourceContext context)
         int seen = _fallbackCounts.GetValueOrDefault(key);
         _fallbackCounts[key] = seen + 1;
         return seen == 0 ? key : $"{key}:{seen}";
+    }
+
+    private string ClassOf(string type)
+    {
+        if (!_classes.TryGetValue(type, out string? className))
+        {
+            _classes[type] = className = "DWG:" + type;
+        }
+
+        return className;
     }
 
     private string LayerId(string name)

@@ -3,12 +3,22 @@ using System.Text;
 
 namespace Sync.Engine.Connectors.Dxf;
 
-/// <summary>One group of an ASCII DXF file: a group code and its value (the value's text, trimmed).</summary>
-internal readonly record struct DxfGroup(int Code, string Value)
+/// <summary>
+/// One group of an ASCII DXF file: a group code and its value. Groups whose code the DXF reference types as a
+/// real or a 16/32-bit integer (coordinates, sizes, angles, colours, flags: most of a drawing) are parsed once
+/// from the file's bytes and keep no text; the others keep their trimmed text.
+/// </summary>
+internal readonly record struct DxfGroup(int Code, string? Text, double Parsed)
 {
-    public double Number => double.TryParse(Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : 0;
+    public string Value => Text ?? Parsed.ToString("R", CultureInfo.InvariantCulture);
 
-    public long Integer => long.TryParse(Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0;
+    public double Number => Text is null ? Parsed : double.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : 0;
+
+    public long Integer => Text is null ? (long)Parsed : long.TryParse(Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0;
+
+    public static bool IsNumeric(int code) => code is (>= 10 and <= 99) or (>= 110 and <= 149) or (>= 170 and <= 179) or (>= 210 and <= 239)
+        or (>= 270 and <= 289) or (>= 370 and <= 389) or (>= 400 and <= 409) or (>= 420 and <= 429) or (>= 440 and <= 449)
+        or (>= 460 and <= 469) or (>= 1010 and <= 1071);
 }
 
 /// <summary>
@@ -24,8 +34,10 @@ internal sealed class DxfRecord(string type, List<DxfGroup> groups, long line)
     /// <summary>The line of the file where the record starts, for messages.</summary>
     public long Line { get; } = line;
 
-    /// <summary>Records that belong to this one: the VERTEXes of a POLYLINE, the ATTRIBs of an INSERT.</summary>
-    public List<DxfRecord> Followers { get; } = [];
+    /// <summary>Records that belong to this one: the VERTEXes of a POLYLINE, the ATTRIBs of an INSERT, a block's entities.</summary>
+    public List<DxfRecord> Followers => _followers ??= [];
+
+    private List<DxfRecord>? _followers;
 
     public string? Text(int code)
     {
@@ -159,10 +171,15 @@ internal sealed class DxfReader(Stream content, string fileName)
                 throw Error(_line + 1, $"the file ends after group code {code} without its value (truncated?)");
             }
 
-            if (code != 999)
+            if (code == 999)
             {
-                return new DxfGroup(code, Encoding.UTF8.GetString(LineBytes.Trim(" \t"u8)));
+                continue;
             }
+
+            var value = LineBytes.Trim(" \t"u8);
+            return DxfGroup.IsNumeric(code) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number)
+                ? new DxfGroup(code, null, number)
+                : new DxfGroup(code, Encoding.UTF8.GetString(value), 0);
         }
     }
 
