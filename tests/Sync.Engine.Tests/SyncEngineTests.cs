@@ -194,6 +194,26 @@ public sealed class SyncEngineTests
     }
 
     [TestMethod]
+    public async Task A_file_that_reads_past_the_time_limit_fails_its_task_and_stages_nothing()
+    {
+        var endless = new ConnectorRegistry([new EndlessConnector()]);
+        var iModel = Guid.NewGuid();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await Synchronizer(endless, new Runs.RunOptions { FileReadTimeout = TimeSpan.FromSeconds(1) })
+            .SynchronizeAsync(Csv(iModel, "run-1", "file-a", Pumps), CancellationToken.None);
+        Assert.AreEqual(FileOutcome.Failed, result.Outcome);
+        Assert.AreEqual("SourceFileTimedOut", result.Error!.Code);
+        StringAssert.Contains(result.Error.Description, "Runs:FileReadTimeout");
+        Assert.IsNull(result.Unreadable, "a timeout is not remembered: the next run tries again");
+        Assert.IsLessThan(30, clock.Elapsed.TotalSeconds);
+        Assert.IsFalse(await ExistsAsync(BlobNames.Staged(iModel, "run-1", "file-a")), "nothing is left staged");
+
+        // The caller's own cancellation stays a cancellation, not a task error.
+        using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => Synchronizer(endless).SynchronizeAsync(Csv(iModel, "run-2", "file-a", Pumps), cancelled.Token));
+    }
+
+    [TestMethod]
     public async Task Removing_a_source_file_deletes_its_elements_only()
     {
         var iModel = Guid.NewGuid();
@@ -297,6 +317,29 @@ public sealed class SyncEngineTests
 
         public IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, CancellationToken cancellationToken) =>
             _inner.ReadAsync(content, context, cancellationToken);
+    }
+
+    /// <summary>A spreadsheet connector that never reaches the end of its file (it honours cancellation, as ours do).</summary>
+    private sealed class EndlessConnector : IConnector
+    {
+        public string ConnectorType => "PSEXCEL";
+
+        public IReadOnlyList<string> Extensions { get; } = ["csv"];
+
+        public string Version => "1.0.0";
+
+        public string SchemaAlias => "PSEXCEL";
+
+        public IReadOnlyList<string> SettingNames { get; } = [];
+
+        public async IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            for (long i = 0; ; i++)
+            {
+                await Task.Delay(10, cancellationToken);
+                yield return new SourceElement($"row:{i}", "PSEXCEL:endless", []);
+            }
+        }
     }
 
     private static async Task<bool> ExistsAsync(string blob) => await Blobs.GetSizeAsync(blob, CancellationToken.None) is not null;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Sync.Engine.Connectors;
 using Sync.Engine.Elements;
+using Sync.Engine.Runs;
 using Sync.Engine.Stores;
 
 namespace Sync.Engine.Changes;
@@ -12,8 +13,10 @@ namespace Sync.Engine.Changes;
 /// deterministic element id against the file's last committed snapshot, and stage the operations and the new
 /// snapshot as blobs. Nothing becomes current here: <see cref="ChangesetPusher"/> commits.
 /// </summary>
-public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, ConnectorRegistry connectors)
+public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, ConnectorRegistry connectors, RunOptions? options = null)
 {
+    private readonly TimeSpan _fileReadTimeout = (options ?? new RunOptions()).FileReadTimeout;
+
     // State documents are immutable once a tip points to them: keep the recent ones instead of re-reading.
     private const int StateCacheSize = 64;
     private readonly ConcurrentDictionary<string, SyncState> _states = new(StringComparer.Ordinal);
@@ -52,23 +55,31 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         var diff = new Diff(baseline);
         string sha1;
         long bytes;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_fileReadTimeout);
         try
         {
-            await using var content = await request.OpenContentAsync(cancellationToken).ConfigureAwait(false);
-            var writer = new ChangeLineWriter(await blobs.OpenWriteAsync(operationsBlob, cancellationToken).ConfigureAwait(false));
+            await using var content = await request.OpenContentAsync(limit.Token).ConfigureAwait(false);
+            var writer = new ChangeLineWriter(await blobs.OpenWriteAsync(operationsBlob, limit.Token).ConfigureAwait(false));
             await using (writer.ConfigureAwait(false))
             {
-                var elements = connector.ReadAsync(content, context, cancellationToken);
+                var elements = connector.ReadAsync(content, context, limit.Token);
                 if (request.Document is { } document)
                 {
-                    elements = document.AppendTo(elements, request.FileName, cancellationToken);
+                    elements = document.AppendTo(elements, request.FileName, limit.Token);
                 }
 
-                await diff.RunAsync(elements, request, context, writer, cancellationToken).ConfigureAwait(false);
+                await diff.RunAsync(elements, request, context, writer, limit.Token).ConfigureAwait(false);
             }
 
             sha1 = writer.ContentSha1;
             bytes = writer.CompressedBytes;
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Not remembered as unreadable: a slow read may pass on a quieter machine or with a longer limit.
+            await blobs.DeleteIfExistsAsync(operationsBlob, CancellationToken.None).ConfigureAwait(false);
+            return FileSyncResult.Fail(new SyncError("SourceFileTimedOut", "file_format", $"'{request.FileName}' was not read within {_fileReadTimeout} (the per-file limit, Runs:FileReadTimeout): it is malformed or much larger than a file of its kind should be.", CanUserFix: true), context.Warnings);
         }
         catch (SourceFormatException e)
         {

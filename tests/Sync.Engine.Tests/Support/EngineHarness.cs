@@ -29,7 +29,7 @@ public static class EngineHarness
         await _account.EnsureCreatedAsync(CancellationToken.None);
     }
 
-    internal static FileSynchronizer Synchronizer(ConnectorRegistry? registry = null) => new(Blobs, Log, registry ?? ConnectorRegistry.Default);
+    internal static FileSynchronizer Synchronizer(ConnectorRegistry? registry = null, Runs.RunOptions? options = null) => new(Blobs, Log, registry ?? ConnectorRegistry.Default, options);
 
     internal static ChangesetPusher Pusher() => new(Blobs, Log);
 
