@@ -29,7 +29,7 @@ public sealed class IfcConnector : IConnector
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(context);
         var file = await LoadAsync(content, context.FileName, cancellationToken).ConfigureAwait(false);
-        using var elements = Guard(() => new IfcModel(file, context), context).Elements(cancellationToken).GetEnumerator();
+        using var elements = Guard(() => new IfcModel(file, context, cancellationToken), context).Elements(cancellationToken).GetEnumerator();
         while (Guard(elements.MoveNext, context))
         {
             yield return elements.Current;

@@ -32,7 +32,7 @@ internal sealed class IfcModel
     private int _danglingDefinitions;
     private int _missingGlobalIds;
 
-    public IfcModel(StepFile file, SourceContext context)
+    public IfcModel(StepFile file, SourceContext context, CancellationToken cancellationToken)
     {
         _file = file;
         _context = context;
@@ -51,7 +51,7 @@ internal sealed class IfcModel
         }
 
         _geometry = new IfcGeometry(file, _schema);
-        ReadRelationships();
+        ReadRelationships(cancellationToken);
         _metres = LengthUnitInMetres();
     }
 
@@ -406,7 +406,7 @@ internal sealed class IfcModel
     /// Reads every relationship instance once. Containment gives a parent; aggregation, nesting and voiding
     /// (more specific) override it. Types, groups, fillings and spatial references become typed links.
     /// </summary>
-    private void ReadRelationships()
+    private void ReadRelationships(CancellationToken cancellationToken)
     {
         var containment = new List<int>();
         var isRelationship = new bool[_file.TypeCount];
@@ -417,6 +417,11 @@ internal sealed class IfcModel
 
         for (int i = 0; i < _file.Count; i++)
         {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (!isRelationship[_file.TypeCodeAt(i)])
             {
                 continue;
