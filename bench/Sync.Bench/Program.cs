@@ -6,7 +6,6 @@ using Sync.Benchmarks;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
 using Sync.Engine.Stores;
-using Sync.Storage;
 
 // Usage: Sync.Bench <rows> [<rows> ...]    (each size runs in a child process so its peak memory is its own)
 //        Sync.Bench --one <rows>           (one size; prints one markdown table row)
@@ -37,13 +36,9 @@ internal static class SyncBenchmark
 {
     public static async Task RunOneAsync(int rows)
     {
-        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
-        var account = new StorageAccount(new StorageOptions { ConnectionString = storage, Prefix = "bench" + Guid.NewGuid().ToString("N")[..8] });
-        await account.EnsureCreatedAsync(CancellationToken.None);
-        var blobs = new AzureBlobStore(account);
-        var log = new TableChangesetLog(account);
-        var synchronizer = new FileSynchronizer(blobs, log, ConnectorRegistry.Default);
-        var pusher = new ChangesetPusher(blobs, log);
+        await using var engine = await BenchEngine.CreateAsync("bench");
+        var synchronizer = engine.Synchronizer;
+        var pusher = engine.Pusher;
 
         string dir = Directory.CreateTempSubdirectory("sync-bench").FullName;
         try
@@ -105,15 +100,6 @@ internal static class SyncBenchmark
         finally
         {
             Directory.Delete(dir, recursive: true);
-            foreach (string table in account.Names.Tables)
-            {
-                await account.Tables.DeleteTableAsync(table);
-            }
-
-            foreach (string container in account.Names.Containers)
-            {
-                await account.Container(container).DeleteIfExistsAsync();
-            }
         }
     }
 

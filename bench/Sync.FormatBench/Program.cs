@@ -5,7 +5,6 @@ using Sync.Benchmarks;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
 using Sync.Engine.Stores;
-using Sync.Storage;
 using Sync.Tests.Generators;
 
 // Usage: Sync.FormatBench <ifc products> <dxf entities>     generates both files and prints the markdown tables
@@ -86,13 +85,9 @@ internal static class Bench
 
     public static async Task SyncAsync(string type, string original, string edited)
     {
-        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
-        var account = new StorageAccount(new StorageOptions { ConnectionString = storage, Prefix = "fmt" + Guid.NewGuid().ToString("N")[..8] });
-        await account.EnsureCreatedAsync(CancellationToken.None);
-        var blobs = new AzureBlobStore(account);
-        var log = new TableChangesetLog(account);
-        var synchronizer = new FileSynchronizer(blobs, log, ConnectorRegistry.Default);
-        var pusher = new ChangesetPusher(blobs, log);
+        await using var engine = await BenchEngine.CreateAsync("fmt");
+        var synchronizer = engine.Synchronizer;
+        var pusher = engine.Pusher;
         await ParseAsync(type, original); // warm-up: JIT
         double parse = Math.Min((await ParseAsync(type, edited)).Seconds, (await ParseAsync(type, edited)).Seconds);
         var iModel = Guid.NewGuid();
