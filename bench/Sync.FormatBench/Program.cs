@@ -10,6 +10,7 @@ using Sync.Tests.Generators;
 // Usage: Sync.FormatBench <ifc products> <dxf entities>     generates both files and prints the markdown tables
 //        Sync.FormatBench --parse <IFC|DWG> <file>           (child) our parse only: "<seconds> <elements> <peak RSS MB>"
 //        Sync.FormatBench --sync <IFC|DWG> <file> <edited>   (child) parse-only vs first sync vs changed-file sync
+//        Sync.FormatBench --write <dir> <ifc products> <dxf entities>  only writes the files, for profiling
 // Storage for --sync: SYNC_BENCH_STORAGE (bench/run.sh --formats starts an Azurite of its own).
 if (args is ["--parse", var parseType, var parsePath])
 {
@@ -24,19 +25,19 @@ if (args is ["--sync", var syncType, var original, var edited])
     return 0;
 }
 
+if (args is ["--write", var writeDir, var writeProducts, var writeEntities])
+{
+    Directory.CreateDirectory(writeDir);
+    Bench.WriteFiles(writeDir, int.Parse(writeProducts, CultureInfo.InvariantCulture), int.Parse(writeEntities, CultureInfo.InvariantCulture));
+    return 0;
+}
+
 int products = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 int entities = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 string dir = Directory.CreateTempSubdirectory("format-bench").FullName;
 try
 {
-    string ifc = Path.Combine(dir, "walls.ifc");
-    string ifcEdited = Path.Combine(dir, "walls-edited.ifc");
-    string dxf = Path.Combine(dir, "plan.dxf");
-    string dxfEdited = Path.Combine(dir, "plan-edited.dxf");
-    Bench.Write(ifc, w => new IfcFileWriter { Walls = products, Storeys = 10 }.Write(w));
-    Bench.Write(ifcEdited, w => new IfcFileWriter { Walls = products, Storeys = 10, ChangedWall = products / 2 }.Write(w));
-    Bench.Write(dxf, w => new DxfFileWriter { Entities = entities, Layers = 16 }.Write(w));
-    Bench.Write(dxfEdited, w => new DxfFileWriter { Entities = entities, Layers = 16, MovedEntity = entities / 2 }.Write(w));
+    var (ifc, ifcEdited, dxf, dxfEdited) = Bench.WriteFiles(dir, products, entities);
 
     Console.WriteLine("| file | MB | ours s | ours elements | ours peak RSS MB | npm parser | npm s | npm objects | npm peak RSS MB | speed ours/npm | memory ours/npm |");
     Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
@@ -64,6 +65,19 @@ finally
 
 internal static class Bench
 {
+    public static (string Ifc, string IfcEdited, string Dxf, string DxfEdited) WriteFiles(string dir, int products, int entities)
+    {
+        string ifc = Path.Combine(dir, "walls.ifc");
+        string ifcEdited = Path.Combine(dir, "walls-edited.ifc");
+        string dxf = Path.Combine(dir, "plan.dxf");
+        string dxfEdited = Path.Combine(dir, "plan-edited.dxf");
+        Write(ifc, w => new IfcFileWriter { Walls = products, Storeys = 10 }.Write(w));
+        Write(ifcEdited, w => new IfcFileWriter { Walls = products, Storeys = 10, ChangedWall = products / 2 }.Write(w));
+        Write(dxf, w => new DxfFileWriter { Entities = entities, Layers = 16 }.Write(w));
+        Write(dxfEdited, w => new DxfFileWriter { Entities = entities, Layers = 16, MovedEntity = entities / 2 }.Write(w));
+        return (ifc, ifcEdited, dxf, dxfEdited);
+    }
+
     public static void Write(string path, Action<TextWriter> write)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);

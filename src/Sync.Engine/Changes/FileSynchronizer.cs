@@ -49,14 +49,17 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         await EnsureNotCommittedAsync(request.IModelId, request.RunId, cancellationToken).ConfigureAwait(false);
 
-        var baseline = previous is null ? Snapshot.Empty : await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, cancellationToken).ConfigureAwait(false);
+        var baseline = previous is null ? Snapshot.Empty : await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, previous.ElementCount, cancellationToken).ConfigureAwait(false);
         var context = new SourceContext(request.FileName, request.Settings);
         string operationsBlob = BlobNames.Staged(request.IModelId, request.RunId, request.SourceFileId);
+        string snapshotBlob = BlobNames.Snapshot(request.IModelId, request.SourceFileId, request.RunId);
         var diff = new Diff(baseline);
         string sha1;
         long bytes;
+        long elementCount;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_fileReadTimeout);
+        var snapshot = await SnapshotWriter.OpenAsync(blobs, snapshotBlob, limit.Token).ConfigureAwait(false);
         try
         {
             await using var content = await request.OpenContentAsync(limit.Token).ConfigureAwait(false);
@@ -69,29 +72,34 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                     elements = document.AppendTo(elements, request.FileName, limit.Token);
                 }
 
-                await diff.RunAsync(elements, request, context, writer, limit.Token).ConfigureAwait(false);
+                await diff.RunAsync(elements, request, context, writer, snapshot, limit.Token).ConfigureAwait(false);
             }
 
+            await snapshot.CompleteAsync(limit.Token).ConfigureAwait(false);
             sha1 = writer.ContentSha1;
             bytes = writer.CompressedBytes;
+            elementCount = snapshot.Count;
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Not remembered as unreadable: a slow read may pass on a quieter machine or with a longer limit.
-            await blobs.DeleteIfExistsAsync(operationsBlob, CancellationToken.None).ConfigureAwait(false);
+            await DeleteStagedAsync(snapshot, operationsBlob).ConfigureAwait(false);
             return FileSyncResult.Fail(new SyncError("SourceFileTimedOut", "file_format", $"'{request.FileName}' was not read within {_fileReadTimeout} (the per-file limit, Runs:FileReadTimeout): it is malformed or much larger than a file of its kind should be.", CanUserFix: true), context.Warnings);
         }
         catch (SourceFormatException e)
         {
-            await blobs.DeleteIfExistsAsync(operationsBlob, CancellationToken.None).ConfigureAwait(false);
+            await DeleteStagedAsync(snapshot, operationsBlob).ConfigureAwait(false);
             return FileSyncResult.Fail(new SyncError("SourceFileUnreadable", "file_format", e.Message, CanUserFix: true), context.Warnings) with
             {
                 Unreadable = new UnreadableFile(request.SourceFileId, marker, connector.ConnectorType, connector.Version, e.Message, request.RunId),
             };
         }
+        catch
+        {
+            await snapshot.AbandonAsync().ConfigureAwait(false);
+            throw;
+        }
 
-        string snapshotBlob = BlobNames.Snapshot(request.IModelId, request.SourceFileId, request.RunId);
-        await diff.NewSnapshot.SaveAsync(blobs, snapshotBlob, cancellationToken).ConfigureAwait(false);
         var staged = new StagedFile(
             request.SourceFileId,
             marker,
@@ -99,7 +107,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             connector.Version,
             previous?.SnapshotBlob,
             snapshotBlob,
-            diff.NewSnapshot.Count,
+            elementCount,
             operationsBlob,
             sha1,
             bytes,
@@ -138,7 +146,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         await EnsureNotCommittedAsync(iModelId, runId, cancellationToken).ConfigureAwait(false);
 
-        var baseline = await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, cancellationToken).ConfigureAwait(false);
+        var baseline = await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, previous.ElementCount, cancellationToken).ConfigureAwait(false);
         string operationsBlob = BlobNames.Staged(iModelId, runId, sourceFileId);
         var writer = new ChangeLineWriter(await blobs.OpenWriteAsync(operationsBlob, cancellationToken).ConfigureAwait(false));
         await using (writer.ConfigureAwait(false))
@@ -200,6 +208,12 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         return state;
     }
 
+    private async Task DeleteStagedAsync(SnapshotWriter snapshot, string operationsBlob)
+    {
+        await snapshot.AbandonAsync().ConfigureAwait(false);
+        await blobs.DeleteIfExistsAsync(operationsBlob, CancellationToken.None).ConfigureAwait(false);
+    }
+
     /// <summary>Staged blobs of a committed run are parts of its changeset: a late repeat of the run must not rewrite them.</summary>
     private async Task EnsureNotCommittedAsync(Guid iModelId, string runId, CancellationToken cancellationToken)
     {
@@ -213,7 +227,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
     private sealed class Diff(Snapshot baseline)
     {
         private const int BatchSize = 512;
-        private const int BatchesAhead = 8;
+        private const int BatchesAhead = 2;
 
         private readonly bool[] _seen = new bool[baseline.Count];
         private readonly HashSet<long> _new = [];
@@ -223,13 +237,8 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         // Targets repeat (every entity of a layer points at it): each once, with the identifier for the warning.
         private readonly Dictionary<long, string> _targets = [];
         private readonly Dictionary<string, long> _targetIds = new(StringComparer.Ordinal);
-        private long[] _ids = new long[Math.Max(1024, baseline.Count)];
-        private UInt128[] _checksums = new UInt128[Math.Max(1024, baseline.Count)];
-        private int _count;
-
+        private int _next;
         public Dictionary<string, Dictionary<string, string>> Schema { get; } = new(StringComparer.Ordinal);
-
-        public Snapshot NewSnapshot { get; private set; } = Snapshot.Empty;
 
         public int Inserted { get; private set; }
 
@@ -239,7 +248,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         public long ElementsRead { get; private set; }
 
-        public async Task RunAsync(IAsyncEnumerable<SourceElement> elements, FileSyncRequest request, SourceContext context, ChangeLineWriter writer, CancellationToken cancellationToken)
+        public async Task RunAsync(IAsyncEnumerable<SourceElement> elements, FileSyncRequest request, SourceContext context, ChangeLineWriter writer, SnapshotWriter snapshot, CancellationToken cancellationToken)
         {
             using var canonical = new CanonicalElement();
             int duplicates = 0;
@@ -249,7 +258,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                 {
                     ElementsRead++;
                     long id = ElementId.For(request.IModelId, request.SourceFileId, element.Identifier);
-                    int at = baseline.IndexOf(id);
+                    int at = Find(id);
 
                     // A repeated identifier: known ones are flagged in the baseline, new ones in a set of new ids.
                     if (at >= 0 ? _seen[at] : !_new.Add(id))
@@ -266,7 +275,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                     var relationships = Resolve(element, parent, request);
                     UInt128 checksum = canonical.Checksum(element, request.SourceFileId, parent, relationships);
                     Collect(element);
-                    Append(id, checksum);
+                    await snapshot.AddAsync(id, checksum, cancellationToken).ConfigureAwait(false);
                     if (at >= 0)
                     {
                         _seen[at] = true;
@@ -306,7 +315,6 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                 }
             }
 
-            NewSnapshot = Snapshot.FromUnsorted(_ids, _checksums, _count);
             WarnDangling(context);
         }
 
@@ -341,11 +349,21 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         /// <summary>A relationship to an identifier the file does not have is kept (it may appear later) and reported.</summary>
         private void WarnDangling(SourceContext context)
         {
+            // One pass over the baseline finds the targets it still has, with no hash table of all its ids.
+            var kept = new HashSet<long>();
+            for (int i = 0; i < baseline.Count && kept.Count < _targets.Count; i++)
+            {
+                if (_seen[i] && _targets.ContainsKey(baseline.IdAt(i)))
+                {
+                    kept.Add(baseline.IdAt(i));
+                }
+            }
+
             var missing = new SortedSet<string>(StringComparer.Ordinal);
             int count = 0;
             foreach (var (target, identifier) in _targets)
             {
-                if (NewSnapshot.IndexOf(target) < 0)
+                if (!kept.Contains(target) && !_new.Contains(target))
                 {
                     count++;
                     if (missing.Count < 10)
@@ -361,17 +379,24 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             }
         }
 
-        private void Append(long id, UInt128 checksum)
+        /// <summary>
+        /// The id's position in the baseline, or -1. Snapshots keep the file's element order, so the next element
+        /// is most often the one after the last found: checked first, in sequence, before the hash table.
+        /// </summary>
+        private int Find(long id)
         {
-            if (_count == _ids.Length)
+            if (_next < baseline.Count && baseline.IdAt(_next) == id)
             {
-                Array.Resize(ref _ids, _ids.Length * 2);
-                Array.Resize(ref _checksums, _checksums.Length * 2);
+                return _next++;
             }
 
-            _ids[_count] = id;
-            _checksums[_count] = checksum;
-            _count++;
+            int at = baseline.IndexOf(id);
+            if (at >= 0)
+            {
+                _next = at + 1;
+            }
+
+            return at;
         }
 
         private void Collect(SourceElement element)

@@ -4,13 +4,21 @@ using Sync.Engine.Stores;
 namespace Sync.Engine.Changes;
 
 /// <summary>
-/// The elements a source file produced at its last commit, as (element id, checksum) pairs sorted by id: 24 bytes
-/// an element, the whole basis of the next diff. Element ids are derived from identifiers, so no identifier text
-/// is kept. Lookups go through a hash table built on first use (about 24 more bytes an element while diffing).
+/// The elements a source file produced at its last commit, as (element id, checksum) pairs in the order the file
+/// gave them: 24 bytes an element, the whole basis of the next diff. Element ids are derived from identifiers, so no
+/// identifier text is kept. Lookups go through a hash table built on first use (about 24 more bytes an element while
+/// diffing). Written by <see cref="SnapshotWriter"/> as the diff runs.
 /// </summary>
+/// <remarks>
+/// Blob layout: "SYN2", 4 reserved bytes, then entries to the end. Snapshots written before streaming ("SYN1")
+/// carry an entry count after the magic and are still read.
+/// </remarks>
 public sealed class Snapshot
 {
-    private const uint Magic = 0x53594E31; // "SYN1"
+    internal const int HeaderBytes = 8;
+    internal const int EntryBytes = 24;
+    private const uint CountedMagic = 0x53594E31; // "SYN1": count in the header
+    private const uint StreamedMagic = 0x53594E32; // "SYN2": entries to the end of the blob
     private readonly long[] _ids;
     private readonly UInt128[] _checksums;
 
@@ -51,69 +59,68 @@ public sealed class Snapshot
 
     public UInt128 ChecksumAt(int index) => _checksums[index];
 
-    /// <summary>Sorts the pairs collected in any order into a snapshot.</summary>
-    public static Snapshot FromUnsorted(long[] ids, UInt128[] checksums, int count)
+    internal static void WriteHeader(Span<byte> header)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        var keys = ids.AsSpan(0, count).ToArray();
-        var values = checksums.AsSpan(0, count).ToArray();
-        Array.Sort(keys, values);
-        return new Snapshot(keys, values);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, StreamedMagic);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], 0);
     }
 
-    public static async Task<Snapshot> LoadAsync(IBlobStore blobs, string name, CancellationToken cancellationToken)
+    /// <summary>Reads a snapshot blob; <paramref name="expectedCount"/> (the count its commit recorded) sizes the arrays.</summary>
+    public static async Task<Snapshot> LoadAsync(IBlobStore blobs, string name, long expectedCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         await using var stream = await blobs.OpenReadAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Snapshot '{name}' is missing.");
-        var header = new byte[8];
+        var header = new byte[HeaderBytes];
         await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic)
+        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        int? count = magic switch
         {
-            throw new InvalidDataException($"'{name}' is not a snapshot.");
-        }
-
-        int count = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4));
-        var ids = new long[count];
-        var checksums = new UInt128[count];
-        var record = new byte[24 * 4096];
-        for (int done = 0; done < count;)
+            CountedMagic => BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)),
+            StreamedMagic => null,
+            _ => throw new InvalidDataException($"'{name}' is not a snapshot."),
+        };
+        int capacity = count ?? (int)Math.Clamp(expectedCount, 0, Array.MaxLength);
+        var ids = new long[capacity];
+        var checksums = new UInt128[capacity];
+        var buffer = new byte[EntryBytes * 4096];
+        int done = 0;
+        while (count is null || done < count)
         {
-            int batch = Math.Min(4096, count - done);
-            await stream.ReadExactlyAsync(record.AsMemory(0, batch * 24), cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < batch; i++)
+            int want = count is { } c ? Math.Min(4096, c - done) * EntryBytes : buffer.Length;
+            int read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: count is not null, cancellationToken).ConfigureAwait(false);
+            if (read % EntryBytes != 0)
             {
-                var span = record.AsSpan(i * 24, 24);
+                throw new InvalidDataException($"Snapshot '{name}' ends inside an entry.");
+            }
+
+            int entries = read / EntryBytes;
+            if (done + entries > ids.Length)
+            {
+                Array.Resize(ref ids, Math.Max(ids.Length * 2, done + entries));
+                Array.Resize(ref checksums, ids.Length);
+            }
+
+            for (int i = 0; i < entries; i++)
+            {
+                var span = buffer.AsSpan(i * EntryBytes, EntryBytes);
                 ids[done + i] = BinaryPrimitives.ReadInt64LittleEndian(span);
                 checksums[done + i] = BinaryPrimitives.ReadUInt128LittleEndian(span[8..]);
             }
 
-            done += batch;
+            done += entries;
+            if (read < want)
+            {
+                break;
+            }
+        }
+
+        if (done < ids.Length)
+        {
+            Array.Resize(ref ids, done);
+            Array.Resize(ref checksums, done);
         }
 
         return new Snapshot(ids, checksums);
-    }
-
-    public async Task SaveAsync(IBlobStore blobs, string name, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(blobs);
-        await using var stream = await blobs.OpenWriteAsync(name, cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[24 * 4096];
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), Count);
-        await stream.WriteAsync(buffer.AsMemory(0, 8), cancellationToken).ConfigureAwait(false);
-        for (int done = 0; done < Count;)
-        {
-            int batch = Math.Min(4096, Count - done);
-            for (int i = 0; i < batch; i++)
-            {
-                var span = buffer.AsSpan(i * 24, 24);
-                BinaryPrimitives.WriteInt64LittleEndian(span, _ids[done + i]);
-                BinaryPrimitives.WriteUInt128LittleEndian(span[8..], _checksums[done + i]);
-            }
-
-            await stream.WriteAsync(buffer.AsMemory(0, batch * 24), cancellationToken).ConfigureAwait(false);
-            done += batch;
-        }
     }
 }

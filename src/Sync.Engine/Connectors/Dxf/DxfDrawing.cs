@@ -137,7 +137,7 @@ internal sealed class DxfDrawing(SourceContext context)
         AddExtents(entity, Transform3d.Identity, ref box, 0);
         var scaled = new Bounds3d();
         scaled.AddTransformed(box, Transform3d.Scale(_metres));
-        Placement? placement = entity.Text(10) is not null
+        Placement? placement = entity.Has(10)
             ? new Placement(Bounds3d.Round(entity.Number(10) * _metres), Bounds3d.Round(entity.Number(20) * _metres), Bounds3d.Round(entity.Number(30) * _metres))
             : null;
         properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));

@@ -39,6 +39,19 @@ internal sealed class DxfRecord(string type, List<DxfGroup> groups, long line)
 
     private List<DxfRecord>? _followers;
 
+    public bool Has(int code)
+    {
+        foreach (var group in Groups)
+        {
+            if (group.Code == code)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public string? Text(int code)
     {
         foreach (var group in Groups)
@@ -83,6 +96,11 @@ internal sealed class DxfRecord(string type, List<DxfGroup> groups, long line)
 /// Streams the records of an ASCII DXF file section by section (group code line, value line; CRLF or LF; UTF-8).
 /// A binary DXF, a DWG, a broken group code or a line over 1 MiB raises <see cref="SourceFormatException"/> with the line.
 /// </summary>
+/// <remarks>
+/// Groups are parsed synchronously from the bytes already buffered; only a refill awaits. A group cut by the end
+/// of the buffer is read again whole after the refill, and a record in progress keeps its groups meanwhile, so the
+/// buffer never needs to hold more than one group.
+/// </remarks>
 internal sealed class DxfReader(Stream content, string fileName)
 {
     /// <summary>No DXF line is near this long (text chunks are 250 characters); a longer one is refused, not buffered.</summary>
@@ -90,15 +108,24 @@ internal sealed class DxfReader(Stream content, string fileName)
 
     private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
+    private readonly DxfTextCache _names = new();
     private byte[] _buffer = new byte[1 << 16];
     private int _start;
     private int _end;
     private bool _eof;
     private bool _started;
-    private int _lineStart;
-    private int _lineLength;
-    private DxfGroup? _pending;
     private long _line;
+    private long _blankLine;
+    private string? _recordType;
+    private long _recordLine;
+    private List<DxfGroup>? _recordGroups;
+
+    private enum Read
+    {
+        Done,
+        NeedMore,
+        End,
+    }
 
     public long Line => _line;
 
@@ -129,36 +156,104 @@ internal sealed class DxfReader(Stream content, string fileName)
         }
     }
 
-    /// <summary>The next group (comments, code 999, skipped), or null at the end of the file.</summary>
-    public async ValueTask<DxfGroup?> NextAsync(CancellationToken cancellationToken)
+    /// <summary>Reads one record: the type group (code 0) is expected next; the record ends before the next code 0. Null at the end.</summary>
+    public async ValueTask<DxfRecord?> NextRecordAsync(CancellationToken cancellationToken)
     {
-        if (_pending is { } pending)
+        DxfRecord? record;
+        while (!TryReadRecord(out record))
         {
-            _pending = null;
-            return pending;
+            await FillAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        return record;
+    }
+
+    public SourceFormatException Error(long line, string message) => new($"'{fileName}' line {line}: {message}.");
+
+    /// <summary>False when the buffered bytes end inside the record; the groups read so far are kept for the next try.</summary>
+    private bool TryReadRecord(out DxfRecord? record)
+    {
+        record = null;
         while (true)
         {
-            if (!await NextLineAsync(cancellationToken).ConfigureAwait(false))
+            int groupStart = _start;
+            long groupLine = _line;
+            var read = TryReadGroup(out var group);
+            if (read == Read.NeedMore)
             {
-                return null;
+                return false;
             }
 
-            var codeText = LineBytes.Trim(" \t"u8);
+            if (read == Read.End)
+            {
+                record = TakeRecord();
+                return true;
+            }
+
+            if (_recordType is null)
+            {
+                if (group.Code != 0)
+                {
+                    throw Error(groupLine + 1, $"expected group code 0 (a new record) but found {group.Code}");
+                }
+
+                _recordType = group.Value;
+                _recordLine = groupLine + 1;
+                _recordGroups = new List<DxfGroup>(16);
+                continue;
+            }
+
+            if (group.Code == 0)
+            {
+                // The next record's type: left in the buffer for the next call.
+                _start = groupStart;
+                _line = groupLine;
+                record = TakeRecord();
+                return true;
+            }
+
+            _recordGroups!.Add(group);
+        }
+    }
+
+    private DxfRecord? TakeRecord()
+    {
+        if (_recordType is null)
+        {
+            return null;
+        }
+
+        var record = new DxfRecord(_recordType, _recordGroups!, _recordLine);
+        _recordType = null;
+        _recordGroups = null;
+        return record;
+    }
+
+    /// <summary>The next group (comments, code 999, skipped); a group cut by the end of the buffer is left unread.</summary>
+    private Read TryReadGroup(out DxfGroup group)
+    {
+        group = default;
+        while (true)
+        {
+            if (_blankLine > 0)
+            {
+                return TrySkipTrailingBlankLines();
+            }
+
+            int groupStart = _start;
+            long groupLine = _line;
+            var read = TryReadLine(out var codeLine);
+            if (read != Read.Done)
+            {
+                return read;
+            }
+
+            var codeText = codeLine.Trim(" \t"u8);
             if (codeText.IsEmpty)
             {
                 // Blank lines may end a file; anywhere else one stands where a group code belongs.
-                long blank = _line;
-                while (await NextLineAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (!LineBytes.Trim(" \t"u8).IsEmpty)
-                    {
-                        throw Error(blank, "a blank line where a group code belongs");
-                    }
-                }
-
-                return null;
+                _blankLine = _line;
+                continue;
             }
 
             if (!int.TryParse(codeText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int code))
@@ -166,7 +261,15 @@ internal sealed class DxfReader(Stream content, string fileName)
                 throw Error(_line, $"'{Shorten(Encoding.UTF8.GetString(codeText))}' is not a group code");
             }
 
-            if (!await NextLineAsync(cancellationToken).ConfigureAwait(false))
+            read = TryReadLine(out var valueLine);
+            if (read == Read.NeedMore)
+            {
+                _start = groupStart;
+                _line = groupLine;
+                return read;
+            }
+
+            if (read == Read.End)
             {
                 throw Error(_line + 1, $"the file ends after group code {code} without its value (truncated?)");
             }
@@ -176,102 +279,83 @@ internal sealed class DxfReader(Stream content, string fileName)
                 continue;
             }
 
-            var value = LineBytes.Trim(" \t"u8);
-            return DxfGroup.IsNumeric(code) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number)
+            var value = valueLine.Trim(" \t"u8);
+            group = DxfGroup.IsNumeric(code) && DxfNumber.TryParse(value, out double number)
                 ? new DxfGroup(code, null, number)
-                : new DxfGroup(code, Encoding.UTF8.GetString(value), 0);
+                : new DxfGroup(code, DxfTextCache.IsName(code) ? _names.Get(value) : Encoding.UTF8.GetString(value), 0);
+            return Read.Done;
         }
     }
 
-    private ReadOnlySpan<byte> LineBytes => _buffer.AsSpan(_lineStart, _lineLength);
-
-    /// <summary>
-    /// Finds the next line (LF or CRLF) in the buffer, reading more as needed; false at the end of the file.
-    /// Lines are bytes in a buffer that is reused, never strings, until a value is taken.
-    /// </summary>
-    private async ValueTask<bool> NextLineAsync(CancellationToken cancellationToken)
+    private Read TrySkipTrailingBlankLines()
     {
         while (true)
         {
-            int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
-            if (newline >= 0 || (_eof && _start < _end))
+            var read = TryReadLine(out var line);
+            if (read != Read.Done)
             {
-                int length = newline >= 0 ? newline : _end - _start;
-                _lineStart = _start;
-                _lineLength = length > 0 && _buffer[_start + length - 1] == (byte)'\r' ? length - 1 : length;
-                _start += newline >= 0 ? newline + 1 : length;
-                _line++;
-                return true;
+                return read;
             }
 
-            if (_eof)
+            if (!line.Trim(" \t"u8).IsEmpty)
             {
-                return false;
-            }
-
-            if (_start > 0)
-            {
-                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            if (_end == _buffer.Length)
-            {
-                if (_buffer.Length >= MaxLineBytes)
-                {
-                    throw Error(_line + 1, $"a line longer than {MaxLineBytes / (1 << 20)} MiB; DXF lines are short, so the file is not a DXF drawing or is damaged");
-                }
-
-                Array.Resize(ref _buffer, _buffer.Length * 2);
-            }
-
-            int read = await content.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            _eof = read == 0;
-            _end += read;
-            if (!_started && (_eof || _end >= 22))
-            {
-                _started = true;
-                Refuse(_buffer.AsSpan(0, _end), fileName);
-                if (_buffer.AsSpan(0, _end).StartsWith(Utf8ByteOrderMark))
-                {
-                    _start = 3;
-                }
+                throw Error(_blankLine, "a blank line where a group code belongs");
             }
         }
     }
 
-    /// <summary>Reads one record: the type group (code 0) is expected next; the record ends before the next code 0.</summary>
-    public async ValueTask<DxfRecord?> NextRecordAsync(CancellationToken cancellationToken)
+    /// <summary>The next line (LF or CRLF, or the last bytes of the file) from the buffer, never a string.</summary>
+    private Read TryReadLine(out ReadOnlySpan<byte> line)
     {
-        var first = await NextAsync(cancellationToken).ConfigureAwait(false);
-        if (first is null)
+        var rest = _buffer.AsSpan(_start, _end - _start);
+        int newline = rest.IndexOf((byte)'\n');
+        if (newline < 0 && !(_eof && rest.Length > 0))
         {
-            return null;
+            line = default;
+            return _eof ? Read.End : Read.NeedMore;
         }
 
-        if (first.Value.Code != 0)
-        {
-            throw Error(_line - 1, $"expected group code 0 (a new record) but found {first.Value.Code}");
-        }
-
-        long line = _line - 1;
-        var groups = new List<DxfGroup>(16);
-        while (await NextAsync(cancellationToken).ConfigureAwait(false) is { } group)
-        {
-            if (group.Code == 0)
-            {
-                _pending = group;
-                break;
-            }
-
-            groups.Add(group);
-        }
-
-        return new DxfRecord(first.Value.Value, groups, line);
+        int length = newline >= 0 ? newline : rest.Length;
+        line = rest[..(length > 0 && rest[length - 1] == (byte)'\r' ? length - 1 : length)];
+        _start += newline >= 0 ? newline + 1 : length;
+        _line++;
+        return Read.Done;
     }
 
-    public SourceFormatException Error(long line, string message) => new($"'{fileName}' line {line}: {message}.");
+    /// <summary>Moves the unread bytes to the front and reads more, growing the buffer only for a long line.</summary>
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            if (_buffer.Length >= MaxLineBytes)
+            {
+                long longLine = _line + 1 + _buffer.AsSpan(0, _end).Count((byte)'\n');
+                throw Error(longLine, $"a line longer than {MaxLineBytes / (1 << 20)} MiB; DXF lines are short, so the file is not a DXF drawing or is damaged");
+            }
+
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        int read = await content.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        _eof = read == 0;
+        _end += read;
+        if (!_started && (_eof || _end >= 22))
+        {
+            _started = true;
+            Refuse(_buffer.AsSpan(0, _end), fileName);
+            if (_buffer.AsSpan(0, _end).StartsWith(Utf8ByteOrderMark))
+            {
+                _start = 3;
+            }
+        }
+    }
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

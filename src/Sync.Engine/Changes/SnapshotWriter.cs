@@ -1,0 +1,71 @@
+using System.Buffers.Binary;
+using Sync.Engine.Stores;
+
+namespace Sync.Engine.Changes;
+
+/// <summary>
+/// Writes a file's new <see cref="Snapshot"/> while its elements are still being diffed, in the order they come:
+/// entries fill a 4 MiB chunk (the blob client's block), and a full chunk uploads while the next one fills, so a
+/// large file's snapshot costs little time after its last element (one chunk and the commit). A blob write stream may commit what
+/// it has uploaded so far, so an abandoned writer deletes the blob: only <see cref="CompleteAsync"/> leaves one.
+/// </summary>
+internal sealed class SnapshotWriter
+{
+    private const int ChunkBytes = 24 * 174_762; // just under 4 MiB of whole entries
+    private readonly IBlobStore _blobs;
+    private readonly string _name;
+    private readonly Stream _stream;
+    private byte[] _chunk = new byte[ChunkBytes];
+    private byte[] _spare = new byte[ChunkBytes];
+    private int _used;
+    private Task _upload = Task.CompletedTask;
+
+    private SnapshotWriter(IBlobStore blobs, string name, Stream stream)
+    {
+        _blobs = blobs;
+        _name = name;
+        _stream = stream;
+        Snapshot.WriteHeader(_chunk);
+        _used = Snapshot.HeaderBytes;
+    }
+
+    public long Count { get; private set; }
+
+    public static async Task<SnapshotWriter> OpenAsync(IBlobStore blobs, string name, CancellationToken cancellationToken) =>
+        new(blobs, name, await blobs.OpenWriteAsync(name, cancellationToken).ConfigureAwait(false));
+
+    public ValueTask AddAsync(long id, UInt128 checksum, CancellationToken cancellationToken)
+    {
+        var entry = _chunk.AsSpan(_used, Snapshot.EntryBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(entry, id);
+        BinaryPrimitives.WriteUInt128LittleEndian(entry[8..], checksum);
+        _used += Snapshot.EntryBytes;
+        Count++;
+        return _chunk.Length - _used < Snapshot.EntryBytes ? new ValueTask(UploadChunkAsync(cancellationToken)) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Uploads the rest and commits the blob.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        await UploadChunkAsync(cancellationToken).ConfigureAwait(false);
+        await _upload.ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>After a failed diff: waits for an upload still running, then deletes whatever reached the blob.</summary>
+    public async Task AbandonAsync()
+    {
+        await _upload.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _blobs.DeleteIfExistsAsync(_name, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task UploadChunkAsync(CancellationToken cancellationToken)
+    {
+        await _upload.ConfigureAwait(false); // the spare chunk is free again
+        var full = _chunk;
+        int length = _used;
+        (_chunk, _spare) = (_spare, full);
+        _used = 0;
+        _upload = length == 0 ? Task.CompletedTask : _stream.WriteAsync(full.AsMemory(0, length), cancellationToken).AsTask();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Buffers.Binary;
+using Sync.Engine.Changes;
+using static Sync.Engine.Tests.Support.EngineHarness;
+
+namespace Sync.Engine.Tests;
+
+[TestClass]
+public sealed class SnapshotTests
+{
+    [TestMethod]
+    public async Task A_streamed_snapshot_of_several_chunks_reads_back_in_the_order_written()
+    {
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        const int count = 400_000; // more than two 4 MiB chunks
+        var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
+        for (int i = 0; i < count; i++)
+        {
+            await writer.AddAsync(Id(i), Checksum(i), CancellationToken.None);
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+        Assert.AreEqual(count, writer.Count);
+
+        // The expected count only sizes the arrays: a wrong hint still reads every entry.
+        foreach (long hint in new long[] { count, 10, 0 })
+        {
+            var snapshot = await Snapshot.LoadAsync(Blobs, name, hint, CancellationToken.None);
+            Assert.AreEqual(count, snapshot.Count);
+            foreach (int i in new[] { 0, 1, 174_761, 174_762, count - 1 })
+            {
+                Assert.AreEqual(Id(i), snapshot.IdAt(i));
+                Assert.AreEqual(Checksum(i), snapshot.ChecksumAt(i));
+                Assert.AreEqual(i, snapshot.IndexOf(Id(i)));
+            }
+
+            Assert.IsLessThan(0, snapshot.IndexOf(-5));
+        }
+    }
+
+    [TestMethod]
+    public async Task An_empty_snapshot_reads_back_empty()
+    {
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+        Assert.AreEqual(0, (await Snapshot.LoadAsync(Blobs, name, 0, CancellationToken.None)).Count);
+    }
+
+    [TestMethod]
+    public async Task Snapshots_written_before_streaming_with_their_count_in_the_header_still_read()
+    {
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        var bytes = new byte[8 + (3 * 24)];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x53594E31); // "SYN1"
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 3);
+        for (int i = 0; i < 3; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 + (i * 24)), Id(i));
+            BinaryPrimitives.WriteUInt128LittleEndian(bytes.AsSpan(16 + (i * 24)), Checksum(i));
+        }
+
+        await WriteAsync(name, bytes);
+        var snapshot = await Snapshot.LoadAsync(Blobs, name, 0, CancellationToken.None);
+        Assert.AreEqual(3, snapshot.Count);
+        Assert.AreEqual(Id(2), snapshot.IdAt(2));
+        Assert.AreEqual(Checksum(1), snapshot.ChecksumAt(1));
+    }
+
+    [TestMethod]
+    public async Task A_snapshot_cut_inside_an_entry_or_of_another_kind_is_refused()
+    {
+        string cut = $"snapshots/{Guid.NewGuid():N}";
+        var bytes = new byte[8 + 24 + 10];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x53594E32); // "SYN2"
+        await WriteAsync(cut, bytes);
+        await Assert.ThrowsExactlyAsync<InvalidDataException>(() => Snapshot.LoadAsync(Blobs, cut, 1, CancellationToken.None));
+
+        string other = $"snapshots/{Guid.NewGuid():N}";
+        await WriteAsync(other, "{\"json\":true}"u8.ToArray());
+        await Assert.ThrowsExactlyAsync<InvalidDataException>(() => Snapshot.LoadAsync(Blobs, other, 1, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task An_abandoned_writer_commits_no_blob()
+    {
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
+        for (int i = 0; i < 200_000; i++)
+        {
+            await writer.AddAsync(Id(i), Checksum(i), CancellationToken.None);
+        }
+
+        await writer.AbandonAsync();
+        Assert.IsNull(await Blobs.GetSizeAsync(name, CancellationToken.None));
+    }
+
+    private static long Id(int i) => (i * 2_654_435_761L) + 1;
+
+    private static UInt128 Checksum(int i) => new((ulong)i, ~(ulong)i);
+
+    private static async Task WriteAsync(string name, byte[] bytes)
+    {
+        await using var stream = await Blobs.OpenWriteAsync(name, CancellationToken.None);
+        await stream.WriteAsync(bytes);
+    }
+}
