@@ -1,5 +1,6 @@
 using Sync.Engine.Catalog;
 using Sync.Engine.Connectors.Dxf;
+using Sync.Engine.Connectors.Geospatial;
 using Sync.Engine.Connectors.Ifc;
 using Sync.Engine.Connectors.Spreadsheets;
 
@@ -11,7 +12,7 @@ public sealed class ConnectorRegistry(IEnumerable<IConnector> connectors)
     private readonly List<IConnector> _connectors = connectors.ToList();
 
     /// <summary>Every connector this build ships.</summary>
-    public static ConnectorRegistry Default { get; } = new([new SpreadsheetConnector(), new IfcConnector(), new DxfConnector()]);
+    public static ConnectorRegistry Default { get; } = new([new SpreadsheetConnector(), new IfcConnector(), new DxfConnector(), new GeospatialConnector()]);
 
     public IReadOnlyList<IConnector> All => _connectors;
 

@@ -1,0 +1,201 @@
+using System.IO.Compression;
+using System.Text;
+using Sync.Engine.Changes;
+using Sync.Engine.Connectors;
+using Sync.Engine.Connectors.Archives;
+using Sync.Engine.Connectors.Geospatial;
+using Sync.Engine.Elements;
+using Sync.Tests.Generators;
+using static Sync.Engine.Tests.Support.EngineHarness;
+
+namespace Sync.Engine.Tests;
+
+[TestClass]
+public sealed class GeospatialConnectorTests
+{
+    private static Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(byte[] content, string name) =>
+        IfcConnectorTests.ReadAsync(new GeospatialConnector(), new MemoryStream(content), name);
+
+    private static Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(string text, string name = "assets.geojson") =>
+        ReadAsync(Encoding.UTF8.GetBytes(text), name);
+
+    private static object Property(SourceElement element, string name) => element.Properties.Single(p => p.Key == name).Value;
+
+    [TestMethod]
+    public async Task GeoJSON_features_become_elements_with_typed_attributes_geometry_measures_and_their_layer()
+    {
+        var (elements, context) = await ReadAsync(new GisFileWriter { Features = 9 }.GeoJson());
+        Assert.IsEmpty(context.Warnings, string.Join("; ", context.Warnings));
+        Assert.AreEqual(10, elements.Count);
+        var layer = elements[^1];
+        Assert.AreEqual(("layer:assets", "GEOSPATIAL:Layer"), (layer.Identifier, layer.ClassName));
+        Assert.AreEqual("EPSG:4326", Property(layer, "CRS"));
+        Assert.AreEqual(9L, Property(layer, "FeatureCount"));
+        Assert.AreEqual("LineString,Point,Polygon", Property(layer, "GeometryTypes"));
+        Assert.AreEqual(new BoundingBox(0, 0, 0, 10, 18, 0), layer.BoundingBox);
+
+        var point = elements.Single(e => e.Identifier == "assets/F-3");
+        Assert.AreEqual("GEOSPATIAL:assets", point.ClassName);
+        Assert.AreEqual("layer:assets", point.ParentIdentifier);
+        Assert.AreEqual("Asset 3", point.UserLabel);
+        Assert.AreEqual(3L, Property(point, "count"));
+        Assert.AreEqual(0.75, Property(point, "ratio"));
+        Assert.IsFalse((bool)Property(point, "open"));
+        Assert.AreEqual("[\"a\",\"b\"]", Property(point, "tags"));
+        Assert.IsFalse(point.Properties.Any(p => p.Key is "note" or "Length" or "Area"), "null attributes and measures a point has not are left out");
+        Assert.AreEqual(new Placement(3, 6, 0), point.Placement);
+
+        var line = elements.Single(e => e.Identifier == "assets/F-4");
+        Assert.AreEqual("LineString", Property(line, "GeometryType"));
+        Assert.AreEqual(7.0, Property(line, "Length"));
+        Assert.AreEqual(new BoundingBox(4, 8, 0, 7, 12, 0), line.BoundingBox);
+        var square = elements.Single(e => e.Identifier == "assets/F-5");
+        Assert.AreEqual(1.0, Property(square, "Area"));
+        Assert.AreEqual(4.0, Property(square, "Length"));
+    }
+
+    [TestMethod]
+    public async Task A_large_collection_streams_across_buffer_refills_and_a_legacy_crs_member_names_the_layer_CRS()
+    {
+        var writer = new GisFileWriter { Features = 5_000 };
+        var (elements, _) = await ReadAsync(writer.GeoJson("urn:ogc:def:crs:EPSG::3857"));
+        Assert.AreEqual(5_001, elements.Count);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 5_000).Select(i => "assets/" + GisFileWriter.Id(i)).ToArray(), elements.Take(5_000).Select(e => e.Identifier).ToArray());
+        Assert.AreEqual("EPSG:3857", Property(elements[^1], "CRS"));
+    }
+
+    [TestMethod]
+    public async Task Without_GeoJSON_ids_an_id_attribute_identifies_features_and_a_warning_says_which()
+    {
+        var (elements, context) = await ReadAsync(new GisFileWriter { Features = 4, GeoJsonIds = false }.GeoJson());
+        Assert.AreEqual("assets/F-2", elements[2].Identifier);
+        StringAssert.Contains(context.Warnings.Single(), "'id' attribute");
+
+        string bare = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"kind\":\"a\"},\"geometry\":null},{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2,3]}}]}";
+        (elements, context) = await ReadAsync(bare, "bare.json");
+        CollectionAssert.AreEqual(new[] { "bare/fid:1", "bare/fid:2", "layer:bare" }, elements.Select(e => e.Identifier).ToArray());
+        Assert.AreEqual(new BoundingBox(1, 2, 3, 1, 2, 3), elements[1].BoundingBox);
+        StringAssert.Contains(context.Warnings.Single(), "by position (FID)");
+    }
+
+    [TestMethod]
+    [DataRow("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}", "truncated")]
+    [DataRow("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,", "not valid JSON")]
+    [DataRow("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}", "only inside a FeatureCollection")]
+    [DataRow("{\"type\":\"FeatureCollection\",\"features\":[42]}", "must be an object")]
+    [DataRow("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":{\"type\":\"Pointy\",\"coordinates\":[1,2]}}]}", "feature 1")]
+    [DataRow("PK\u0003\u0004 not json", "not valid JSON")]
+    public async Task Broken_GeoJSON_is_a_format_error_that_says_what_is_wrong(string text, string expected)
+    {
+        var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(text));
+        StringAssert.Contains(error.Message, expected);
+    }
+
+    [TestMethod]
+    public async Task A_zipped_shapefile_is_a_layer_with_its_prj_CRS_and_dbf_attributes()
+    {
+        var (elements, context) = await ReadAsync(new GisFileWriter { Features = 6 }.ShapefileZip("parcels"), "parcels.zip");
+        Assert.IsEmpty(context.Warnings.Where(w => !w.Contains("'id' attribute", StringComparison.Ordinal)).ToList(), string.Join("; ", context.Warnings));
+        Assert.AreEqual(7, elements.Count);
+        var layer = elements[^1];
+        Assert.AreEqual("EPSG:32633", Property(layer, "CRS"));
+        StringAssert.StartsWith((string)Property(layer, "CRSDefinition"), "PROJCS[");
+        var parcel = elements.Single(e => e.Identifier == "parcels/F-4");
+        Assert.AreEqual("GEOSPATIAL:parcels", parcel.ClassName);
+        Assert.AreEqual(4L, Property(parcel, "count"));
+        Assert.AreEqual(1.0, Property(parcel, "ratio"));
+        Assert.AreEqual(1.0, Property(parcel, "Area"));
+        Assert.AreEqual(new BoundingBox(4, 8, 0, 5, 9, 0), parcel.BoundingBox);
+    }
+
+    [TestMethod]
+    public async Task A_shapefile_without_dbf_or_prj_or_shp_is_explained()
+    {
+        var writer = new GisFileWriter { Features = 2 };
+        var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(writer.ShapefileZip("roads", GisFileWriter.UtmZone33NWkt, ".dbf"), "roads.zip"));
+        StringAssert.Contains(error.Message, "has no .dbf file");
+
+        var (elements, context) = await ReadAsync(writer.ShapefileZip("roads", null), "roads.zip");
+        Assert.IsFalse(elements[^1].Properties.Any(p => p.Key == "CRS"));
+        Assert.IsTrue(context.Warnings.Any(w => w.Contains("no .prj file", StringComparison.Ordinal)));
+
+        error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(writer.ShapefileZip("roads", null, ".shp", ".shx", ".dbf"), "roads.zip"));
+        StringAssert.Contains(error.Message, "holds no shapefile");
+        error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync([1, 2, 3], "roads.shp"));
+        StringAssert.Contains(error.Message, "upload the shapefile as a .zip");
+    }
+
+    [TestMethod]
+    public async Task Zip_members_that_escape_the_archive_or_inflate_like_a_bomb_are_refused()
+    {
+        foreach (string name in new[] { "../evil.shp", "/etc/evil.shp", "C:/evil.shp", "a/../../evil.shp" })
+        {
+            var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Zip((name, new byte[10])), "evil.zip"), name);
+            StringAssert.Contains(error.Message, "points outside the archive");
+        }
+
+        // 64 MB of zeros deflate to about 64 KB: a ratio near 1000, far above the 200 allowed.
+        var bomb = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Zip(("bomb.shp", new byte[64 << 20])), "bomb.zip"));
+        StringAssert.Contains(bomb.Message, "zip bomb");
+        Assert.IsFalse(Directory.EnumerateFiles(Path.Combine(Path.GetTempPath(), "sync-scratch"), "*", SearchOption.AllDirectories).Any(), "scratch space is emptied");
+
+        var garbage = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Encoding.UTF8.GetBytes("not a zip at all"), "junk.zip"));
+        StringAssert.Contains(garbage.Message, "not a readable zip archive");
+    }
+
+    [TestMethod]
+    public async Task Every_GeoPackage_feature_table_is_a_layer_keyed_by_its_primary_key_with_its_srs()
+    {
+        var (elements, context) = await ReadAsync(new GisFileWriter { Features = 5 }.GeoPackage(), "site.gpkg");
+        Assert.IsEmpty(context.Warnings, string.Join("; ", context.Warnings));
+        CollectionAssert.AreEqual(
+            new[] { "assets/1", "assets/2", "assets/3", "assets/4", "assets/5", "layer:assets", "layer:empty layer" },
+            elements.Select(e => e.Identifier).ToArray());
+        Assert.AreEqual("EPSG:3857", Property(elements[5], "CRS"));
+        Assert.AreEqual(0L, Property(elements[6], "FeatureCount"));
+        var line = elements[1];
+        Assert.AreEqual("Asset 1", line.UserLabel);
+        Assert.AreEqual(7.0, Property(line, "Length"));
+        Assert.AreEqual(1L, Property(line, "count"));
+
+        var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Encoding.UTF8.GetBytes("SQLite format 3\0 but not really"), "broken.gpkg"));
+        StringAssert.Contains(error.Message, "not a readable GeoPackage");
+    }
+
+    [TestMethod]
+    public async Task A_moved_feature_syncs_as_exactly_one_update_in_every_format()
+    {
+        // 50 features and their layer; the GeoPackage has a second, empty layer.
+        foreach (var (name, elements, write) in new (string, int, Func<GisFileWriter, byte[]>)[]
+        {
+            ("assets.geojson", 51, w => Encoding.UTF8.GetBytes(w.GeoJson())),
+            ("assets.zip", 51, w => w.ShapefileZip("assets")),
+            ("assets.gpkg", 52, w => w.GeoPackage()),
+        })
+        {
+            var iModel = Guid.NewGuid();
+            var (_, first) = await RunAsync(iModel, "run-1", Request(iModel, "run-1", "file-1", name, write(new GisFileWriter { Features = 50 }), "GEOSPATIAL"));
+            Assert.AreEqual((elements, 0, 0), (first.Changeset!.Inserted, first.Changeset.Updated, first.Changeset.Deleted), name);
+            var (_, second) = await RunAsync(iModel, "run-2", Request(iModel, "run-2", "file-1", name, write(new GisFileWriter { Features = 50, MovedFeature = 20 }), "GEOSPATIAL"));
+            Assert.AreEqual((0, 1, 0), (second.Changeset!.Inserted, second.Changeset.Updated, second.Changeset.Deleted), $"{name}: the feature (the layer's extents stay)");
+            var (files, third) = await RunAsync(iModel, "run-3", Request(iModel, "run-3", "file-1", name, write(new GisFileWriter { Features = 50, MovedFeature = 20 }), "GEOSPATIAL"));
+            Assert.AreEqual(FileOutcome.Skipped, files[0].Outcome, name);
+            Assert.IsNull(third.Changeset, name);
+        }
+    }
+
+    private static byte[] Zip(params (string Name, byte[] Content)[] members)
+    {
+        using var buffer = new MemoryStream();
+        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in members)
+            {
+                using var entry = archive.CreateEntry(name, CompressionLevel.Optimal).Open();
+                entry.Write(content);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+}
