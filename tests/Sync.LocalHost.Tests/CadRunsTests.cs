@@ -6,7 +6,7 @@ using Sync.Tests.Generators;
 
 namespace Sync.LocalHost.Tests;
 
-/// <summary>IFC and DXF files synchronized through the local host over HTTP, as a client would: runs, elements, relationships, edits.</summary>
+/// <summary>Design files (IFC, DXF, GIS layers) synchronized through the local host over HTTP, as a client would: runs, elements, relationships, edits.</summary>
 [TestClass]
 public sealed class CadRunsTests
 {
@@ -119,6 +119,30 @@ public sealed class CadRunsTests
         StringAssert.Contains(text, "SourceFileUnreadable");
         StringAssert.Contains(text, "save it as ASCII DXF");
         StringAssert.Contains(text, "line 6");
+    }
+
+    [TestMethod]
+    public async Task GIS_layers_synchronize_as_features_under_their_layer_and_a_rerun_pushes_nothing()
+    {
+        var (twin, iModelId) = await Host.CreateIModelAsync();
+        var writer = new GisFileWriter { Features = 12 };
+        string geojson = await UploadAsync(twin, "hydrants.geojson", Bytes(writer.GeoJson()));
+        string gpkg = await UploadAsync(twin, "site.gpkg", writer.GeoPackage("parcels"));
+        string connection = await CreateConnectionAsync(iModelId, [(geojson, "GEOSPATIAL"), (gpkg, "GEOSPATIAL")]);
+        var run = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", run.Str("result"), run.ToString());
+
+        var elements = await AllElementsAsync(iModelId);
+        var hydrants = elements.Where(e => e.Str("classFullName") == "GEOSPATIAL:hydrants").ToList();
+        Assert.HasCount(12, hydrants);
+        var layer = elements.Single(e => e.Str("classFullName") == "GEOSPATIAL:Layer" && e.Str("userLabel") == "hydrants");
+        Assert.AreEqual("EPSG:4326", layer.GetProperty("properties").GetProperty("CRS").GetString());
+        Assert.IsTrue(hydrants.All(h => h.Str("parentId") == layer.Str("id") && h.GetProperty("bbox").GetProperty("low").GetArrayLength() == 3));
+        Assert.HasCount(12, elements.Where(e => e.Str("classFullName") == "GEOSPATIAL:parcels").ToList());
+
+        var rerun = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", rerun.Str("result"));
+        Assert.IsFalse(rerun.TryGetProperty("changeset", out _), "a rerun of unchanged files pushes nothing");
     }
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
