@@ -16,7 +16,7 @@ public sealed class DxfConnector : IConnector
 
     public IReadOnlyList<string> Extensions { get; } = ["dxf", "dwg"];
 
-    public string Version => "1.0.0";
+    public string Version => "1.0.1"; // 1.0.1: a repeated property name keeps its first value, whatever the sort
 
     public string SchemaAlias => "DWG";
 

@@ -140,9 +140,7 @@ internal sealed class DxfDrawing(SourceContext context)
         Placement? placement = entity.Has(10)
             ? new Placement(Bounds3d.Round(entity.Number(10) * _metres), Bounds3d.Round(entity.Number(20) * _metres), Bounds3d.Round(entity.Number(30) * _metres))
             : null;
-        properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        RemoveRepeatedNames(properties);
-        return new SourceElement(Identifier(entity), ClassOf(entity.Type), properties, label, null, placement, scaled.ToBoundingBox(), relationships);
+        return new SourceElement(Identifier(entity), ClassOf(entity.Type), SourceProperties.SortedByName(properties), label, null, placement, scaled.ToBoundingBox(), relationships);
     }
 
     /// <summary>Layers (those defined and those used) and named block definitions, after the entities.</summary>
@@ -161,8 +159,7 @@ internal sealed class DxfDrawing(SourceContext context)
                 properties.Add(new("IsFrozen", ((layer.Integer(70) ?? 0) & 1) != 0));
             }
 
-            properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-            yield return new SourceElement(LayerId(name), "DWG:Layer", properties, name);
+            yield return new SourceElement(LayerId(name), "DWG:Layer", SourceProperties.SortedByName(properties), name);
         }
 
         foreach (var (name, block) in _blocks.OrderBy(b => b.Key, StringComparer.OrdinalIgnoreCase))
@@ -232,21 +229,6 @@ internal sealed class DxfDrawing(SourceContext context)
         }
 
         return id;
-    }
-
-    /// <summary>Keeps the first of properties with the same name (a tag repeated among a block's attributes), in a sorted list.</summary>
-    private static void RemoveRepeatedNames(List<KeyValuePair<string, object>> sorted)
-    {
-        int kept = 0;
-        for (int i = 0; i < sorted.Count; i++)
-        {
-            if (kept == 0 || !string.Equals(sorted[kept - 1].Key, sorted[i].Key, StringComparison.Ordinal))
-            {
-                sorted[kept++] = sorted[i];
-            }
-        }
-
-        sorted.RemoveRange(kept, sorted.Count - kept);
     }
 
     private static string BlockId(string name) => "BLOCK:" + name.ToUpperInvariant();

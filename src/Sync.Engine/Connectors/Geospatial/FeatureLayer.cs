@@ -113,9 +113,7 @@ internal sealed class FeatureLayer
                 : new Placement(envelope.Centre.X, envelope.Centre.Y, (lowZ + highZ) / 2);
         }
 
-        properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        RemoveRepeated(properties);
-        return new SourceElement(identifier, _className, properties, UserLabel(attributes), Identifier, placement, box);
+        return new SourceElement(identifier, _className, SourceProperties.SortedByName(properties), UserLabel(attributes), Identifier, placement, box);
     }
 
     /// <summary>The layer element, after its features (it carries their count and extents).</summary>
@@ -146,9 +144,8 @@ internal sealed class FeatureLayer
             properties.Add(new("CRSDefinition", CrsDefinition));
         }
 
-        properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         var box = _extent.IsNull ? null : new BoundingBox(_extent.MinX, _extent.MinY, 0, _extent.MaxX, _extent.MaxY, 0);
-        return new SourceElement(Identifier, "GEOSPATIAL:Layer", properties, Name, null, null, box);
+        return new SourceElement(Identifier, "GEOSPATIAL:Layer", SourceProperties.SortedByName(properties), Name, null, null, box);
     }
 
     /// <summary>A property value of the engine's types; null values and empty containers are left out.</summary>
@@ -198,16 +195,5 @@ internal sealed class FeatureLayer
         }
 
         return low <= high ? (low, high) : (0, 0);
-    }
-
-    private static void RemoveRepeated(List<KeyValuePair<string, object>> sorted)
-    {
-        for (int i = sorted.Count - 1; i > 0; i--)
-        {
-            if (string.Equals(sorted[i].Key, sorted[i - 1].Key, StringComparison.Ordinal))
-            {
-                sorted.RemoveAt(i);
-            }
-        }
     }
 }

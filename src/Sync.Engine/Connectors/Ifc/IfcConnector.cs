@@ -18,7 +18,7 @@ public sealed class IfcConnector : IConnector
 
     public IReadOnlyList<string> Extensions { get; } = ["ifc", "ifczip"];
 
-    public string Version => "1.0.0";
+    public string Version => "1.0.1"; // 1.0.1: a repeated property name keeps its first value, whatever the sort
 
     public string SchemaAlias => "IFC";
 

@@ -86,7 +86,7 @@ internal sealed class IfcModel
                 AddAttributes(material, info, 1, properties);
             }
 
-            yield return new SourceElement(MaterialPrefix + name, "IFC:IfcMaterial", Sorted(properties), name);
+            yield return new SourceElement(MaterialPrefix + name, "IFC:IfcMaterial", SourceProperties.SortedByName(properties), name);
         }
 
         if (_missingGlobalIds > 0)
@@ -162,7 +162,7 @@ internal sealed class IfcModel
             (placement, box) = Locate(entity);
         }
 
-        return new SourceElement(globalId, "IFC:" + info.Name, Sorted(properties), entity[2].AsText, parent, placement, box, relationships.Count > 0 ? relationships : null);
+        return new SourceElement(globalId, "IFC:" + info.Name, SourceProperties.SortedByName(properties), entity[2].AsText, parent, placement, box, relationships.Count > 0 ? relationships : null);
     }
 
     /// <summary>World placement origin and world box in metres; a broken geometry reference loses them, with a warning.</summary>
@@ -594,11 +594,5 @@ internal sealed class IfcModel
         }
 
         return null;
-    }
-
-    private static List<KeyValuePair<string, object>> Sorted(List<KeyValuePair<string, object>> properties)
-    {
-        properties.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        return properties;
     }
 }
