@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Sync.Engine.Connectors.Streams;
 
 namespace Sync.Engine.Connectors.Dxf;
 
@@ -106,14 +107,9 @@ internal sealed class DxfReader(Stream content, string fileName)
     /// <summary>No DXF line is near this long (text chunks are 250 characters); a longer one is refused, not buffered.</summary>
     public const int MaxLineBytes = 1 << 20;
 
-    private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
-
     private readonly DxfTextCache _names = new();
-    private byte[] _buffer = new byte[1 << 16];
-    private int _start;
-    private int _end;
-    private bool _eof;
-    private bool _started;
+    private readonly StreamWindow _window = new(content, MaxLineBytes);
+    private bool _headChecked;
     private long _line;
     private long _blankLine;
     private string? _recordType;
@@ -176,7 +172,7 @@ internal sealed class DxfReader(Stream content, string fileName)
         record = null;
         while (true)
         {
-            int groupStart = _start;
+            int groupStart = _window.Mark;
             long groupLine = _line;
             var read = TryReadGroup(out var group);
             if (read == Read.NeedMore)
@@ -206,7 +202,7 @@ internal sealed class DxfReader(Stream content, string fileName)
             if (group.Code == 0)
             {
                 // The next record's type: left in the buffer for the next call.
-                _start = groupStart;
+                _window.Rewind(groupStart);
                 _line = groupLine;
                 record = TakeRecord();
                 return true;
@@ -240,7 +236,7 @@ internal sealed class DxfReader(Stream content, string fileName)
                 return TrySkipTrailingBlankLines();
             }
 
-            int groupStart = _start;
+            int groupStart = _window.Mark;
             long groupLine = _line;
             var read = TryReadLine(out var codeLine);
             if (read != Read.Done)
@@ -264,7 +260,7 @@ internal sealed class DxfReader(Stream content, string fileName)
             read = TryReadLine(out var valueLine);
             if (read == Read.NeedMore)
             {
-                _start = groupStart;
+                _window.Rewind(groupStart);
                 _line = groupLine;
                 return read;
             }
@@ -307,53 +303,33 @@ internal sealed class DxfReader(Stream content, string fileName)
     /// <summary>The next line (LF or CRLF, or the last bytes of the file) from the buffer, never a string.</summary>
     private Read TryReadLine(out ReadOnlySpan<byte> line)
     {
-        var rest = _buffer.AsSpan(_start, _end - _start);
+        var rest = _window.Unread;
         int newline = rest.IndexOf((byte)'\n');
-        if (newline < 0 && !(_eof && rest.Length > 0))
+        if (newline < 0 && !(_window.AtEnd && rest.Length > 0))
         {
             line = default;
-            return _eof ? Read.End : Read.NeedMore;
+            return _window.AtEnd ? Read.End : Read.NeedMore;
         }
 
         int length = newline >= 0 ? newline : rest.Length;
         line = rest[..(length > 0 && rest[length - 1] == (byte)'\r' ? length - 1 : length)];
-        _start += newline >= 0 ? newline + 1 : length;
+        _window.Consume(newline >= 0 ? newline + 1 : length);
         _line++;
         return Read.Done;
     }
 
-    /// <summary>Moves the unread bytes to the front and reads more, growing the buffer only for a long line.</summary>
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        if (_start > 0)
+        if (!await _window.FillAsync(cancellationToken).ConfigureAwait(false))
         {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
+            long longLine = _line + 1 + _window.Unread.Count((byte)'\n');
+            throw Error(longLine, $"a line longer than {MaxLineBytes / (1 << 20)} MiB; DXF lines are short, so the file is not a DXF drawing or is damaged");
         }
 
-        if (_end == _buffer.Length)
+        if (!_headChecked && (_window.AtEnd || _window.Unread.Length >= 22))
         {
-            if (_buffer.Length >= MaxLineBytes)
-            {
-                long longLine = _line + 1 + _buffer.AsSpan(0, _end).Count((byte)'\n');
-                throw Error(longLine, $"a line longer than {MaxLineBytes / (1 << 20)} MiB; DXF lines are short, so the file is not a DXF drawing or is damaged");
-            }
-
-            Array.Resize(ref _buffer, _buffer.Length * 2);
-        }
-
-        int read = await content.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        _eof = read == 0;
-        _end += read;
-        if (!_started && (_eof || _end >= 22))
-        {
-            _started = true;
-            Refuse(_buffer.AsSpan(0, _end), fileName);
-            if (_buffer.AsSpan(0, _end).StartsWith(Utf8ByteOrderMark))
-            {
-                _start = 3;
-            }
+            _headChecked = true;
+            Refuse(_window.Unread, fileName);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sync.Engine.Connectors.Streams;
 
 namespace Sync.Engine.Connectors.Geospatial;
 
@@ -12,16 +13,12 @@ internal sealed class GeoJsonFeatureReader(Stream content, string fileName)
     /// <summary>A single feature larger than this is refused (a whole country's coastline is a few MB).</summary>
     public const int MaxFeatureBytes = 256 << 20;
 
-    private byte[] _buffer = new byte[1 << 16];
-    private int _start;
-    private int _end;
-    private bool _eof;
+    private readonly StreamWindow _window = new(content, MaxFeatureBytes);
     private JsonReaderState _state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 256 });
     private string? _property;
     private bool _inFeatures;
     private bool _sawFeatures;
     private bool _done;
-    private bool _started;
     private string? _type;
 
     /// <summary>The legacy (2008) "crs" member when it came before the features; RFC 7946 files have none (WGS84).</summary>
@@ -58,7 +55,7 @@ internal sealed class GeoJsonFeatureReader(Stream content, string fileName)
     private bool TryNext(out JsonDocument? feature)
     {
         feature = null;
-        var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _eof, _state);
+        var reader = new Utf8JsonReader(_window.Unread, _window.AtEnd, _state);
         try
         {
             while (true)
@@ -68,7 +65,7 @@ internal sealed class GeoJsonFeatureReader(Stream content, string fileName)
                 if (!reader.Read())
                 {
                     Commit(ref reader);
-                    if (_eof)
+                    if (_window.AtEnd)
                     {
                         Finish();
                     }
@@ -105,12 +102,12 @@ internal sealed class GeoJsonFeatureReader(Stream content, string fileName)
                     if (!reader.TrySkip())
                     {
                         // Cut by the buffer's end: resume before this value once more bytes are in.
-                        _start += (int)consumedBefore;
+                        _window.Consume((int)consumedBefore);
                         _state = before;
                         return false;
                     }
 
-                    var value = _buffer.AsMemory(_start + valueStart, (int)reader.BytesConsumed - valueStart);
+                    var value = _window.UnreadMemory.Slice(valueStart, (int)reader.BytesConsumed - valueStart);
                     if (isFeature)
                     {
                         feature = JsonDocument.Parse(value.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 });
@@ -131,13 +128,13 @@ internal sealed class GeoJsonFeatureReader(Stream content, string fileName)
         }
         catch (JsonException e)
         {
-            throw Error(_eof ? $"not valid JSON or truncated ({e.Message})" : $"not valid JSON ({e.Message})");
+            throw Error(_window.AtEnd ? $"not valid JSON or truncated ({e.Message})" : $"not valid JSON ({e.Message})");
         }
     }
 
     private void Commit(ref Utf8JsonReader reader)
     {
-        _start += (int)reader.BytesConsumed;
+        _window.Consume((int)reader.BytesConsumed);
         _state = reader.CurrentState;
     }
 
@@ -154,38 +151,14 @@ internal sealed class GeoJsonFeatureReader(Stream content, string fileName)
 
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        if (_eof)
+        if (_window.AtEnd)
         {
             throw Error("the file ends inside the collection (truncated?)");
         }
 
-        if (_start > 0)
+        if (!await _window.FillAsync(cancellationToken).ConfigureAwait(false))
         {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            if (_buffer.Length >= MaxFeatureBytes)
-            {
-                throw Error($"a single feature larger than {MaxFeatureBytes >> 20} MiB");
-            }
-
-            Array.Resize(ref _buffer, _buffer.Length * 2);
-        }
-
-        int read = await content.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        _eof = read == 0;
-        _end += read;
-        if (!_started && _end >= 3)
-        {
-            _started = true;
-            if (_buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
-            {
-                _start = 3;
-            }
+            throw Error($"a single feature larger than {MaxFeatureBytes >> 20} MiB");
         }
     }
 
