@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Text;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
-using Sync.Engine.Connectors.Archives;
 using Sync.Engine.Connectors.Geospatial;
 using Sync.Engine.Elements;
 using Sync.Tests.Generators;
@@ -134,10 +133,21 @@ public sealed class GeospatialConnectorTests
             StringAssert.Contains(error.Message, "points outside the archive");
         }
 
+        var twice = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Zip(("a.shp", new byte[10]), ("A.SHP", new byte[10])), "twice.zip"));
+        StringAssert.Contains(twice.Message, "more than once");
+
         // 64 MB of zeros deflate to about 64 KB: a ratio near 1000, far above the 200 allowed.
-        var bomb = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Zip(("bomb.shp", new byte[64 << 20])), "bomb.zip"));
+        string scratch = Directory.CreateTempSubdirectory("scratch-test").FullName;
+        var context = new SourceContext("bomb.zip") { ScratchRoot = scratch };
+        var bomb = await Assert.ThrowsExactlyAsync<SourceFormatException>(async () =>
+        {
+            await foreach (var _ in new GeospatialConnector().ReadAsync(new MemoryStream(Zip(("bomb.shp", new byte[64 << 20]))), context, CancellationToken.None))
+            {
+            }
+        });
         StringAssert.Contains(bomb.Message, "zip bomb");
-        Assert.IsFalse(Directory.EnumerateFiles(Path.Combine(Path.GetTempPath(), "sync-scratch"), "*", SearchOption.AllDirectories).Any(), "scratch space is emptied");
+        Assert.IsFalse(Directory.EnumerateFileSystemEntries(scratch).Any(), "the read's scratch directory is deleted");
+        Directory.Delete(scratch);
 
         var garbage = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Encoding.UTF8.GetBytes("not a zip at all"), "junk.zip"));
         StringAssert.Contains(garbage.Message, "not a readable zip archive");
@@ -160,6 +170,22 @@ public sealed class GeospatialConnectorTests
 
         var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Encoding.UTF8.GetBytes("SQLite format 3\0 but not really"), "broken.gpkg"));
         StringAssert.Contains(error.Message, "not a readable GeoPackage");
+
+        // A row whose geometry column holds text, not a GeoPackage geometry blob.
+        string path = Path.Combine(Path.GetTempPath(), $"gpkg-{Guid.NewGuid():N}.gpkg");
+        await File.WriteAllBytesAsync(path, new GisFileWriter { Features = 5 }.GeoPackage());
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE assets SET geom = 'not a geometry' WHERE fid = 3";
+            update.ExecuteNonQuery();
+        }
+
+        byte[] damaged = await File.ReadAllBytesAsync(path);
+        File.Delete(path);
+        error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(damaged, "damaged.gpkg"));
+        StringAssert.Contains(error.Message, "table 'assets' cannot be read");
     }
 
     [TestMethod]
@@ -185,6 +211,16 @@ public sealed class GeospatialConnectorTests
             Assert.IsNull(third.Changeset, name);
         }
     }
+
+    [TestMethod]
+    [DataRow(GisFileWriter.UtmZone33NWkt, "EPSG:32633")]
+    [DataRow("GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"Degree\",0.017453292519943295]]", "EPSG:4326")]
+    [DataRow("PROJCS[\"WGS_1984_UTM_Zone_32S\",GEOGCS[\"GCS_WGS_1984\"]]", "EPSG:32732")]
+    [DataRow("PROJCS[\"WGS_1984_Web_Mercator_Auxiliary_Sphere\",GEOGCS[\"GCS_WGS_1984\"]]", "EPSG:3857")]
+    [DataRow("PROJCS[\"Local grid\",GEOGCS[\"GCS_Local\"]]", "Local grid")]
+    [DataRow("not wkt at all", null)]
+    public void Shapefile_projections_are_named_by_EPSG_code_where_they_allow(string wkt, string? expected) =>
+        Assert.AreEqual(expected, CrsNames.FromWkt(wkt));
 
     private static byte[] Zip(params (string Name, byte[] Content)[] members)
     {

@@ -37,6 +37,9 @@ public sealed class SourceContext(string fileName, IReadOnlyDictionary<string, s
 
     public IReadOnlyDictionary<string, string> Settings { get; } = settings ?? new Dictionary<string, string>();
 
+    /// <summary>Where a connector may write temporary files (an archive's members, a database to open); each read uses a directory of its own under it.</summary>
+    public string ScratchRoot { get; init; } = Path.Combine(Path.GetTempPath(), "sync-scratch");
+
     public IReadOnlyList<string> Warnings => _warnings;
 
     public void Warn(string message) => _warnings.Add(message);

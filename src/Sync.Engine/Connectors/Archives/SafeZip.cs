@@ -3,9 +3,10 @@ using System.IO.Compression;
 namespace Sync.Engine.Connectors.Archives;
 
 /// <summary>
-/// Extracts zip archives that users upload without trusting them: member names that climb out of the scratch
-/// directory (<c>../</c>, absolute paths, drive letters) are refused, and the bytes actually inflated (not the sizes
-/// the archive claims) are bounded per member, in total and in their ratio to the compressed size (zip bombs).
+/// Extracts zip archives that users upload without trusting them: a member whose name resolves outside the scratch
+/// directory (<c>../</c>, absolute paths, drive letters) or repeats another's is refused, and the bytes actually
+/// inflated (not the sizes the archive claims) are bounded per member, in total and in their ratio to the
+/// compressed size (zip bombs).
 /// </summary>
 internal static class SafeZip
 {
@@ -16,7 +17,7 @@ internal static class SafeZip
     /// <summary>Members smaller than this may compress better than <see cref="MaxRatio"/> (a file of zeros) and are let through.</summary>
     private const long RatioFloorBytes = 1 << 20;
 
-    /// <summary>Extracts every member whose name passes <paramref name="wanted"/>; returns relative name → path.</summary>
+    /// <summary>Extracts every member whose name passes <paramref name="wanted"/>; returns member name → path.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> ExtractAsync(Stream content, string fileName, ScratchDirectory scratch, Func<string, bool> wanted, CancellationToken cancellationToken)
     {
         var extracted = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -31,32 +32,31 @@ internal static class SafeZip
             long total = 0;
             foreach (var entry in zip.Entries)
             {
-                if (entry.FullName.EndsWith('/'))
+                string name = entry.FullName.Replace('\\', '/');
+                if (name.EndsWith('/') || !wanted(name))
                 {
-                    continue; // a directory
+                    continue; // a directory, or a member the connector does not read
                 }
 
-                string name = CheckedName(entry.FullName, fileName);
-                if (!wanted(name))
+                string path = Path.Combine(scratch.Path, name);
+                if (Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal) || !scratch.Contains(path))
                 {
-                    continue;
+                    throw new SourceFormatException($"'{fileName}' has a member named '{entry.FullName}' that points outside the archive; it is not extracted.");
                 }
 
-                string path = Path.Combine(scratch.Path, "zip", name);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                long limit = Math.Min(MaxTotalBytes - total, entry.CompressedLength * (long)MaxRatio);
-                limit = Math.Max(limit, Math.Min(RatioFloorBytes, MaxTotalBytes - total));
+                if (!extracted.TryAdd(name, path))
+                {
+                    throw new SourceFormatException($"'{fileName}' holds the member '{entry.FullName}' more than once (names differing only in case count as one).");
+                }
+
+                long limit = Math.Min(MaxTotalBytes - total, Math.Max(entry.CompressedLength * (long)MaxRatio, RatioFloorBytes));
                 var source = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
                 await using (source.ConfigureAwait(false))
                 {
-                    var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-                    await using (target.ConfigureAwait(false))
-                    {
-                        total += await CopyBoundedAsync(source, target, limit, $"{fileName}/{name}", cancellationToken).ConfigureAwait(false);
-                    }
+                    await scratch.SaveAsync(source, name, limit, $"'{fileName}/{name}' expands beyond {limit:N0} bytes: refused as too large for its compressed size or for the service's limits (a zip bomb?).", cancellationToken).ConfigureAwait(false);
                 }
 
-                extracted[name] = path;
+                total += new FileInfo(path).Length;
             }
         }
         catch (InvalidDataException e)
@@ -65,39 +65,5 @@ internal static class SafeZip
         }
 
         return extracted;
-    }
-
-    /// <summary>Copies at most <paramref name="maxBytes"/>; more is refused as a file too large (or a zip bomb).</summary>
-    public static async Task<long> CopyBoundedAsync(Stream source, Stream target, long maxBytes, string name, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[1 << 16];
-        long copied = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            copied += read;
-            if (copied > maxBytes)
-            {
-                throw new SourceFormatException($"'{name}' expands beyond {maxBytes:N0} bytes: refused as too large for its compressed size or for the service's limits (a zip bomb?).");
-            }
-
-            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-        }
-
-        return copied;
-    }
-
-    /// <summary>A member name as a safe relative path, or a refusal.</summary>
-    private static string CheckedName(string name, string fileName)
-    {
-        string normal = name.Replace('\\', '/');
-        bool escapes = normal.StartsWith('/') || (normal.Length > 1 && normal[1] == ':')
-            || normal.Split('/').Any(part => part is ".." || part.Length == 0 && normal.Contains("//", StringComparison.Ordinal));
-        if (escapes || normal.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new SourceFormatException($"'{fileName}' has a member named '{name}' that points outside the archive; it is not extracted.");
-        }
-
-        return normal;
     }
 }

@@ -20,9 +20,9 @@ internal static partial class CrsNames
 
     /// <summary>
     /// The EPSG code of a WKT definition: its own (outermost, so last) AUTHORITY, or the ESRI names .prj files use
-    /// for WGS84, Web Mercator and WGS84 UTM zones; else the definition's name.
+    /// for WGS84, Web Mercator and WGS84 UTM zones; else the definition's name, or null for text that is not WKT.
     /// </summary>
-    public static string FromWkt(string wkt)
+    public static string? FromWkt(string wkt)
     {
         var authorities = Authority().Matches(wkt);
         if (authorities.Count > 0)
@@ -30,7 +30,12 @@ internal static partial class CrsNames
             return "EPSG:" + authorities[^1].Groups[1].Value;
         }
 
-        string name = WktName().Match(wkt) is { Success: true } m ? m.Groups[1].Value : wkt;
+        if (WktName().Match(wkt) is not { Success: true } m)
+        {
+            return null;
+        }
+
+        string name = m.Groups[1].Value;
         if (name.Equals("GCS_WGS_1984", StringComparison.OrdinalIgnoreCase) || name.Equals("WGS 84", StringComparison.OrdinalIgnoreCase))
         {
             return "EPSG:4326";

@@ -42,39 +42,68 @@ internal sealed record GeoPackageTable(string Name, string GeometryColumn, strin
     }
 
     /// <summary>The table's rows in primary-key order: the key, the geometry blob and the other columns.</summary>
-    public async IAsyncEnumerable<GeoPackageRow> RowsAsync(SqliteConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <exception cref="SourceFormatException">The database is damaged or a row does not fit the table's description.</exception>
+    public async IAsyncEnumerable<GeoPackageRow> RowsAsync(SqliteConnection connection, string fileName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        string? key = await PrimaryKeyAsync(connection, cancellationToken).ConfigureAwait(false);
+        string? key = await GuardAsync(() => PrimaryKeyAsync(connection, cancellationToken), fileName).ConfigureAwait(false);
         var command = connection.CreateCommand();
         await using (command.ConfigureAwait(false))
         {
             command.CommandText = $"SELECT * FROM {Quote(Name)}" + (key is null ? string.Empty : $" ORDER BY {Quote(key)}");
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await GuardAsync(() => command.ExecuteReaderAsync(cancellationToken), fileName).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                int geometry = reader.GetOrdinal(GeometryColumn);
-                int keyColumn = key is null ? -1 : reader.GetOrdinal(key);
+                var (geometry, keyColumn) = Guard(() => (reader.GetOrdinal(GeometryColumn), key is null ? -1 : reader.GetOrdinal(key)), fileName);
                 long fid = 0;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await GuardAsync(() => reader.ReadAsync(cancellationToken), fileName).ConfigureAwait(false))
                 {
-                    fid++;
-                    var attributes = new List<KeyValuePair<string, object?>>(reader.FieldCount);
-                    for (int i = 0; i < reader.FieldCount; i++)
-                    {
-                        if (i != geometry && i != keyColumn && !reader.IsDBNull(i))
-                        {
-                            attributes.Add(new(reader.GetName(i), reader.GetValue(i)));
-                        }
-                    }
-
-                    yield return new GeoPackageRow(
-                        fid,
-                        keyColumn < 0 || reader.IsDBNull(keyColumn) ? null : reader.GetValue(keyColumn),
-                        reader.IsDBNull(geometry) ? null : (byte[])reader.GetValue(geometry),
-                        attributes);
+                    long position = ++fid;
+                    yield return Guard(() => Row(reader, position, geometry, keyColumn), fileName);
                 }
             }
+        }
+    }
+
+    private static GeoPackageRow Row(SqliteDataReader reader, long fid, int geometry, int keyColumn)
+    {
+        var attributes = new List<KeyValuePair<string, object?>>(reader.FieldCount);
+        for (int i = 0; i < reader.FieldCount; i++)
+        {
+            if (i != geometry && i != keyColumn && !reader.IsDBNull(i))
+            {
+                attributes.Add(new(reader.GetName(i), reader.GetValue(i)));
+            }
+        }
+
+        return new GeoPackageRow(
+            fid,
+            keyColumn < 0 || reader.IsDBNull(keyColumn) ? null : reader.GetValue(keyColumn),
+            reader.IsDBNull(geometry) ? null : (byte[])reader.GetValue(geometry),
+            attributes);
+    }
+
+    private T Guard<T>(Func<T> step, string fileName)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            throw new SourceFormatException($"'{fileName}' table '{Name}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> step, string fileName)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SqliteException or InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            throw new SourceFormatException($"'{fileName}' table '{Name}' cannot be read: {e.Message}", e);
         }
     }
 

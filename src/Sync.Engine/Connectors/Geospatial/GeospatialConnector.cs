@@ -134,7 +134,7 @@ public sealed class GeospatialConnector : IConnector
 
     private static async IAsyncEnumerable<SourceElement> ReadShapefilesAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new ScratchDirectory(context.ScratchRoot);
         var members = await SafeZip.ExtractAsync(
             content,
             context.FileName,
@@ -219,8 +219,8 @@ public sealed class GeospatialConnector : IConnector
 
     private static async IAsyncEnumerable<SourceElement> ReadGeoPackageAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var scratch = new ScratchDirectory();
-        string path = await scratch.SaveAsync(content, "source.gpkg", MaxDatabaseBytes, cancellationToken).ConfigureAwait(false);
+        using var scratch = new ScratchDirectory(context.ScratchRoot);
+        string path = await scratch.SaveAsync(content, "source.gpkg", MaxDatabaseBytes, $"'{context.FileName}' is larger than the {MaxDatabaseBytes >> 30} GiB a GeoPackage may be.", cancellationToken).ConfigureAwait(false);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await using (connection.ConfigureAwait(false))
         {
@@ -239,7 +239,7 @@ public sealed class GeospatialConnector : IConnector
             foreach (var table in tables)
             {
                 var layer = new FeatureLayer(table.Name, table.Crs, table.CrsDefinition, context);
-                await foreach (var row in table.RowsAsync(connection, cancellationToken).ConfigureAwait(false))
+                await foreach (var row in table.RowsAsync(connection, context.FileName, cancellationToken).ConfigureAwait(false))
                 {
                     FeatureGeometry? geometry = null;
                     if (row.Geometry is { Length: > 0 } blob)
