@@ -57,16 +57,18 @@ public readonly record struct Transform3d(Vector3d AxisX, Vector3d AxisY, Vector
 }
 
 /// <summary>An axis-aligned box grown point by point; empty until the first point.</summary>
+/// <summary>An axis-aligned box that grows by points; <c>default</c> (a field never assigned, too) is empty.</summary>
 public struct Bounds3d
 {
     private Vector3d _low;
     private Vector3d _high;
-
-    public bool IsEmpty { get; private set; } = true;
+    private bool _hasPoints;
 
     public Bounds3d()
     {
     }
+
+    public readonly bool IsEmpty => !_hasPoints;
 
     public readonly Vector3d Low => _low;
 
@@ -79,10 +81,10 @@ public struct Bounds3d
             return;
         }
 
-        if (IsEmpty)
+        if (!_hasPoints)
         {
             _low = _high = p;
-            IsEmpty = false;
+            _hasPoints = true;
             return;
         }
 
