@@ -2,6 +2,7 @@ using Sync.Engine.Catalog;
 using Sync.Engine.Connectors.Dxf;
 using Sync.Engine.Connectors.Geospatial;
 using Sync.Engine.Connectors.Ifc;
+using Sync.Engine.Connectors.Mesh;
 using Sync.Engine.Connectors.Spreadsheets;
 
 namespace Sync.Engine.Connectors;
@@ -12,7 +13,7 @@ public sealed class ConnectorRegistry(IEnumerable<IConnector> connectors)
     private readonly List<IConnector> _connectors = connectors.ToList();
 
     /// <summary>Every connector this build ships.</summary>
-    public static ConnectorRegistry Default { get; } = new([new SpreadsheetConnector(), new IfcConnector(), new DxfConnector(), new GeospatialConnector()]);
+    public static ConnectorRegistry Default { get; } = new([new SpreadsheetConnector(), new IfcConnector(), new DxfConnector(), new GeospatialConnector(), new MeshConnector()]);
 
     public IReadOnlyList<IConnector> All => _connectors;
 

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Sync.Engine.Connectors.Mesh;
+
+/// <summary>Metadata of mesh formats as typed properties.</summary>
+internal static class MeshProperties
+{
+    private const int MaxDepth = 8;
+
+    /// <summary>JSON (glTF extras) flattened: objects into "Prefix.key.key", scalars typed, arrays as their JSON text.</summary>
+    public static void AddJson(List<KeyValuePair<string, object>> properties, string prefix, JsonNode? node, int depth = 0)
+    {
+        switch (node)
+        {
+            case null:
+                return;
+            case JsonObject obj when depth < MaxDepth:
+                foreach (var (key, value) in obj)
+                {
+                    AddJson(properties, prefix + "." + key, value, depth + 1);
+                }
+
+                return;
+            case JsonValue value:
+                var element = value.GetValue<JsonElement>();
+                object? typed = element.ValueKind switch
+                {
+                    JsonValueKind.String => element.GetString(),
+                    JsonValueKind.Number => element.TryGetInt64(out long n) ? (object)n : element.GetDouble(),
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => null,
+                };
+                if (typed is not null)
+                {
+                    properties.Add(new(prefix, typed));
+                }
+
+                return;
+            default:
+                properties.Add(new(prefix, node.ToJsonString()));
+                return;
+        }
+    }
+}
