@@ -23,6 +23,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ConnectorRegistry.Default);
         services.AddSingleton<FileSynchronizer>();
+        services.AddSingleton<SyncStateReader>();
         services.AddSingleton<ChangesetPusher>();
         services.AddSingleton<StagedRunCleanup>();
         services.AddSingleton(configuration.GetSection(RunOptions.Section).Get<RunOptions>() ?? new RunOptions());

@@ -336,6 +336,7 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         ["ExternalId"] = f.ExternalId,
         ["ConnectorType"] = f.ConnectorType,
         ["LastKnownFileName"] = f.LastKnownFileName,
+        ["IsSpatialRoot"] = f.IsSpatialRoot,
     };
 
     private static SourceFile ToSourceFile(TableEntity row)
@@ -346,7 +347,8 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
             parts[1],
             row.GetString("ExternalId"),
             row.GetString("ConnectorType"),
-            row.GetString("LastKnownFileName"));
+            row.GetString("LastKnownFileName"),
+            row.GetBoolean("IsSpatialRoot") ?? false);
     }
 
     private static TableEntity MappingRow(Guid iModelId, ConnectionKind kind, SourceFile f)

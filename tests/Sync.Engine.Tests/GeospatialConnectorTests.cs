@@ -222,6 +222,26 @@ public sealed class GeospatialConnectorTests
     public void Shapefile_projections_are_named_by_EPSG_code_where_they_allow(string wkt, string? expected) =>
         Assert.AreEqual(expected, CrsNames.FromWkt(wkt));
 
+    [TestMethod]
+    public async Task Marking_a_file_as_spatial_root_reads_it_again_and_its_CRS_becomes_the_iModels()
+    {
+        var iModel = Guid.NewGuid();
+        byte[] layer = new GisFileWriter { Features = 8 }.ShapefileZip("parcels");
+        await RunAsync(iModel, "run-1", Request(iModel, "run-1", "file-1", "parcels.zip", layer, "GEOSPATIAL"));
+        var reader = new SyncStateReader(Blobs, Log);
+        var first = (await reader.CurrentAsync(iModel, CancellationToken.None)).Georeference();
+        Assert.IsNull(first.CoordinateSystem, "no spatial root, no configured CRS");
+        Assert.AreEqual(new BoundingBox(0, 0, 0, 8, 15, 0), first.Extents);
+
+        var (files, commit) = await RunAsync(iModel, "run-2", Request(iModel, "run-2", "file-1", "parcels.zip", layer, "GEOSPATIAL") with { IsSpatialRoot = true });
+        Assert.AreEqual(FileOutcome.Staged, files[0].Outcome, "the spatial-root flag is part of the version marker");
+        Assert.IsNull(commit.Changeset, "same elements: nothing to push");
+        var second = (await reader.CurrentAsync(iModel, CancellationToken.None)).Georeference();
+        Assert.AreEqual(("EPSG:32633", "spatialRoot", "file-1"), (second.CoordinateSystem, second.Source, second.SpatialRootSourceFileId));
+        StringAssert.StartsWith(second.CoordinateSystemDefinition, "PROJCS[");
+        Assert.AreEqual(new Placement(4, 7.5, 0), second.GlobalOrigin);
+    }
+
     private static byte[] Zip(params (string Name, byte[] Content)[] members)
     {
         using var buffer = new MemoryStream();

@@ -145,6 +145,78 @@ public sealed class CadRunsTests
         Assert.IsFalse(rerun.TryGetProperty("changeset", out _), "a rerun of unchanged files pushes nothing");
     }
 
+    [TestMethod]
+    public async Task A_GeoJSON_spatial_root_and_a_GLB_model_give_the_iModel_its_CRS_extents_and_elements()
+    {
+        var (twin, iModelId) = await Host.CreateIModelAsync();
+        string geojson = await UploadAsync(twin, "hydrants.geojson", Bytes(new GisFileWriter { Features = 10 }.GeoJson()));
+        string glb = await UploadAsync(twin, "pump.glb", new MeshFileWriter { Nodes = 6 }.Glb());
+
+        // isSpatialRoot is a boolean, and a connection has at most one spatial root.
+        (await Host.SendAsync(HttpMethod.Post, "/synchronization/imodels/storageConnections", new
+        {
+            iModelId,
+            sourceFiles = new object[] { new { storageFileId = geojson, connectorType = "GEOSPATIAL", isSpatialRoot = "yes" } },
+        })).AssertError(HttpStatusCode.UnprocessableEntity, "InvalidStorageConnectionRequest");
+        (await Host.SendAsync(HttpMethod.Post, "/synchronization/imodels/storageConnections", new
+        {
+            iModelId,
+            sourceFiles = new object[]
+            {
+                new { storageFileId = geojson, connectorType = "GEOSPATIAL", isSpatialRoot = true },
+                new { storageFileId = glb, connectorType = "MSTN", isSpatialRoot = true },
+            },
+        })).AssertError(HttpStatusCode.UnprocessableEntity, "InvalidStorageConnectionRequest");
+
+        var (created, body) = await Host.SendAsync(HttpMethod.Post, "/synchronization/imodels/storageConnections", new
+        {
+            iModelId,
+            displayName = "Site",
+            sourceFiles = new object[]
+            {
+                new { storageFileId = geojson, connectorType = "GEOSPATIAL", isSpatialRoot = true },
+                new { storageFileId = glb, connectorType = "MSTN" },
+            },
+        });
+        Assert.AreEqual(HttpStatusCode.Created, created, body.ToString());
+        string connection = body.GetProperty("connection").Str("id");
+        var (_, files) = await Host.SendAsync(HttpMethod.Get, $"/synchronization/imodels/storageConnections/{connection}/sourceFiles", configure: r => r.Headers.Add("Prefer", "return=representation"));
+        var roots = files.GetProperty("sourceFiles").EnumerateArray().ToDictionary(f => f.Str("storageFileId"), f => f.GetProperty("isSpatialRoot").GetBoolean());
+        Assert.IsTrue(roots[geojson] && !roots[glb]);
+
+        var (_, before) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}");
+        Assert.IsFalse(before.GetProperty("iModel").TryGetProperty("geographicCoordinateSystem", out _), "no CRS before a run");
+
+        var run = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", run.Str("result"), run.ToString());
+        var elements = await AllElementsAsync(iModelId);
+        Assert.HasCount(10, elements.Where(e => e.Str("classFullName") == "GEOSPATIAL:hydrants").ToList());
+        var nodes = elements.Where(e => e.Str("classFullName") == "MSTN:GltfNode").ToList();
+        Assert.HasCount(7, nodes);
+        Assert.IsTrue(nodes.Where(n => n.Str("userLabel") != "Assembly").All(n => n.TryGetProperty("bbox", out _)), "every part node has a box");
+
+        var (_, after) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}");
+        var model = after.GetProperty("iModel");
+        var crs = model.GetProperty("geographicCoordinateSystem");
+        Assert.AreEqual(("EPSG:4326", "spatialRoot"), (crs.Str("crs"), crs.Str("source")));
+        var extents = model.GetProperty("extents");
+        Assert.AreEqual(0, extents.GetProperty("low")[0].GetDouble());
+        Assert.AreEqual(18, extents.GetProperty("high")[1].GetDouble(), "hydrant 9 is the northernmost");
+        Assert.AreEqual(5, model.GetProperty("globalOrigin").GetProperty("x").GetDouble(), 1e-9, "the centre of the spatial root's extents");
+
+        var rerun = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", rerun.Str("result"));
+        Assert.IsFalse(rerun.TryGetProperty("changeset", out _), "a rerun of unchanged files pushes nothing");
+
+        // A configured CRS wins over the spatial root's from the next commit on.
+        Assert.AreEqual(HttpStatusCode.Created, (await Host.SendAsync(HttpMethod.Post, $"/synchronization/configurations/imodels/{iModelId}", new { geographicCoordinateSystem = "EPSG:32633" })).Status);
+        await ReplaceAsync(geojson, new GisFileWriter { Features = 10, MovedFeature = 4 }.GeoJson());
+        Assert.AreEqual("Success", (await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run")).Str("result"));
+        var (_, configured) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}");
+        var configuredCrs = configured.GetProperty("iModel").GetProperty("geographicCoordinateSystem");
+        Assert.AreEqual(("EPSG:32633", "configuration"), (configuredCrs.Str("crs"), configuredCrs.Str("source")));
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     private static async Task<string> UploadAsync(Guid twin, string name, byte[] content) =>

@@ -19,12 +19,15 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         if (input.Manifest is not null)
         {
             // A manifest run synchronizes exactly the files its request names; unmapped ones lose their elements.
+            var spatialRoots = (await connections.ListSourceFilesAsync(input.ConnectionId, CancellationToken.None).ConfigureAwait(false))
+                .Where(f => f.IsSpatialRoot).Select(f => f.Id.ToString("D")).ToHashSet(StringComparer.Ordinal);
             foreach (var file in input.Manifest)
             {
                 work.Add(new FileWork(input.RunId, input.IModelId, file.SourceFileId, null, file.Name, file.ConnectorType, Remove: file.Unmap, Url: file.Url)
                 {
                     Document = file.Document,
                     ParentSourceFileId = file.ParentSourceFileId,
+                    IsSpatialRoot = spatialRoots.Contains(file.SourceFileId),
                 });
                 tasks.Add(new RunTask(file.SourceFileId, file.SourceFileId, null, file.Name, file.Unmap ? "UNMAP" : file.ConnectorType, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null) { DocumentId = file.DocumentId });
             }
@@ -50,7 +53,7 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         {
             var file = await files.GetAsync(source.ExternalId, CancellationToken.None).ConfigureAwait(false);
             string name = file?.Name ?? source.LastKnownFileName ?? source.ExternalId;
-            work.Add(new FileWork(input.RunId, input.IModelId, source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty));
+            work.Add(new FileWork(input.RunId, input.IModelId, source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty) { IsSpatialRoot = source.IsSpatialRoot });
             tasks.Add(new RunTask(source.Id.ToString("D"), source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
         }
 
@@ -145,7 +148,10 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
                 $"{file.ContentHash}",
                 async cancellationToken => (await files.OpenReadAsync(input.StorageFileId!, cancellationToken).ConfigureAwait(false))?.Content
                     ?? throw new FileNotFoundException($"Storage file '{input.StorageFileId}' disappeared while it was being read."),
-                input.Settings);
+                input.Settings)
+            {
+                IsSpatialRoot = input.IsSpatialRoot,
+            };
             result = await synchronizer.SynchronizeAsync(request, CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -162,7 +168,11 @@ public sealed class PushChangesetActivity(ChangesetPusher pusher, IRunStore runs
         await runs.UpdateAsync(input.Run.ConnectionId, input.Run.RunId, run => run with { State = RunStates.Finalizing }, CancellationToken.None).ConfigureAwait(false);
         try
         {
-            var request = new PushRequest(input.Run.IModelId, input.Run.RunId, input.Run.ConnectionId, input.Staged) { Unreadable = input.Unreadable };
+            var request = new PushRequest(input.Run.IModelId, input.Run.RunId, input.Run.ConnectionId, input.Staged)
+            {
+                Unreadable = input.Unreadable,
+                ConfiguredCoordinateSystem = input.ConfiguredCoordinateSystem,
+            };
             var commit = await pusher.PushAsync(request, CancellationToken.None).ConfigureAwait(false);
             return new PushOutput(commit.Changeset?.Id, commit.Changeset?.Index, null);
         }

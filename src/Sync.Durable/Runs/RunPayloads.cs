@@ -48,6 +48,9 @@ public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, 
 
     /// <summary>For a reference file: the source file id of its master.</summary>
     public string? ParentSourceFileId { get; init; }
+
+    /// <summary>The file is its iModel's spatial root.</summary>
+    public bool IsSpatialRoot { get; init; }
 }
 
 public sealed record FileWorkResult(
@@ -80,7 +83,8 @@ public sealed record FileWorkResult(
 }
 
 /// <param name="Unreadable">File versions the run could not read, remembered so an unchanged one is not read again.</param>
-public sealed record PushInput(RunInput Run, IReadOnlyList<StagedFile> Staged, IReadOnlyList<UnreadableFile> Unreadable);
+/// <param name="ConfiguredCoordinateSystem">The iModel-scope <c>geographicCoordinateSystem</c> setting the run resolved.</param>
+public sealed record PushInput(RunInput Run, IReadOnlyList<StagedFile> Staged, IReadOnlyList<UnreadableFile> Unreadable, string? ConfiguredCoordinateSystem = null);
 
 public sealed record PushOutput(string? ChangesetId, int? ChangesetIndex, SyncError? Error);
 

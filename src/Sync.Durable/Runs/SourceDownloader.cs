@@ -56,6 +56,7 @@ public sealed class SourceDownloader(HttpClient http)
             {
                 Document = work.Document,
                 ParentSourceFileId = work.ParentSourceFileId,
+                IsSpatialRoot = work.IsSpatialRoot,
             };
             return await synchronizer.SynchronizeAsync(request, cancellationToken).ConfigureAwait(false);
         }

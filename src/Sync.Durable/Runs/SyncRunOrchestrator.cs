@@ -86,7 +86,8 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
                         return "LostLock";
                     }
 
-                    push = await context.CallActivityAsync<PushOutput>(nameof(PushChangesetActivity), new PushInput(input, staged, unreadable), Retry);
+                    string crs = ConfigurationSettings.PlainValue(settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem, "\"\""));
+                    push = await context.CallActivityAsync<PushOutput>(nameof(PushChangesetActivity), new PushInput(input, staged, unreadable, crs), Retry);
                 }
             }
             catch (TaskFailedException e)

@@ -29,6 +29,9 @@ public static class ConfigurationSettings
 {
     public const int MaxTextLength = 128;
 
+    /// <summary>Ours: the iModel's coordinate reference system ("EPSG:32633"), over the spatial root file's.</summary>
+    public const string GeographicCoordinateSystem = "geographicCoordinateSystem";
+
     public static readonly IReadOnlyList<ConfigurationSetting> All =
     [
         Flag("uploadDgnRealityData", ConfigurationLevel.ITwin, true),
@@ -40,6 +43,7 @@ public static class ConfigurationSettings
         Flag("clampZExtent", ConfigurationLevel.IModel, false),
         new("overrideRvtReprojectionDistance", ConfigurationLevel.IModel, SettingKind.Number, "0"),
         Flag("enableFileNamePolicy", ConfigurationLevel.IModel, false),
+        new(GeographicCoordinateSystem, ConfigurationLevel.IModel, SettingKind.Text, "\"\""),
         Flag("reclassifyDgnElements", ConfigurationLevel.Connection, false),
         Flag("ignoreDgnAttachments", ConfigurationLevel.Connection, false),
         Flag("enableSheetsAndDrawings", ConfigurationLevel.Connection, false),

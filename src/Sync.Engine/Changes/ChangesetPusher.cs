@@ -8,6 +8,9 @@ namespace Sync.Engine.Changes;
 public sealed record PushRequest(Guid IModelId, string RunId, string? ConnectionId, IReadOnlyList<StagedFile> Files, string? Description = null)
 {
     public IReadOnlyList<UnreadableFile> Unreadable { get; init; } = [];
+
+    /// <summary>The iModel-scope <c>geographicCoordinateSystem</c> setting the run resolved (empty or null: none).</summary>
+    public string? ConfiguredCoordinateSystem { get; init; }
 }
 
 /// <summary>A staged file was diffed against a snapshot that is no longer current; the file must be synchronized again.</summary>
@@ -58,7 +61,10 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
             }
 
             var schemaGrowth = SchemaGrowth(state.Schema, files);
-            var next = NextState(state, files, request.Unreadable, schemaGrowth, request.ConnectionId);
+            var next = NextState(state, files, request.Unreadable, schemaGrowth, request.ConnectionId) with
+            {
+                ConfiguredCoordinateSystem = string.IsNullOrEmpty(request.ConfiguredCoordinateSystem) ? null : request.ConfiguredCoordinateSystem,
+            };
             string stateBlob = BlobNames.State(request.IModelId, request.RunId);
             await next.SaveAsync(blobs, stateBlob, cancellationToken).ConfigureAwait(false);
 
@@ -186,7 +192,7 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
             }
             else
             {
-                nextFiles[file.SourceFileId] = new FileState(file.Marker, file.ConnectorType, file.ConnectorVersion, file.NewSnapshot!, file.ElementCount, connectionId, file.ParentSourceFileId);
+                nextFiles[file.SourceFileId] = new FileState(file.Marker, file.ConnectorType, file.ConnectorVersion, file.NewSnapshot!, file.ElementCount, connectionId, file.ParentSourceFileId, file.Spatial);
             }
         }
 

@@ -19,4 +19,7 @@ public sealed record FileSyncRequest(
 
     /// <summary>For a reference file (a manifest file's child): the source file id of its master.</summary>
     public string? ParentSourceFileId { get; init; }
+
+    /// <summary>The file is its iModel's spatial root: its coordinate system becomes the iModel's (part of the marker).</summary>
+    public bool IsSpatialRoot { get; init; }
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Sync.Engine.Connectors;
+using Sync.Engine.Connectors.Geometry;
 using Sync.Engine.Elements;
 using Sync.Engine.Runs;
 using Sync.Engine.Stores;
@@ -17,9 +17,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 {
     private readonly TimeSpan _fileReadTimeout = (options ?? new RunOptions()).FileReadTimeout;
 
-    // State documents are immutable once a tip points to them: keep the recent ones instead of re-reading.
-    private const int StateCacheSize = 64;
-    private readonly ConcurrentDictionary<string, SyncState> _states = new(StringComparer.Ordinal);
+    private readonly SyncStateReader _states = new(blobs, log);
 
     public async Task<FileSyncResult> SynchronizeAsync(FileSyncRequest request, CancellationToken cancellationToken)
     {
@@ -35,7 +33,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         }
 
         string marker = ReadingMarker(request, connector);
-        var state = await CurrentStateAsync(request.IModelId, cancellationToken).ConfigureAwait(false);
+        var state = await _states.CurrentAsync(request.IModelId, cancellationToken).ConfigureAwait(false);
         state.Files.TryGetValue(request.SourceFileId, out var previous);
         if (previous is not null && previous.Marker == marker && previous.ConnectorType == connector.ConnectorType && previous.ConnectorVersion == connector.Version)
         {
@@ -117,28 +115,34 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             diff.Schema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value))
         {
             ParentSourceFileId = request.ParentSourceFileId,
+            Spatial = new FileSpatial(context.CoordinateSystem, context.CoordinateSystemDefinition, diff.Extents.ToBoundingBox(), request.IsSpatialRoot),
         };
+        if (request.IsSpatialRoot && context.CoordinateSystem is null)
+        {
+            context.Warn($"'{request.FileName}' is the spatial root but has no coordinate system of its own: the iModel gets none from it.");
+        }
+
         return new FileSyncResult(FileOutcome.Staged, staged, null, context.Warnings, diff.ElementsRead);
     }
 
     /// <summary>The source files a connection has committed to an iModel (their ids), as of its tip.</summary>
     public async Task<IReadOnlyList<string>> CommittedFilesAsync(Guid iModelId, string connectionId, CancellationToken cancellationToken)
     {
-        var state = await CurrentStateAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var state = await _states.CurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
         return state.Files.Where(f => f.Value.ConnectionId == connectionId).Select(f => f.Key).ToList();
     }
 
     /// <summary>The reference files committed as children of a master (their source file ids), as of the tip.</summary>
     public async Task<IReadOnlyList<string>> CommittedChildrenAsync(Guid iModelId, string masterSourceFileId, CancellationToken cancellationToken)
     {
-        var state = await CurrentStateAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var state = await _states.CurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
         return state.Files.Where(f => f.Value.ParentSourceFileId == masterSourceFileId).Select(f => f.Key).ToList();
     }
 
     /// <summary>Stages the deletion of every element a file produced (source file removed, or manifest <c>unmap</c>).</summary>
     public async Task<FileSyncResult> StageRemovalAsync(Guid iModelId, string runId, string sourceFileId, CancellationToken cancellationToken)
     {
-        var state = await CurrentStateAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var state = await _states.CurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
         if (!state.Files.TryGetValue(sourceFileId, out var previous))
         {
             return FileSyncResult.Skip();
@@ -182,30 +186,12 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             marker.Append(";document=").Append(document.Fingerprint());
         }
 
+        if (request.IsSpatialRoot)
+        {
+            marker.Append(";spatialRoot");
+        }
+
         return marker.ToString();
-    }
-
-    private async Task<SyncState> CurrentStateAsync(Guid iModelId, CancellationToken cancellationToken)
-    {
-        var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
-        if (tip.StateBlob is null)
-        {
-            return SyncState.Empty;
-        }
-
-        if (_states.TryGetValue(tip.StateBlob, out var cached))
-        {
-            return cached;
-        }
-
-        var state = await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false);
-        if (_states.Count >= StateCacheSize)
-        {
-            _states.Clear();
-        }
-
-        _states[tip.StateBlob] = state;
-        return state;
     }
 
     private async Task DeleteStagedAsync(SnapshotWriter snapshot, string operationsBlob)
@@ -248,6 +234,11 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         public long ElementsRead { get; private set; }
 
+        /// <summary>The union of the boxes of the elements read.</summary>
+        public Bounds3d Extents => _extents;
+
+        private Bounds3d _extents;
+
         public async Task RunAsync(IAsyncEnumerable<SourceElement> elements, FileSyncRequest request, SourceContext context, ChangeLineWriter writer, SnapshotWriter snapshot, CancellationToken cancellationToken)
         {
             using var canonical = new CanonicalElement();
@@ -275,6 +266,11 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                     var relationships = Resolve(element, parent, request);
                     UInt128 checksum = canonical.Checksum(element, request.SourceFileId, parent, relationships);
                     Collect(element);
+                    if (element.BoundingBox is { } box)
+                    {
+                        _extents.Add(new Vector3d(box.LowX, box.LowY, box.LowZ));
+                        _extents.Add(new Vector3d(box.HighX, box.HighY, box.HighZ));
+                    }
                     await snapshot.AddAsync(id, checksum, cancellationToken).ConfigureAwait(false);
                     if (at >= 0)
                     {

@@ -41,6 +41,9 @@ public sealed record StagedFile(
     public string? ParentSourceFileId { get; init; }
 
     public bool HasChanges => Inserted + Updated + Deleted > 0;
+
+    /// <summary>The file's coordinate system, extents and spatial-root flag, committed with it.</summary>
+    public FileSpatial? Spatial { get; init; }
 }
 
 /// <param name="Unreadable">Set when the connector could not read this version of the file: the commit remembers it.</param>

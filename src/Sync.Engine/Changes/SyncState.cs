@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Sync.Engine.Connectors.Geometry;
+using Sync.Engine.Elements;
 using Sync.Engine.Stores;
 
 namespace Sync.Engine.Changes;
@@ -8,7 +10,20 @@ namespace Sync.Engine.Changes;
 /// connection that committed it (so a run can tell which of its files were removed since), and for a reference
 /// file the master it belongs to.
 /// </summary>
-public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null, string? ParentSourceFileId = null);
+public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null, string? ParentSourceFileId = null, FileSpatial? Spatial = null);
+
+/// <summary>
+/// Where a file's elements lie: its coordinate reference system (as its connector found it), the union of its
+/// elements' boxes, and whether it was read as its iModel's spatial root.
+/// </summary>
+public sealed record FileSpatial(string? CoordinateSystem, string? CoordinateSystemDefinition, BoundingBox? Extents, bool IsSpatialRoot);
+
+/// <summary>
+/// The iModel's place on Earth as of a commit: its coordinate reference system and where it came from
+/// (<c>configuration</c>: the iModel-scope <c>geographicCoordinateSystem</c> setting; <c>spatialRoot</c>: the spatial
+/// root file's own), the global origin (the centre of the spatial root's extents) and the extents of every file.
+/// </summary>
+public sealed record IModelGeoreference(string? CoordinateSystem, string? CoordinateSystemDefinition, string? Source, string? SpatialRootSourceFileId, Placement? GlobalOrigin, BoundingBox? Extents);
 
 /// <summary>
 /// A version of a source file its connector could not read (corrupt, wrong format). Reading the same version
@@ -24,7 +39,8 @@ public sealed record UnreadableFile(string SourceFileId, string Marker, string C
 public sealed record SyncState(
     IReadOnlyDictionary<string, FileState> Files,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Schema,
-    IReadOnlyDictionary<string, UnreadableFile>? Unreadable = null)
+    IReadOnlyDictionary<string, UnreadableFile>? Unreadable = null,
+    string? ConfiguredCoordinateSystem = null)
 {
     public static readonly SyncState Empty = new(new Dictionary<string, FileState>(), new Dictionary<string, IReadOnlyDictionary<string, string>>());
 
@@ -34,6 +50,29 @@ public sealed record SyncState(
     public IReadOnlyDictionary<string, UnreadableFile> UnreadableFiles => Unreadable ?? None;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// The iModel's georeference: the configured coordinate system, else the spatial root file's (the first by source
+    /// file id when several connections name one); extents over every file.
+    /// </summary>
+    public IModelGeoreference Georeference()
+    {
+        var root = Files.Where(f => f.Value.Spatial is { IsSpatialRoot: true }).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (Id: f.Key, f.Value.Spatial!)).FirstOrDefault();
+        var extents = new Bounds3d();
+        foreach (var file in Files.Values)
+        {
+            if (file.Spatial?.Extents is { } box)
+            {
+                extents.Add(new Vector3d(box.LowX, box.LowY, box.LowZ));
+                extents.Add(new Vector3d(box.HighX, box.HighY, box.HighZ));
+            }
+        }
+
+        Placement? origin = root.Item2?.Extents is { } r ? new Placement((r.LowX + r.HighX) / 2, (r.LowY + r.HighY) / 2, (r.LowZ + r.HighZ) / 2) : null;
+        return ConfiguredCoordinateSystem is { Length: > 0 } configured
+            ? new IModelGeoreference(configured, null, "configuration", root.Id, origin, extents.ToBoundingBox())
+            : new IModelGeoreference(root.Item2?.CoordinateSystem, root.Item2?.CoordinateSystemDefinition, root.Item2?.CoordinateSystem is null ? null : "spatialRoot", root.Id, origin, extents.ToBoundingBox());
+    }
 
     public static async Task<SyncState> LoadAsync(IBlobStore blobs, ChainTip tip, CancellationToken cancellationToken)
     {

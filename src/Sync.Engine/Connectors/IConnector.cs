@@ -42,6 +42,12 @@ public sealed class SourceContext(string fileName, IReadOnlyDictionary<string, s
 
     public IReadOnlyList<string> Warnings => _warnings;
 
+    /// <summary>The file's coordinate reference system when it has one ("EPSG:n" or a name), set by its connector.</summary>
+    public string? CoordinateSystem { get; set; }
+
+    /// <summary>The definition (WKT) of <see cref="CoordinateSystem"/>, when the file carries one.</summary>
+    public string? CoordinateSystemDefinition { get; set; }
+
     public void Warn(string message) => _warnings.Add(message);
 }
 

@@ -30,13 +30,15 @@ public sealed record Connection(
 /// <summary>
 /// One file of a connection. <see cref="ExternalId"/> is the storage file id (storage connections)
 /// or the caller's own document id (manifest connections); it is unique per iModel and kind.
+/// <see cref="IsSpatialRoot"/>: the file's coordinate system becomes its iModel's (the 2021 API's <c>isSpatialRoot</c>).
 /// </summary>
 public sealed record SourceFile(
     Guid Id,
     string ConnectionId,
     string ExternalId,
     string? ConnectorType,
-    string? LastKnownFileName)
+    string? LastKnownFileName,
+    bool IsSpatialRoot = false)
 {
     /// <summary>
     /// The source file id of a reference file (a manifest file's child, by the caller's id): derived from its

@@ -19,6 +19,10 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
 
     protected abstract string ConnectionErrorCode { get; }
 
+    private const string IsSpatialRootName = "isSpatialRoot";
+
+    private const string OneSpatialRoot = "Another source file of this connection is already its spatial root; a connection has at most one.";
+
     protected abstract string SourceFileErrorCode { get; }
 
     protected abstract string SourceFileNotFoundCode { get; }
@@ -53,7 +57,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         var files = new List<SourceFile>();
         foreach (var item in connection is null ? [] : items ?? [])
         {
-            var file = await ReadSourceFileAsync(item, connection!, Guid.NewGuid(), request.Aborted);
+            var file = await ReadSourceFileWithRootAsync(item, connection!, Guid.NewGuid(), false, request.Aborted);
             if (file is null)
             {
                 continue;
@@ -62,6 +66,12 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
             if (files.Any(f => f.ExternalId == file.ExternalId))
             {
                 item.Problem(ErrorCodes.InvalidValue, $"'{file.ExternalId}' appears more than once in this request.", ExternalIdName);
+                continue;
+            }
+
+            if (file.IsSpatialRoot && files.Any(f => f.IsSpatialRoot))
+            {
+                item.Problem(ErrorCodes.InvalidValue, OneSpatialRoot, IsSpatialRootName);
                 continue;
             }
 
@@ -134,7 +144,8 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
     {
         var connection = await FindAsync(request);
         var body = await JsonBody.ReadAsync(request.Http, SourceFileErrorCode, request.Aborted);
-        var file = await ReadSourceFileAsync(body, connection, Guid.NewGuid(), request.Aborted);
+        var file = await ReadSourceFileWithRootAsync(body, connection, Guid.NewGuid(), false, request.Aborted);
+        await CheckOneSpatialRootAsync(body, file, request.Aborted);
         body.ThrowIfInvalid("Cannot add the source file: the request is invalid.");
         try
         {
@@ -146,6 +157,24 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         }
 
         return ApiResult.Created(new { sourceFile = PresentSourceFile(request, file!, representation: true) }, SourceFileSelf(request, file!));
+    }
+
+    /// <summary>A source file with its <c>isSpatialRoot</c> (absent: <paramref name="spatialRootWhenAbsent"/>).</summary>
+    private async Task<SourceFile?> ReadSourceFileWithRootAsync(JsonBody body, Connection connection, Guid sourceFileId, bool spatialRootWhenAbsent, CancellationToken cancellationToken)
+    {
+        bool isSpatialRoot = body.OptionalBool(IsSpatialRootName) ?? spatialRootWhenAbsent;
+        var file = await ReadSourceFileAsync(body, connection, sourceFileId, cancellationToken);
+        return file is null ? null : file with { IsSpatialRoot = isSpatialRoot };
+    }
+
+    /// <summary>A connection has at most one spatial root: its coordinate system is the iModel's.</summary>
+    private async Task CheckOneSpatialRootAsync(JsonBody body, SourceFile? file, CancellationToken cancellationToken)
+    {
+        if (file is { IsSpatialRoot: true }
+            && (await Connections.ListSourceFilesAsync(file.ConnectionId, cancellationToken)).Any(f => f.IsSpatialRoot && f.Id != file.Id))
+        {
+            body.Problem(ErrorCodes.InvalidValue, OneSpatialRoot, IsSpatialRootName);
+        }
     }
 
     public async Task<ApiResult> ListSourceFilesAsync(ApiRequest request)
@@ -170,7 +199,8 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         var connection = await FindAsync(request);
         var existing = await FindSourceFileAsync(request, connection);
         var body = await JsonBody.ReadAsync(request.Http, SourceFileErrorCode, request.Aborted);
-        var file = await ReadSourceFileAsync(body, connection, existing.Id, request.Aborted);
+        var file = await ReadSourceFileWithRootAsync(body, connection, existing.Id, existing.IsSpatialRoot, request.Aborted);
+        await CheckOneSpatialRootAsync(body, file, request.Aborted);
         body.ThrowIfInvalid("Cannot update the source file: the request is invalid.");
         SourceFile? updated;
         try

@@ -1,3 +1,4 @@
+using Sync.Engine.Changes;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
@@ -5,7 +6,7 @@ using Sync.Http.Infrastructure;
 namespace Sync.Http.Api;
 
 /// <summary>Our iModels API: the models that connections write into.</summary>
-public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connections)
+public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connections, SyncStateReader states)
 {
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
@@ -32,10 +33,12 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
         return ApiResult.Ok(new { iModels = items, _links = paging.Links(request, all.Count) });
     }
 
+    /// <summary>One iModel, with its georeference and extents as of its last commit (ours).</summary>
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
         var iModel = await FindAsync(request);
-        return ApiResult.Ok(new { iModel = Present(request, iModel) });
+        var georeference = (await states.CurrentAsync(iModel.Id, request.Aborted)).Georeference();
+        return ApiResult.Ok(new { iModel = Present(request, iModel, georeference) });
     }
 
     /// <summary>Deletes the iModel and every connection that writes into it.</summary>
@@ -80,7 +83,7 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
 
     private static string Self(ApiRequest request, Guid id) => request.Url($"/imodels/{id:D}");
 
-    private static object Present(ApiRequest request, IModel m) => new
+    private static object Present(ApiRequest request, IModel m, IModelGeoreference? georeference = null) => new
     {
         id = m.Id,
         displayName = m.Name,
@@ -88,6 +91,11 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
         description = m.Description,
         iTwinId = m.ITwinId,
         createdDateTime = ApiJson.Timestamp(m.CreatedDateTime),
+        geographicCoordinateSystem = georeference?.CoordinateSystem is { } crs
+            ? new { crs, definition = georeference.CoordinateSystemDefinition, source = georeference.Source, spatialRootSourceFileId = georeference.SpatialRootSourceFileId }
+            : null,
+        globalOrigin = georeference?.GlobalOrigin is { } origin ? new { x = origin.X, y = origin.Y, z = origin.Z } : null,
+        extents = georeference?.Extents is { } box ? new { low = new[] { box.LowX, box.LowY, box.LowZ }, high = new[] { box.HighX, box.HighY, box.HighZ } } : null,
         _links = new
         {
             self = new Link(Self(request, m.Id)),

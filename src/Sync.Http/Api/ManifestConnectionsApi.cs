@@ -30,6 +30,7 @@ public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStor
     {
         id = file.Id,
         sourceFileId = file.ExternalId,
+        isSpatialRoot = file.IsSpatialRoot,
         _links = new { file = new Link(SourceFileSelf(request, file)) },
     };
 }

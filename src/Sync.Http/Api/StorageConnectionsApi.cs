@@ -52,6 +52,7 @@ public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore
         storageFileId = file.ExternalId,
         connectorType = representation ? file.ConnectorType : null,
         lastKnownFileName = file.LastKnownFileName,
+        isSpatialRoot = file.IsSpatialRoot,
         _links = new { file = new Link(StorageFilesApi.Self(request, file.ExternalId)) },
     };
 }

@@ -88,6 +88,23 @@ public sealed class JsonBody
 
     public string? OptionalString(string name, int maxLength = 256) => String(name, required: false, maxLength);
 
+    /// <summary>An optional boolean: null when absent or null; another JSON type is a problem.</summary>
+    public bool? OptionalBool(string name)
+    {
+        if (!_properties.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        Problem(ErrorCodes.InvalidValue, $"'{name}' must be true or false.", name);
+        return null;
+    }
+
     public Guid? RequiredGuid(string name)
     {
         string? text = String(name, required: true, maxLength: 64);

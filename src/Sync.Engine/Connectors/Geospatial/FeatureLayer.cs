@@ -116,9 +116,19 @@ internal sealed class FeatureLayer
         return new SourceElement(identifier, _className, SourceProperties.SortedByName(properties), UserLabel(attributes), Identifier, placement, box);
     }
 
-    /// <summary>The layer element, after its features (it carries their count and extents).</summary>
+    /// <summary>The layer element, after its features (it carries their count and extents). The file's CRS is its first layer's.</summary>
     public SourceElement Element()
     {
+        if (Crs is not null && _context.CoordinateSystem is null)
+        {
+            _context.CoordinateSystem = Crs;
+            _context.CoordinateSystemDefinition = CrsDefinition;
+        }
+        else if (Crs is not null && Crs != _context.CoordinateSystem)
+        {
+            _context.Warn($"Layer '{Name}' is in {Crs}, the file's first layer in {_context.CoordinateSystem}: the file counts as {_context.CoordinateSystem}.");
+        }
+
         if (_withoutId > 0)
         {
             _context.Warn($"Layer '{Name}': {_withoutId} feature(s) have no id and are identified by position (FID).");
