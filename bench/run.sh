@@ -3,6 +3,7 @@
 # Usage: bench/run.sh [rows ...]          engine sync of a CSV register (default 100000 1000000)
 #        bench/run.sh --runs [files ...]  whole runs through the local host's orchestration (default 1 10 100 500)
 #        bench/run.sh --formats [ifc products] [dxf entities]  IFC/DXF readers vs web-ifc/dxf-parser (default 100000 1000000)
+#        bench/run.sh --gis [features] [glb nodes]   GeoJSON/Shapefile/GeoPackage/GLB parse vs changed-file sync (default 100000 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -19,6 +20,8 @@ SYNC_BENCH_STORAGE=$(azurite_connection_string 10200 10201 10202)
 export SYNC_BENCH_STORAGE
 if [ "${1:-}" = "--formats" ]; then
   shift
+  bench/Sync.FormatBench/bin/Release/net10.0/Sync.FormatBench "$@"
+elif [ "${1:-}" = "--gis" ]; then
   bench/Sync.FormatBench/bin/Release/net10.0/Sync.FormatBench "$@"
 elif [ "${1:-}" = "--runs" ]; then
   shift

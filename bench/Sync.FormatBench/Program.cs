@@ -11,6 +11,7 @@ using Sync.Tests.Generators;
 //        Sync.FormatBench --parse <IFC|DWG> <file>           (child) our parse only: "<seconds> <elements> <peak RSS MB>"
 //        Sync.FormatBench --sync <IFC|DWG> <file> <edited>   (child) parse-only vs first sync vs changed-file sync
 //        Sync.FormatBench --write <dir> <ifc products> <dxf entities>  only writes the files, for profiling
+//        Sync.FormatBench --gis [features] [nodes]          GeoJSON, Shapefile, GeoPackage and GLB: parse and changed-file sync
 // Storage for --sync: SYNC_BENCH_STORAGE (bench/run.sh --formats starts an Azurite of its own).
 if (args is ["--parse", var parseType, var parsePath])
 {
@@ -30,6 +31,57 @@ if (args is ["--write", var writeDir, var writeProducts, var writeEntities])
     Directory.CreateDirectory(writeDir);
     Bench.WriteFiles(writeDir, int.Parse(writeProducts, CultureInfo.InvariantCulture), int.Parse(writeEntities, CultureInfo.InvariantCulture));
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "--gis")
+{
+    int features = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+    int nodes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
+    string gisDir = Directory.CreateTempSubdirectory("gis-bench").FullName;
+    try
+    {
+        var layers = new (string Type, string Name, Func<GisFileWriter, byte[]> Write)[]
+        {
+            ("GEOSPATIAL", "features.geojson", w => Encoding.UTF8.GetBytes(w.GeoJson())),
+            ("GEOSPATIAL", "features.zip", w => w.ShapefileZip("features")),
+            ("GEOSPATIAL", "features.gpkg", w => w.GeoPackage("features")),
+        };
+        var files = new List<(string Type, string Path, string Edited)>();
+        foreach (var (type, name, write) in layers)
+        {
+            string path = Path.Combine(gisDir, name), moved = Path.Combine(gisDir, "edited-" + name);
+            await File.WriteAllBytesAsync(path, write(new GisFileWriter { Features = features }));
+            await File.WriteAllBytesAsync(moved, write(new GisFileWriter { Features = features, MovedFeature = features / 2 }));
+            files.Add((type, path, moved));
+        }
+
+        string glb = Path.Combine(gisDir, "plant.glb"), glbEdited = Path.Combine(gisDir, "edited-plant.glb");
+        await File.WriteAllBytesAsync(glb, new MeshFileWriter { Nodes = nodes }.Glb());
+        await File.WriteAllBytesAsync(glbEdited, new MeshFileWriter { Nodes = nodes, MovedNode = nodes / 2 }.Glb());
+        files.Add(("MSTN", glb, glbEdited));
+
+        Console.WriteLine("| file | MB | parse s (fresh process, best of 3) | elements | peak RSS MB |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (type, path, _) in files)
+        {
+            string[] parsed = await Bench.FastestOfAsync(Environment.ProcessPath!, "--parse", type, path);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {Path.GetFileName(path)} | {new FileInfo(path).Length / 1e6:F1} | {parsed[0]} | {parsed[1]} | {parsed[2]} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| file | parse only s | first sync s | changed-file sync s | changed / parse | changeset (ins/upd/del) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---|");
+        foreach (var (type, path, moved) in files)
+        {
+            Console.Write(await Bench.ChildAsync(Environment.ProcessPath!, "--sync", type, path, moved));
+        }
+
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(gisDir, recursive: true);
+    }
 }
 
 int products = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
