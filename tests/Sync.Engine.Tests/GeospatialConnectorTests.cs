@@ -222,6 +222,63 @@ public sealed class GeospatialConnectorTests
     public void Shapefile_projections_are_named_by_EPSG_code_where_they_allow(string wkt, string? expected) =>
         Assert.AreEqual(expected, CrsNames.FromWkt(wkt));
 
+    private const string Kml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <kml xmlns="http://www.opengis.net/kml/2.2">
+          <Document>
+            <name>Site</name>
+            <Folder>
+              <name>Valves</name>
+              <Placemark id="v-1"><name>Valve</name><ExtendedData><Data name="size"><value>150</value></Data><Data name="rating"><value>2.5</value></Data></ExtendedData><Point><coordinates>10.5,59.9,12</coordinates></Point></Placemark>
+              <Placemark><name>Valve</name><Point><coordinates>10.6,59.8</coordinates></Point></Placemark>
+              <Placemark><name>Valve</name><description>spare</description><Point><coordinates>10.7,59.7</coordinates></Point></Placemark>
+              <Folder><name>Pipes</name>
+                <Placemark><name>Main</name><LineString><coordinates>10,59 11,59 11,60</coordinates></LineString></Placemark>
+              </Folder>
+            </Folder>
+            <Placemark><name>Plot</name><ExtendedData><SchemaData><SimpleData name="owner">Kari</SimpleData></SchemaData></ExtendedData>
+              <MultiGeometry><Polygon><outerBoundaryIs><LinearRing><coordinates>0,0 2,0 2,2 0,2</coordinates></LinearRing></outerBoundaryIs></Polygon><Point><coordinates>5,5</coordinates></Point></MultiGeometry>
+            </Placemark>
+          </Document>
+        </kml>
+        """;
+
+    [TestMethod]
+    public async Task KML_placemarks_sit_under_their_folders_with_extended_data_and_geometry()
+    {
+        var (elements, _) = await ReadAsync(Kml, "site.kml");
+        var byId = elements.ToDictionary(e => e.Identifier);
+        CollectionAssert.IsSubsetOf(
+            new[] { "site/v-1", "site/Site/Valves/Valve", "site/Site/Valves/Valve[1]", "site/Site/Valves/Pipes/Main", "site/Site/Plot", "folder:Site", "folder:Site/Valves", "folder:Site/Valves/Pipes", "layer:site" },
+            byId.Keys.ToArray());
+        var valve = byId["site/v-1"];
+        Assert.AreEqual(("GEOSPATIAL:site", "folder:Site/Valves"), (valve.ClassName, valve.ParentIdentifier));
+        Assert.AreEqual((150L, 2.5), (Property(valve, "size"), Property(valve, "rating")));
+        Assert.AreEqual(new BoundingBox(10.5, 59.9, 12, 10.5, 59.9, 12), valve.BoundingBox);
+        Assert.AreEqual("spare", Property(byId["site/Site/Valves/Valve[1]"], "description"), "the second unnamed-id Valve is [1]");
+        Assert.AreEqual(("folder:Site/Valves", "folder:Site"), (byId["folder:Site/Valves/Pipes"].ParentIdentifier, byId["folder:Site/Valves"].ParentIdentifier));
+        var plot = byId["site/Site/Plot"];
+        Assert.AreEqual(("Kari", "GeometryCollection"), (Property(plot, "owner"), Property(plot, "GeometryType")));
+        Assert.AreEqual(4.0, Property(plot, "Area"), "the ring closes itself");
+        Assert.AreEqual("EPSG:4326", Property(byId["layer:site"], "CRS"));
+        Assert.AreEqual(5L, Property(byId["layer:site"], "FeatureCount"));
+
+        using var kmz = new MemoryStream();
+        using (var archive = new ZipArchive(kmz, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = archive.CreateEntry("doc.kml").Open();
+            entry.Write(Encoding.UTF8.GetBytes(Kml));
+        }
+
+        var (zipped, _) = await ReadAsync(kmz.ToArray(), "site.kmz");
+        CollectionAssert.AreEqual(elements.Select(e => e.Identifier).ToArray(), zipped.Select(e => e.Identifier).ToArray());
+
+        var broken = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Kml[..400], "cut.kml"));
+        StringAssert.Contains(broken.Message, "not valid KML");
+        var coordinates = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Kml.Replace("10.6,59.8", "east,north", StringComparison.Ordinal), "bad.kml"));
+        StringAssert.Contains(coordinates.Message, "'east,north'");
+    }
+
     [TestMethod]
     public async Task Marking_a_file_as_spatial_root_reads_it_again_and_its_CRS_becomes_the_iModels()
     {

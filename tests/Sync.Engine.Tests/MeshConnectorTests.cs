@@ -85,6 +85,7 @@ public sealed class MeshConnectorTests
         var (elements, _) = await ReadAsync(MeshFileWriter.ThreeMf(), "set.3mf");
         CollectionAssert.AreEqual(new[] { "model", "object:1", "object:2", "item:1", "item:2" }, elements.Select(e => e.Identifier).ToArray());
         Assert.AreEqual("Bracket set", Property(elements[0], "Metadata.Title"));
+        Assert.AreEqual("Works", Property(elements[0], "Metadata.Designer"), "a metadata entry right after another is read too");
         Assert.AreEqual(("C-10", 12L, new BoundingBox(0, 0, 0, 0.01, 0.01, 0.01)), (Property(elements[1], "PartNumber"), Property(elements[1], "TriangleCount"), elements[1].BoundingBox));
         Assert.AreEqual(new BoundingBox(0, 0, 0, 0.03, 0.01, 0.01), elements[2].BoundingBox, "two cubes, the second 20 mm along x");
         Assert.AreEqual("object:1", elements[2].Relationships!.Single().TargetIdentifier);

@@ -131,6 +131,7 @@ public sealed class MeshFileWriter
             <?xml version="1.0" encoding="UTF-8"?>
             <model unit="millimeter" xml:lang="en-US" xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">
               <metadata name="Title">Bracket set</metadata>
+              <metadata name="Designer">Works</metadata>
               <resources>
                 <object id="1" name="Cube" type="model" partnumber="C-10">
                   <mesh><vertices>

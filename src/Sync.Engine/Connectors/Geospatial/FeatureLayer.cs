@@ -48,7 +48,8 @@ internal sealed class FeatureLayer
     /// GeoPackage primary key); without one, an id-like attribute chosen on the first feature; failing that the
     /// feature's position (<paramref name="fid"/>, 1-based), which a warning reports.
     /// </summary>
-    public SourceElement Feature(object? nativeId, IReadOnlyList<KeyValuePair<string, object?>> attributes, FeatureGeometry? geometry, long fid)
+    /// <param name="parent">The feature's parent when not the layer (a KML folder).</param>
+    public SourceElement Feature(object? nativeId, IReadOnlyList<KeyValuePair<string, object?>> attributes, FeatureGeometry? geometry, long fid, string? parent = null)
     {
         _count++;
         if (!_idChosen)
@@ -113,7 +114,7 @@ internal sealed class FeatureLayer
                 : new Placement(envelope.Centre.X, envelope.Centre.Y, (lowZ + highZ) / 2);
         }
 
-        return new SourceElement(identifier, _className, SourceProperties.SortedByName(properties), UserLabel(attributes), Identifier, placement, box);
+        return new SourceElement(identifier, _className, SourceProperties.SortedByName(properties), UserLabel(attributes), parent ?? Identifier, placement, box);
     }
 
     /// <summary>The layer element, after its features (it carries their count and extents). The file's CRS is its first layer's.</summary>

@@ -14,8 +14,8 @@ namespace Sync.Engine.Connectors.Geospatial;
 
 /// <summary>
 /// GEOSPATIAL connector: GeoJSON (streamed feature by feature), Esri Shapefiles (a .zip with .shp, .shx, .dbf and
-/// optionally .prj and .cpg; every shapefile in it is a layer) and GeoPackage (every feature table is a layer), read
-/// with NetTopologySuite. One element per feature, one per layer; see <see cref="FeatureLayer"/>. Coordinates stay
+/// optionally .prj and .cpg; every shapefile in it is a layer), GeoPackage (every feature table is a layer), read
+/// with NetTopologySuite, and KML/KMZ (placemarks under their folders, see <see cref="KmlReader"/>). One element per feature, one per layer; see <see cref="FeatureLayer"/>. Coordinates stay
 /// in the layer's CRS, which the layer element names.
 /// </summary>
 public sealed class GeospatialConnector : IConnector
@@ -31,7 +31,7 @@ public sealed class GeospatialConnector : IConnector
 
     public string ConnectorType => "GEOSPATIAL";
 
-    public IReadOnlyList<string> Extensions { get; } = ["geojson", "json", "zip", "shp", "gpkg"];
+    public IReadOnlyList<string> Extensions { get; } = ["geojson", "json", "zip", "shp", "gpkg", "kml", "kmz"];
 
     public string Version => "1.0.0";
 
@@ -48,6 +48,8 @@ public sealed class GeospatialConnector : IConnector
             ".geojson" or ".json" => ReadGeoJsonAsync(content, context, cancellationToken),
             ".zip" => ReadShapefilesAsync(content, context, cancellationToken),
             ".gpkg" => ReadGeoPackageAsync(content, context, cancellationToken),
+            ".kml" => new KmlReader(context).Read(content, Path.GetFileNameWithoutExtension(context.FileName)).ToAsyncEnumerable(),
+            ".kmz" => ReadKmzAsync(content, context, cancellationToken),
             _ => throw new SourceFormatException($"'{context.FileName}' is a lone shapefile part: upload the shapefile as a .zip holding its .shp, .shx and .dbf (and .prj) files."),
         };
     }
@@ -131,6 +133,25 @@ public sealed class GeospatialConnector : IConnector
         JsonValueKind.Object or JsonValueKind.Array => value.GetRawText(),
         _ => null,
     };
+
+    /// <summary>A KMZ: the zipped KML (doc.kml, else the first .kml) with its resources.</summary>
+    private static async IAsyncEnumerable<SourceElement> ReadKmzAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var scratch = new ScratchDirectory(context.ScratchRoot);
+        var members = await SafeZip.ExtractAsync(content, context.FileName, scratch, name => name.EndsWith(".kml", StringComparison.OrdinalIgnoreCase), cancellationToken).ConfigureAwait(false);
+        string kml = members.Keys.FirstOrDefault(n => n.Equals("doc.kml", StringComparison.OrdinalIgnoreCase))
+            ?? members.Keys.Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new SourceFormatException($"'{context.FileName}' holds no .kml document.");
+        var stream = File.OpenRead(members[kml]);
+        await using (stream.ConfigureAwait(false))
+        {
+            foreach (var element in new KmlReader(context).Read(stream, Path.GetFileNameWithoutExtension(context.FileName)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return element;
+            }
+        }
+    }
 
     private static async IAsyncEnumerable<SourceElement> ReadShapefilesAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

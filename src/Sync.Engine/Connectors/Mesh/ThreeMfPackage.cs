@@ -78,8 +78,12 @@ internal static class ThreeMfPackage
             var model = new Model();
             using var reader = XmlReader.Create(path, Xml);
             ModelObject? current = null;
-            while (reader.Read())
+
+            // Reading a metadata value moves the reader onto the next node: that one is not read again.
+            bool positioned = false;
+            while (positioned || reader.Read())
             {
+                positioned = false;
                 if (reader.NodeType != XmlNodeType.Element)
                 {
                     continue;
@@ -92,6 +96,7 @@ internal static class ThreeMfPackage
                         break;
                     case "metadata" when current is null && reader.GetAttribute("name") is { Length: > 0 } name:
                         model._metadata.Add(new("Metadata." + name, reader.ReadElementContentAsString()));
+                        positioned = true;
                         break;
                     case "object":
                         current = new ModelObject(reader.GetAttribute("id") ?? throw new XmlException("an object without an id"), reader.GetAttribute("name"), reader.GetAttribute("type") ?? "model", reader.GetAttribute("partnumber"));
