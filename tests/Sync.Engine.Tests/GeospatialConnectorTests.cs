@@ -279,6 +279,66 @@ public sealed class GeospatialConnectorTests
         StringAssert.Contains(coordinates.Message, "'east,north'");
     }
 
+    private static async Task<(List<SourceElement> Elements, SourceContext Context)> ReadInAsync(string geojson, string target)
+    {
+        var context = new SourceContext("points.geojson", new Dictionary<string, string> { ["geographicCoordinateSystem"] = target });
+        var elements = new List<SourceElement>();
+        await foreach (var element in new GeospatialConnector().ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(geojson)), context, CancellationToken.None))
+        {
+            elements.Add(element);
+        }
+
+        return (elements, context);
+    }
+
+    private static string PointsIn(string crs, params (double X, double Y)[] points) =>
+        "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"" + crs + "\"}},\"features\":["
+        + string.Join(",", points.Select((p, i) => FormattableString.Invariant($"{{\"type\":\"Feature\",\"id\":{i},\"properties\":{{}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{p.X:R},{p.Y:R}]}}}}")))
+        + "]}";
+
+    [TestMethod]
+    public async Task Layers_in_another_CRS_are_reprojected_into_the_iModels_at_known_control_points()
+    {
+        // Web Mercator is closed-form: x = R·λ, y = R·ln(tan(π/4 + φ/2)) with R = 6378137 m; (10°E, 60°N) is:
+        var (mercator, context) = await ReadInAsync(PointsIn("EPSG:3857", (1113194.9079327357, 8399737.889818357)), "EPSG:4326");
+        var point = mercator[0].Placement!;
+        Assert.AreEqual(10, point.X, 1e-9);
+        Assert.AreEqual(60, point.Y, 1e-9);
+        Assert.AreEqual(("EPSG:4326", "EPSG:3857"), (context.CoordinateSystem, Property(mercator[^1], "CRS")));
+        Assert.AreEqual("EPSG:4326", Property(mercator[^1], "ReprojectedTo"));
+
+        // UTM zone 33N puts its central meridian (15°E) at the equator on (500000, 0), and back.
+        var (utm, _) = await ReadInAsync(PointsIn("EPSG:32633", (500000, 0)), "EPSG:4326");
+        Assert.AreEqual(15, utm[0].Placement!.X, 1e-9);
+        Assert.AreEqual(0, utm[0].Placement!.Y, 1e-9);
+        var (wgs, _) = await ReadInAsync(PointsIn("EPSG:4326", (15, 0), (10, 60)), "EPSG:32633");
+        Assert.AreEqual(500000, wgs[0].Placement!.X, 1e-3);
+        Assert.AreEqual(0, wgs[0].Placement!.Y, 1e-3);
+
+        // ETRS89 / UTM 33N (shipped definition) and WGS84 / UTM 33N agree to well under a metre.
+        var (etrs, _) = await ReadInAsync(PointsIn("EPSG:25833", (500000, 6650000)), "EPSG:32633");
+        Assert.AreEqual(500000, etrs[0].Placement!.X, 1);
+        Assert.AreEqual(6650000, etrs[0].Placement!.Y, 1);
+
+        // A system nobody can resolve keeps its coordinates, and the task says so.
+        var (unknown, warned) = await ReadInAsync(PointsIn("EPSG:99999", (1, 2)), "EPSG:4326");
+        Assert.AreEqual(new Placement(1, 2, 0), unknown[0].Placement);
+        StringAssert.Contains(warned.Warnings.Single(), "cannot be resolved");
+        Assert.AreEqual("EPSG:99999", warned.CoordinateSystem);
+    }
+
+    [TestMethod]
+    public void Every_shipped_EPSG_definition_resolves_and_reaches_WGS84()
+    {
+        var codes = Reprojection.ShippedCodes.ToList();
+        Assert.IsGreaterThan(5, codes.Count);
+        foreach (int code in codes)
+        {
+            var context = new SourceContext("x");
+            Assert.IsNotNull(Reprojection.Between($"EPSG:{code}", null, "EPSG:4326", context, "layer"), $"EPSG:{code}: {string.Join("; ", context.Warnings)}");
+        }
+    }
+
     [TestMethod]
     public async Task Marking_a_file_as_spatial_root_reads_it_again_and_its_CRS_becomes_the_iModels()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetTopologySuite.Geometries;
+using Sync.Engine.Catalog;
 using Sync.Engine.Elements;
 using FeatureGeometry = NetTopologySuite.Geometries.Geometry;
 
@@ -23,6 +24,8 @@ internal sealed class FeatureLayer
     private bool _idChosen;
     private string? _idAttribute;
     private long _withoutId;
+    private bool _reprojectionChosen;
+    private Reprojection? _reprojection;
 
     public FeatureLayer(string name, string? crs, string? crsDefinition, SourceContext context)
     {
@@ -43,6 +46,12 @@ internal sealed class FeatureLayer
 
     public string Identifier { get; }
 
+    /// <summary>The iModel's coordinate system the features were asked to be in (the setting), if any.</summary>
+    private string? TargetCrs { get; set; }
+
+    /// <summary>The system the features' coordinates are in: the target once reprojected, else the layer's own.</summary>
+    private string? OutputCrs => _reprojection is not null ? TargetCrs : Crs;
+
     /// <summary>
     /// The element of one feature. <paramref name="nativeId"/> is the format's own feature id (GeoJSON "id", a
     /// GeoPackage primary key); without one, an id-like attribute chosen on the first feature; failing that the
@@ -52,6 +61,22 @@ internal sealed class FeatureLayer
     public SourceElement Feature(object? nativeId, IReadOnlyList<KeyValuePair<string, object?>> attributes, FeatureGeometry? geometry, long fid, string? parent = null)
     {
         _count++;
+        if (!_reprojectionChosen)
+        {
+            // The iModel's coordinate system, when configured, is every layer's target.
+            _reprojectionChosen = true;
+            if (_context.Settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem) is { Length: > 0 } target)
+            {
+                TargetCrs = target;
+                _reprojection = Reprojection.Between(Crs, CrsDefinition, target, _context, Name);
+            }
+        }
+
+        if (geometry is not null && _reprojection is not null)
+        {
+            geometry = _reprojection.Apply(geometry);
+        }
+
         if (!_idChosen)
         {
             _idChosen = true;
@@ -120,14 +145,14 @@ internal sealed class FeatureLayer
     /// <summary>The layer element, after its features (it carries their count and extents). The file's CRS is its first layer's.</summary>
     public SourceElement Element()
     {
-        if (Crs is not null && _context.CoordinateSystem is null)
+        if (OutputCrs is not null && _context.CoordinateSystem is null)
         {
-            _context.CoordinateSystem = Crs;
-            _context.CoordinateSystemDefinition = CrsDefinition;
+            _context.CoordinateSystem = OutputCrs;
+            _context.CoordinateSystemDefinition = _reprojection is null ? CrsDefinition : null;
         }
-        else if (Crs is not null && Crs != _context.CoordinateSystem)
+        else if (OutputCrs is not null && OutputCrs != _context.CoordinateSystem)
         {
-            _context.Warn($"Layer '{Name}' is in {Crs}, the file's first layer in {_context.CoordinateSystem}: the file counts as {_context.CoordinateSystem}.");
+            _context.Warn($"Layer '{Name}' is in {OutputCrs}, the file's first layer in {_context.CoordinateSystem}: the file counts as {_context.CoordinateSystem}.");
         }
 
         if (_withoutId > 0)
@@ -153,6 +178,11 @@ internal sealed class FeatureLayer
         if (CrsDefinition is not null)
         {
             properties.Add(new("CRSDefinition", CrsDefinition));
+        }
+
+        if (_reprojection is not null)
+        {
+            properties.Add(new("ReprojectedTo", TargetCrs!));
         }
 
         var box = _extent.IsNull ? null : new BoundingBox(_extent.MinX, _extent.MinY, 0, _extent.MaxX, _extent.MaxY, 0);

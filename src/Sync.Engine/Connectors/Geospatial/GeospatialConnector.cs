@@ -6,6 +6,7 @@ using NetTopologySuite.IO;
 using NetTopologySuite.IO.Converters;
 using NetTopologySuite.IO.Esri;
 using NetTopologySuite.IO.Esri.Shapefiles.Readers;
+using Sync.Engine.Catalog;
 using Sync.Engine.Connectors.Archives;
 using Sync.Engine.Elements;
 using FeatureGeometry = NetTopologySuite.Geometries.Geometry;
@@ -37,7 +38,8 @@ public sealed class GeospatialConnector : IConnector
 
     public string SchemaAlias => "GEOSPATIAL";
 
-    public IReadOnlyList<string> SettingNames { get; } = [];
+    /// <summary>The iModel's coordinate system: layers in another are reprojected into it.</summary>
+    public IReadOnlyList<string> SettingNames { get; } = [ConfigurationSettings.GeographicCoordinateSystem];
 
     public IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, CancellationToken cancellationToken)
     {
