@@ -147,6 +147,80 @@ public sealed class MeshConnectorTests
         Assert.IsGreaterThan(30, read, $"{read} read, {refused} refused");
     }
 
+    /// <summary>An AP214 assembly in millimetres: ASM uses BOLT twice and PLATE once; SUB uses BOLT too.</summary>
+    private const string Ap214 = """
+        ISO-10303-21;
+        HEADER;
+        FILE_DESCRIPTION(('test'),'2;1');
+        FILE_NAME('asm.stp','2026-11-28',(''),(''),'','','');
+        FILE_SCHEMA(('AUTOMOTIVE_DESIGN'));
+        ENDSEC;
+        DATA;
+        #1=APPLICATION_CONTEXT('automotive design');
+        #2=PRODUCT_CONTEXT('',#1,'mechanical');
+        #3=PRODUCT_DEFINITION_CONTEXT('part definition',#1,'design');
+        #10=PRODUCT('ASM','Assembly','top',(#2));
+        #11=PRODUCT_DEFINITION_FORMATION('A','',#10);
+        #12=PRODUCT_DEFINITION('design','',#11,#3);
+        #20=PRODUCT('BOLT','Bolt M8','',(#2));
+        #21=PRODUCT_DEFINITION_FORMATION_WITH_SPECIFIED_SOURCE('B','',#20,.MADE.);
+        #22=PRODUCT_DEFINITION('design','',#21,#3);
+        #30=PRODUCT('PLATE','Plate','',(#2));
+        #31=PRODUCT_DEFINITION_FORMATION('','',#30);
+        #32=PRODUCT_DEFINITION('design','',#31,#3);
+        #40=PRODUCT('SUB','Subassembly','',(#2));
+        #41=PRODUCT_DEFINITION_FORMATION('','',#40);
+        #42=PRODUCT_DEFINITION('design','',#41,#3);
+        #50=NEXT_ASSEMBLY_USAGE_OCCURRENCE('1','','',#12,#22,$);
+        #51=NEXT_ASSEMBLY_USAGE_OCCURRENCE('2','','',#12,#22,$);
+        #52=NEXT_ASSEMBLY_USAGE_OCCURRENCE('3','','',#12,#32,$);
+        #53=NEXT_ASSEMBLY_USAGE_OCCURRENCE('4','','',#42,#22,$);
+        #60=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));
+        #61=(PLANE_ANGLE_UNIT()NAMED_UNIT(*)SI_UNIT($,.RADIAN.));
+        #62=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNIT_ASSIGNED_CONTEXT((#60,#61))REPRESENTATION_CONTEXT('',''));
+        #70=PRODUCT_DEFINITION_SHAPE('','',#22);
+        #71=SHAPE_DEFINITION_REPRESENTATION(#70,#72);
+        #72=SHAPE_REPRESENTATION('bolt',(#73),#62);
+        #73=AXIS2_PLACEMENT_3D('',#74,$,$);
+        #74=CARTESIAN_POINT('',(0.,0.,0.));
+        #75=ADVANCED_BREP_SHAPE_REPRESENTATION('bolt body',(#76),#62);
+        #76=MANIFOLD_SOLID_BREP('',#77);
+        #77=CLOSED_SHELL('',(#78,#79));
+        #78=VERTEX_POINT('',#80);
+        #79=VERTEX_POINT('',#81);
+        #80=CARTESIAN_POINT('',(-4.,-4.,0.));
+        #81=CARTESIAN_POINT('',(4.,4.,40.));
+        #82=SHAPE_REPRESENTATION_RELATIONSHIP('','',#72,#75);
+        #90=PRODUCT_DEFINITION_SHAPE('','',#32);
+        #91=SHAPE_DEFINITION_REPRESENTATION(#90,#92);
+        #92=SHAPE_REPRESENTATION('plate',(#93,#94),#62);
+        #93=CARTESIAN_POINT('',(0.,0.,0.));
+        #94=CARTESIAN_POINT('',(200.,100.,10.));
+        ENDSEC;
+        END-ISO-10303-21;
+        """;
+
+    [TestMethod]
+    public async Task STEP_product_models_give_the_product_tree_names_usage_and_boxes_in_metres()
+    {
+        var (elements, _) = await ReadAsync(Encoding.UTF8.GetBytes(Ap214), "asm.stp");
+        var byId = elements.ToDictionary(e => e.Identifier);
+        CollectionAssert.AreEquivalent(new[] { "ASM", "BOLT", "PLATE", "SUB" }, byId.Keys.ToArray());
+        var bolt = byId["BOLT"];
+        Assert.AreEqual(("MSTN:StepProduct", "ASM", "Bolt M8", "B"), (bolt.ClassName, bolt.ParentIdentifier, bolt.UserLabel, Property(bolt, "Version")));
+        Assert.AreEqual(3L, Property(bolt, "OccurrenceCount"), "twice in ASM, once in SUB");
+        Assert.AreEqual("SUB", bolt.Relationships!.Single(r => r.Type == "usedIn").TargetIdentifier);
+        Assert.AreEqual(new BoundingBox(-0.004, -0.004, 0, 0.004, 0.004, 0.04), bolt.BoundingBox, "through the B-rep linked to its shape, in metres");
+        Assert.AreEqual(new BoundingBox(0, 0, 0, 0.2, 0.1, 0.01), byId["PLATE"].BoundingBox);
+        Assert.IsNull(byId["ASM"].ParentIdentifier);
+        Assert.IsNull(byId["ASM"].BoundingBox, "an assembly's own shape is its parts'; placements are not applied");
+
+        var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Encoding.UTF8.GetBytes(Ap214.Replace("#12=PRODUCT_DEFINITION('design','',#11,#3);", "#12=PRODUCT_DEFINITION('design','',#11,#3;", StringComparison.Ordinal)), "asm.stp"));
+        StringAssert.Contains(error.Message, "line");
+        var empty = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Encoding.UTF8.GetBytes("ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('CONFIG_CONTROL_DESIGN'));\nENDSEC;\nDATA;\n#1=CARTESIAN_POINT('',(0.,0.,0.));\nENDSEC;\nEND-ISO-10303-21;\n"), "points.step"));
+        StringAssert.Contains(empty.Message, "no PRODUCT_DEFINITION");
+    }
+
     [TestMethod]
     public async Task A_moved_node_syncs_as_exactly_one_update()
     {

@@ -2,13 +2,15 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SharpGLTF.Schema2;
 using SharpGLTF.Validation;
+using Sync.Engine.Connectors.StepPart21;
 using Sync.Engine.Elements;
 
 namespace Sync.Engine.Connectors.Mesh;
 
 /// <summary>
 /// MSTN connector type (Bentley routes mesh and exchange formats to its MicroStation connector): glTF 2.0 (.glb, and
-/// .gltf with embedded buffers) through SharpGLTF, Wavefront OBJ, STL (ASCII and binary) and 3MF. DGN files are
+/// .gltf with embedded buffers) through SharpGLTF, Wavefront OBJ, STL (ASCII and binary), 3MF and STEP AP203/AP214
+/// product models (.stp, .step; see <see cref="StepProductModel"/>). DGN files are
 /// refused with a clear message. OBJ and STL carry no units: their coordinates are taken as metres, with a warning.
 /// </summary>
 public sealed class MeshConnector : IConnector
@@ -18,7 +20,7 @@ public sealed class MeshConnector : IConnector
 
     public string ConnectorType => "MSTN";
 
-    public IReadOnlyList<string> Extensions { get; } = ["glb", "gltf", "obj", "stl", "3mf", "dgn"];
+    public IReadOnlyList<string> Extensions { get; } = ["glb", "gltf", "obj", "stl", "3mf", "stp", "step", "dgn"];
 
     public string Version => "1.0.0";
 
@@ -48,6 +50,17 @@ public sealed class MeshConnector : IConnector
                 await foreach (var element in StlReader.ReadAsync(content, context.FileName, cancellationToken).ConfigureAwait(false))
                 {
                     yield return element;
+                }
+
+                yield break;
+            case ".stp" or ".step":
+                var step = await StepFile.LoadAsync(content, context.FileName, cancellationToken).ConfigureAwait(false);
+                using (var products = new StepProductModel(step, context).Elements(cancellationToken).GetEnumerator())
+                {
+                    while (GuardStep(products.MoveNext, context.FileName))
+                    {
+                        yield return products.Current;
+                    }
                 }
 
                 yield break;
@@ -100,6 +113,19 @@ public sealed class MeshConnector : IConnector
                 return reading.ReadSchema2(fileName);
             },
             fileName);
+    }
+
+    /// <summary>Wrong attribute types or missing parameters in a hostile STEP file are the file's fault, reported as unreadable.</summary>
+    private static bool GuardStep(Func<bool> step, string fileName)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentException or NullReferenceException or KeyNotFoundException or InvalidOperationException or OverflowException)
+        {
+            throw new SourceFormatException($"'{fileName}' has content the STEP reader cannot interpret: {e.Message}", e);
+        }
     }
 
     /// <summary>A damaged or hostile model breaks the library's assumptions anywhere; that is the file's fault, reported as unreadable.</summary>
