@@ -217,6 +217,38 @@ public sealed class CadRunsTests
         Assert.AreEqual(("EPSG:32633", "configuration"), (configuredCrs.Str("crs"), configuredCrs.Str("source")));
     }
 
+    [TestMethod]
+    public async Task Layers_are_read_into_the_spatial_roots_coordinate_system_which_is_read_first()
+    {
+        var (twin, iModelId) = await Host.CreateIModelAsync();
+        static string Point(string? crs, double x, double y) => "{\"type\":\"FeatureCollection\","
+            + (crs is null ? string.Empty : "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"" + crs + "\"}},")
+            + FormattableString.Invariant($"\"features\":[{{\"type\":\"Feature\",\"id\":1,\"properties\":{{}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{x:R},{y:R}]}}}}]}}");
+
+        // Named "b…" and "a…": the spatial root is read first whatever the order of the files.
+        string root = await UploadAsync(twin, "b-mercator.geojson", Bytes(Point("EPSG:3857", 0, 0)));
+        string layer = await UploadAsync(twin, "a-wgs84.geojson", Bytes(Point(null, 10, 60)));
+        var (created, body) = await Host.SendAsync(HttpMethod.Post, "/synchronization/imodels/storageConnections", new
+        {
+            iModelId,
+            sourceFiles = new object[]
+            {
+                new { storageFileId = layer, connectorType = "GEOSPATIAL" },
+                new { storageFileId = root, connectorType = "GEOSPATIAL", isSpatialRoot = true },
+            },
+        });
+        Assert.AreEqual(HttpStatusCode.Created, created, body.ToString());
+        var run = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{body.GetProperty("connection").Str("id")}/run");
+        Assert.AreEqual("Success", run.Str("result"), run.ToString());
+
+        var point = (await AllElementsAsync(iModelId)).Single(e => e.Str("classFullName") == "GEOSPATIAL:a-wgs84");
+        var placement = point.GetProperty("placement");
+        Assert.AreEqual(1113194.9079, placement.GetProperty("x").GetDouble(), 1e-3, "10°E in Web Mercator");
+        Assert.AreEqual(8399737.8898, placement.GetProperty("y").GetDouble(), 1e-3, "60°N in Web Mercator");
+        var (_, model) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}");
+        Assert.AreEqual("EPSG:3857", model.GetProperty("iModel").GetProperty("geographicCoordinateSystem").Str("crs"));
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     private static async Task<string> UploadAsync(Guid twin, string name, byte[] content) =>

@@ -8,7 +8,7 @@ using Sync.Engine.Stores;
 namespace Sync.Durable.Runs;
 
 /// <summary>Marks the run Executing with the settings it uses and resolves the connection's files into the run's plan.</summary>
-public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connections, IStorageFileStore files, FileSynchronizer synchronizer, ConnectorRegistry connectors, TimeProvider clock) : TaskActivity<BeginRunInput, RunPlan>
+public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connections, IStorageFileStore files, FileSynchronizer synchronizer, SyncStateReader states, ConnectorRegistry connectors, TimeProvider clock) : TaskActivity<BeginRunInput, RunPlan>
 {
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, BeginRunInput begin)
     {
@@ -86,7 +86,8 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         // Files carry only the settings some connector reads.
         var read = connectors.All.SelectMany(c => c.SettingNames).ToHashSet(StringComparer.Ordinal);
         var settings = begin.Settings.Where(s => read.Contains(s.Key)).ToDictionary(s => s.Key, s => ConfigurationSettings.PlainValue(s.Value), StringComparer.Ordinal);
-        return new RunPlan(work.Select(w => w with { ConnectionId = input.ConnectionId, Settings = settings }).ToList());
+        var committed = (await states.CurrentAsync(input.IModelId, CancellationToken.None).ConfigureAwait(false)).SpatialRoot();
+        return new RunPlan(work.Select(w => w with { ConnectionId = input.ConnectionId, Settings = settings }).ToList(), committed.Spatial?.CoordinateSystem);
     }
 }
 

@@ -27,7 +27,8 @@ public sealed record ManifestFile(string SourceFileId, string DocumentId, string
 }
 
 /// <summary>The files a run will synchronize, resolved once at its start.</summary>
-public sealed record RunPlan(IReadOnlyList<FileWork> Files);
+/// <param name="CommittedSpatialRootCrs">The coordinate system the iModel's committed spatial root has (before this run).</param>
+public sealed record RunPlan(IReadOnlyList<FileWork> Files, string? CommittedSpatialRootCrs = null);
 
 /// <param name="Remove">The file left the connection: stage the deletion of its elements instead of reading it.</param>
 /// <param name="StorageFileId">The storage file to read (storage connections).</param>

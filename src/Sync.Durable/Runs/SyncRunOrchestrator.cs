@@ -8,7 +8,8 @@ namespace Sync.Durable.Runs;
 
 /// <summary>
 /// One run of a connection: take the connection's run lock → read the configuration scopes → resolve the
-/// settings and the files (one activity) → fan out one <see cref="SynchronizeFileActivity"/> per file, at most
+/// settings and the files (one activity) → fan out one <see cref="SynchronizeFileActivity"/> per file (spatial
+/// roots first, whose coordinate system the others are read into), at most
 /// <see cref="MaxParallelFiles"/> at a time, retrying only what threw (a transient fault; unreadable files come
 /// back as results) → one <see cref="PushChangesetActivity"/> for everything staged and every file version found
 /// unreadable, if the run still holds its lock → <see cref="FinalizeRunActivity"/> → release the lock. Deterministic: no clocks, ids or I/O here.
@@ -52,27 +53,20 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             {
                 var settings = await ResolveSettingsAsync(context, input);
                 var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), new BeginRunInput(input, settings), Retry);
-                // A sliding window: a new file starts as soon as any running one finishes.
-                var pending = new Queue<FileWork>(plan.Files);
-                var running = new List<Task<FileWorkResult>>();
-                while (pending.Count > 0 || running.Count > 0)
+                // Spatial roots first: their coordinate system is the one the other files are read into.
+                var roots = plan.Files.Where(f => f.IsSpatialRoot).ToList();
+                if (roots.Count > 0 && !await SynchronizeFilesAsync(context, roots, results, cancelled))
                 {
-                    while (running.Count < MaxParallelFiles && pending.Count > 0)
-                    {
-                        running.Add(SynchronizeFileAsync(context, pending.Dequeue()));
-                    }
+                    await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, results, null, null, null, Cancelled: true), Retry);
+                    return "Cancelled";
+                }
 
-                    var done = await Task.WhenAny([.. running, cancelled]);
-                    if (done == cancelled)
-                    {
-                        // Staged work of a cancelled run is never pushed.
-                        await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, results, null, null, null, Cancelled: true), Retry);
-                        return "Cancelled";
-                    }
-
-                    var finished = (Task<FileWorkResult>)done;
-                    running.Remove(finished);
-                    results.Add(await finished);
+                var others = ReadInto(plan.Files.Where(f => !f.IsSpatialRoot), SpatialRootCrs(plan, results));
+                if (!await SynchronizeFilesAsync(context, others, results, cancelled))
+                {
+                    // Staged work of a cancelled run is never pushed.
+                    await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, results, null, null, null, Cancelled: true), Retry);
+                    return "Cancelled";
                 }
 
                 var staged = results.Where(r => r.Staged is not null).Select(r => r.Staged!).ToList();
@@ -104,6 +98,52 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             await context.Entities.SignalEntityAsync(runLock, nameof(ConnectionRunLock.Release), input.RunId);
         }
     }
+
+    /// <summary>
+    /// Synchronizes files in a sliding window (a new file starts as soon as any running one finishes), adding their
+    /// results; false when the run was cancelled meanwhile.
+    /// </summary>
+    private static async Task<bool> SynchronizeFilesAsync(TaskOrchestrationContext context, IEnumerable<FileWork> files, List<FileWorkResult> results, Task<bool> cancelled)
+    {
+        var pending = new Queue<FileWork>(files);
+        var running = new List<Task<FileWorkResult>>();
+        while (pending.Count > 0 || running.Count > 0)
+        {
+            while (running.Count < MaxParallelFiles && pending.Count > 0)
+            {
+                running.Add(SynchronizeFileAsync(context, pending.Dequeue()));
+            }
+
+            var done = await Task.WhenAny([.. running, cancelled]);
+            if (done == cancelled)
+            {
+                return false;
+            }
+
+            var finished = (Task<FileWorkResult>)done;
+            running.Remove(finished);
+            results.Add(await finished);
+        }
+
+        return true;
+    }
+
+    /// <summary>The spatial root's coordinate system: as read in this run, else as committed before it.</summary>
+    private static string? SpatialRootCrs(RunPlan plan, List<FileWorkResult> results) =>
+        results.Where(r => plan.Files.Any(f => f.IsSpatialRoot && f.SourceFileId == r.SourceFileId))
+            .Select(r => r.Staged?.Spatial?.CoordinateSystem).FirstOrDefault(crs => crs is not null)
+        ?? plan.CommittedSpatialRootCrs;
+
+    /// <summary>
+    /// Files read into the spatial root's coordinate system when the iModel's is not configured: the connectors that
+    /// reproject receive it as the <c>geographicCoordinateSystem</c> setting (so a new root system reads them again).
+    /// </summary>
+    private static List<FileWork> ReadInto(IEnumerable<FileWork> files, string? spatialRootCrs) =>
+        files.Select(f => spatialRootCrs is null || f.Settings is not { } settings
+                || settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem) is { Length: > 0 }
+                || !settings.ContainsKey(ConfigurationSettings.GeographicCoordinateSystem)
+            ? f
+            : f with { Settings = new Dictionary<string, string>(settings) { [ConfigurationSettings.GeographicCoordinateSystem] = spatialRootCrs } }).ToList();
 
     /// <summary>The connection's settings now: defaults &lt; iTwin &lt; iModel &lt; connection scope. Replays return the same.</summary>
     private static async Task<Dictionary<string, string>> ResolveSettingsAsync(TaskOrchestrationContext context, RunInput input)

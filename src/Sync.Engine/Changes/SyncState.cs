@@ -51,13 +51,17 @@ public sealed record SyncState(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The committed spatial root (the first by source file id), or default when there is none.</summary>
+    public (string? Id, FileSpatial? Spatial) SpatialRoot() =>
+        Files.Where(f => f.Value.Spatial is { IsSpatialRoot: true }).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => ((string?)f.Key, f.Value.Spatial)).FirstOrDefault();
+
     /// <summary>
     /// The iModel's georeference: the configured coordinate system, else the spatial root file's (the first by source
     /// file id when several connections name one); extents over every file.
     /// </summary>
     public IModelGeoreference Georeference()
     {
-        var root = Files.Where(f => f.Value.Spatial is { IsSpatialRoot: true }).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (Id: f.Key, f.Value.Spatial!)).FirstOrDefault();
+        var root = SpatialRoot();
         var extents = new Bounds3d();
         foreach (var file in Files.Values)
         {
@@ -68,10 +72,10 @@ public sealed record SyncState(
             }
         }
 
-        Placement? origin = root.Item2?.Extents is { } r ? new Placement((r.LowX + r.HighX) / 2, (r.LowY + r.HighY) / 2, (r.LowZ + r.HighZ) / 2) : null;
+        Placement? origin = root.Spatial?.Extents is { } r ? new Placement((r.LowX + r.HighX) / 2, (r.LowY + r.HighY) / 2, (r.LowZ + r.HighZ) / 2) : null;
         return ConfiguredCoordinateSystem is { Length: > 0 } configured
             ? new IModelGeoreference(configured, null, "configuration", root.Id, origin, extents.ToBoundingBox())
-            : new IModelGeoreference(root.Item2?.CoordinateSystem, root.Item2?.CoordinateSystemDefinition, root.Item2?.CoordinateSystem is null ? null : "spatialRoot", root.Id, origin, extents.ToBoundingBox());
+            : new IModelGeoreference(root.Spatial?.CoordinateSystem, root.Spatial?.CoordinateSystemDefinition, root.Spatial?.CoordinateSystem is null ? null : "spatialRoot", root.Id, origin, extents.ToBoundingBox());
     }
 
     public static async Task<SyncState> LoadAsync(IBlobStore blobs, ChainTip tip, CancellationToken cancellationToken)
