@@ -222,7 +222,7 @@ public sealed class GeospatialConnectorTests
     public void Shapefile_projections_are_named_by_EPSG_code_where_they_allow(string wkt, string? expected) =>
         Assert.AreEqual(expected, CrsNames.FromWkt(wkt));
 
-    private const string Kml = """
+    internal const string Kml = """
         <?xml version="1.0" encoding="UTF-8"?>
         <kml xmlns="http://www.opengis.net/kml/2.2">
           <Document>

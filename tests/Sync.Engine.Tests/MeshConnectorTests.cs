@@ -148,7 +148,7 @@ public sealed class MeshConnectorTests
     }
 
     /// <summary>An AP214 assembly in millimetres: ASM uses BOLT twice and PLATE once; SUB uses BOLT too.</summary>
-    private const string Ap214 = """
+    internal const string Ap214 = """
         ISO-10303-21;
         HEADER;
         FILE_DESCRIPTION(('test'),'2;1');

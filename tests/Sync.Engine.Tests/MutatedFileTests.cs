@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using Sync.Engine.Connectors;
 using Sync.Engine.Connectors.Dxf;
+using Sync.Engine.Connectors.Geospatial;
 using Sync.Engine.Connectors.Ifc;
+using Sync.Engine.Connectors.Mesh;
 using Sync.Tests.Generators;
 
 namespace Sync.Engine.Tests;
@@ -27,8 +29,41 @@ public sealed class MutatedFileTests
     public Task Mutated_DXF_files_never_crash_or_hang() =>
         RunAsync(new DxfConnector(), "m.dxf", Encoding.ASCII.GetBytes(new DxfFileWriter { Entities = 40 }.Write()), seed: 2);
 
-    private static async Task RunAsync(IConnector connector, string name, byte[] original, int seed)
+    /// <summary>GIS and mesh files: a refusal names the file (their formats have no lines to point at).</summary>
+    [TestMethod]
+    [DataRow("m.geojson", 3)]
+    [DataRow("m.zip", 4)]
+    [DataRow("m.gpkg", 5)]
+    [DataRow("m.kml", 6)]
+    [DataRow("m.glb", 7)]
+    [DataRow("m.obj", 8)]
+    [DataRow("m.stl", 9)]
+    [DataRow("a.stl", 10)]
+    [DataRow("m.3mf", 11)]
+    [DataRow("m.stp", 12)]
+    public Task Mutated_GIS_and_mesh_files_never_crash_or_hang(string name, int seed)
     {
+        var gis = new GisFileWriter { Features = 12 };
+        var (connector, content) = name switch
+        {
+            "m.geojson" => ((IConnector)new GeospatialConnector(), Encoding.UTF8.GetBytes(gis.GeoJson())),
+            "m.zip" => (new GeospatialConnector(), gis.ShapefileZip("m")),
+            "m.gpkg" => (new GeospatialConnector(), gis.GeoPackage()),
+            "m.kml" => (new GeospatialConnector(), Encoding.UTF8.GetBytes(GeospatialConnectorTests.Kml)),
+            "m.glb" => (new MeshConnector(), new MeshFileWriter { Nodes = 6 }.Glb()),
+            "m.obj" => (new MeshConnector(), Encoding.UTF8.GetBytes(MeshFileWriter.Obj())),
+            "m.stl" => (new MeshConnector(), MeshFileWriter.BinaryStl(20)),
+            "a.stl" => (new MeshConnector(), Encoding.ASCII.GetBytes(MeshFileWriter.AsciiStl())),
+            "m.3mf" => (new MeshConnector(), MeshFileWriter.ThreeMf()),
+            _ => (new MeshConnector(), Encoding.ASCII.GetBytes(MeshConnectorTests.Ap214)),
+        };
+        return RunAsync(connector, name, content, seed, message => message.Contains($"'{name}", StringComparison.Ordinal));
+    }
+
+    private static async Task RunAsync(IConnector connector, string name, byte[] original, int seed, Func<string, bool>? explains = null)
+    {
+        // IFC and DXF errors give a position, or refuse the whole file saying what it is instead.
+        explains ??= message => message.Contains(" line ", StringComparison.Ordinal) || WholeFileRefusals.Any(r => message.Contains(r, StringComparison.Ordinal));
         var random = new Random(seed);
         int failures = 0;
         for (int i = 0; i < Mutants; i++)
@@ -43,8 +78,7 @@ public sealed class MutatedFileTests
             catch (SourceFormatException e)
             {
                 failures++;
-                // A position, or a refusal of the whole file that says what it is instead.
-                Assert.IsTrue(e.Message.Contains(" line ", StringComparison.Ordinal) || WholeFileRefusals.Any(r => e.Message.Contains(r, StringComparison.Ordinal)), $"mutant {i}: the error says where: {e.Message}");
+                Assert.IsTrue(explains(e.Message), $"mutant {i}: the error says where: {e.Message}");
             }
             catch (OperationCanceledException)
             {
