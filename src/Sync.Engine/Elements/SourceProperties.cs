@@ -9,6 +9,16 @@ public static class SourceProperties
 {
     private const int InsertionSortLimit = 64;
 
+    /// <summary>Adds a text property when it has a value (null and empty text are left out).</summary>
+    public static void AddText(List<KeyValuePair<string, object>> properties, string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        if (!string.IsNullOrEmpty(value))
+        {
+            properties.Add(new(name, value));
+        }
+    }
+
     public static List<KeyValuePair<string, object>> SortedByName(List<KeyValuePair<string, object>> properties)
     {
         ArgumentNullException.ThrowIfNull(properties);

@@ -94,7 +94,7 @@ internal sealed class DxfDrawing(SourceContext context)
         _usedLayers.Add(layer);
         properties.Add(new("Layer", layer));
         relationships.Add(new("layer", LayerId(layer)));
-        AddText(properties, "Linetype", entity.Text(6));
+        SourceProperties.AddText(properties, "Linetype", entity.Text(6));
         AddInteger(properties, "Color", entity.Integer(62));
         if (entity.Integer(420) is { } rgb)
         {
@@ -108,7 +108,7 @@ internal sealed class DxfDrawing(SourceContext context)
         {
             case "TEXT" or "MTEXT" or "ATTDEF":
                 label = MText(entity);
-                AddText(properties, "Text", label);
+                SourceProperties.AddText(properties, "Text", label);
                 break;
             case "CIRCLE" or "ARC":
                 properties.Add(new("Radius", entity.Number(40)));
@@ -154,7 +154,7 @@ internal sealed class DxfDrawing(SourceContext context)
                 long colour = layer.Integer(62) ?? 7;
                 properties.Add(new("Color", Math.Abs(colour)));
                 properties.Add(new("IsOff", colour < 0));
-                AddText(properties, "Linetype", layer.Text(6));
+                SourceProperties.AddText(properties, "Linetype", layer.Text(6));
                 AddInteger(properties, "Lineweight", layer.Integer(370));
                 properties.Add(new("IsFrozen", ((layer.Integer(70) ?? 0) & 1) != 0));
             }
@@ -435,14 +435,6 @@ internal sealed class DxfDrawing(SourceContext context)
                 _ => group.Value,
             };
             properties.Add(new($"XData.{application}.{n++}", value));
-        }
-    }
-
-    private static void AddText(List<KeyValuePair<string, object>> properties, string name, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            properties.Add(new(name, value));
         }
     }
 

@@ -106,7 +106,7 @@ public sealed class GeospatialConnector : IConnector
         {
             foreach (var property in properties.EnumerateObject())
             {
-                attributes.Add(new(property.Name, JsonValue(property.Value)));
+                attributes.Add(new(property.Name, JsonValues.Typed(property.Value)));
             }
         }
 
@@ -125,16 +125,6 @@ public sealed class GeospatialConnector : IConnector
 
         return layer.Feature(id, attributes, geometry, fid);
     }
-
-    private static object? JsonValue(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.TryGetInt64(out long n) ? (object)n : value.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Object or JsonValueKind.Array => value.GetRawText(),
-        _ => null,
-    };
 
     /// <summary>A KMZ: the zipped KML (doc.kml, else the first .kml) with its resources.</summary>
     private static async IAsyncEnumerable<SourceElement> ReadKmzAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -140,11 +140,11 @@ internal sealed class KmlReader(SourceContext context)
         // The placemark's own id, else its place: folder path and name, told apart by order.
         string identifier = placemark.Attribute("id")?.Value is { Length: > 0 } id
             ? id
-            : (folder?.Unique(name ?? "placemark") ?? Folder.TopLevel(_topLevel, name ?? "placemark"));
+            : (folder?.Unique(name ?? "placemark") ?? _topLevel.Next(name ?? "placemark"));
         return layer.Feature(identifier, attributes, geometry, fid, folder?.Identifier);
     }
 
-    private readonly Dictionary<string, int> _topLevel = new(StringComparer.Ordinal);
+    private readonly SiblingNames _topLevel = new();
 
     private static XElement? Child(XElement element, string localName) => element.Elements().FirstOrDefault(e => e.Name.LocalName == localName);
 
@@ -217,40 +217,24 @@ internal sealed class KmlReader(SourceContext context)
 
     private sealed class Folder(string? id, Folder? parent, string kind)
     {
-        private readonly Dictionary<string, int> _children = new(StringComparer.Ordinal);
+        private readonly SiblingNames _children = new();
         private string? _path;
 
         public string? Name { get; set; }
 
         /// <summary>The folder's path of names from the file's top, set when its name is known (or its kind when it has none).</summary>
-        public string Path => _path ??= parent is null ? Segment(null) : parent.Unique(Name ?? kind);
+        public string Path => _path ??= parent is null ? Name ?? kind : parent.Unique(Name ?? kind);
 
         public string Identifier => id is { Length: > 0 } ? "folder:" + id : "folder:" + Path;
 
-        public static string TopLevel(Dictionary<string, int> seen, string name) => Numbered(seen, name, null);
-
         /// <summary>A child's path: this folder's and the child's name, "[n]" for the n-th repeat among siblings.</summary>
-        public string Unique(string name) => Numbered(_children, name, Path);
+        public string Unique(string name) => Path + "/" + _children.Next(name);
 
         public SourceElement Element(string parentIdentifier)
         {
             var properties = new List<KeyValuePair<string, object>> { new("Kind", kind) };
-            if (Name is { Length: > 0 })
-            {
-                properties.Add(new("Name", Name));
-            }
-
+            SourceProperties.AddText(properties, "Name", Name);
             return new SourceElement(Identifier, "GEOSPATIAL:KmlFolder", SourceProperties.SortedByName(properties), Name, parentIdentifier);
-        }
-
-        private string Segment(string? prefix) => (prefix is null ? string.Empty : prefix + "/") + (Name ?? kind);
-
-        private static string Numbered(Dictionary<string, int> seen, string name, string? prefix)
-        {
-            int count = seen.GetValueOrDefault(name);
-            seen[name] = count + 1;
-            string segment = count == 0 ? name : $"{name}[{count.ToString(CultureInfo.InvariantCulture)}]";
-            return prefix is null ? segment : prefix + "/" + segment;
         }
     }
 }

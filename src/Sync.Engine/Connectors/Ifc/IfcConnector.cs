@@ -1,5 +1,5 @@
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using Sync.Engine.Connectors.Archives;
 using Sync.Engine.Connectors.StepPart21;
 using Sync.Engine.Elements;
 
@@ -28,51 +28,33 @@ public sealed class IfcConnector : IConnector
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(context);
-        var file = await LoadAsync(content, context.FileName, cancellationToken).ConfigureAwait(false);
-        using var elements = Guard(() => new IfcModel(file, context, cancellationToken), context).Elements(cancellationToken).GetEnumerator();
-        while (Guard(elements.MoveNext, context))
+        var file = await LoadAsync(content, context, cancellationToken).ConfigureAwait(false);
+        using var elements = StepModelGuard.Run(() => new IfcModel(file, context, cancellationToken), context.FileName, Reader).Elements(cancellationToken).GetEnumerator();
+        while (StepModelGuard.Run(elements.MoveNext, context.FileName, Reader))
         {
             yield return elements.Current;
         }
     }
 
-    private static async Task<StepFile> LoadAsync(Stream content, string fileName, CancellationToken cancellationToken)
+    private const string Reader = "the IFC connector";
+
+    /// <summary>An .ifc file, or the first .ifc member of an .ifczip (extracted under the archive limits of <see cref="SafeZip"/>).</summary>
+    private static async Task<StepFile> LoadAsync(Stream content, SourceContext context, CancellationToken cancellationToken)
     {
+        string fileName = context.FileName;
         if (!fileName.EndsWith(".ifczip", StringComparison.OrdinalIgnoreCase))
         {
             return await StepFile.LoadAsync(content, fileName, cancellationToken).ConfigureAwait(false);
         }
 
-        try
+        using var scratch = new ScratchDirectory(context.ScratchRoot);
+        var members = await SafeZip.ExtractAsync(content, fileName, scratch, name => name.EndsWith(".ifc", StringComparison.OrdinalIgnoreCase), cancellationToken).ConfigureAwait(false);
+        string entry = members.Keys.Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new SourceFormatException($"'{fileName}' holds no .ifc file.");
+        var inner = File.OpenRead(members[entry]);
+        await using (inner.ConfigureAwait(false))
         {
-            using var zip = await ZipArchive.CreateAsync(content, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken).ConfigureAwait(false);
-            var entry = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith(".ifc", StringComparison.OrdinalIgnoreCase))
-                ?? throw new SourceFormatException($"'{fileName}' holds no .ifc file.");
-            var inner = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (inner.ConfigureAwait(false))
-            {
-                return await StepFile.LoadAsync(inner, $"{fileName}/{entry.FullName}", cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            throw new SourceFormatException($"'{fileName}' is not a readable IFC zip: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// Hostile or broken files can break the model's assumptions anywhere (wrong attribute types, missing
-    /// parameters); that is the file's fault, reported as unreadable instead of retried as a fault of ours.
-    /// </summary>
-    private static T Guard<T>(Func<T> step, SourceContext context)
-    {
-        try
-        {
-            return step();
-        }
-        catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentException or NullReferenceException or KeyNotFoundException or InvalidOperationException or OverflowException)
-        {
-            throw new SourceFormatException($"'{context.FileName}' has content the IFC connector cannot interpret: {e.Message}", e);
+            return await StepFile.LoadAsync(inner, $"{fileName}/{entry}", cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -51,14 +51,11 @@ internal static class GltfModel
     /// <summary>Each node with its path; siblings of the same name are told apart by their order.</summary>
     private static List<(Node Node, string Path)> Named(IEnumerable<Node> siblings, string? parentPath)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new SiblingNames();
         var named = new List<(Node Node, string Path)>();
         foreach (var node in siblings)
         {
-            string name = string.IsNullOrEmpty(node.Name) ? $"node{node.LogicalIndex.ToString(CultureInfo.InvariantCulture)}" : node.Name.Replace('/', '_');
-            int count = seen.GetValueOrDefault(name);
-            seen[name] = count + 1;
-            string segment = count == 0 ? name : $"{name}[{count.ToString(CultureInfo.InvariantCulture)}]";
+            string segment = names.Next(string.IsNullOrEmpty(node.Name) ? $"node{node.LogicalIndex.ToString(CultureInfo.InvariantCulture)}" : node.Name.Replace('/', '_'));
             named.Add((node, parentPath is null ? segment : parentPath + "/" + segment));
         }
 
@@ -69,10 +66,7 @@ internal static class GltfModel
     {
         var world = YUpToZUp.Then(ToTransform(node.WorldMatrix));
         var properties = new List<KeyValuePair<string, object>>();
-        if (!string.IsNullOrEmpty(node.Name))
-        {
-            properties.Add(new("Name", node.Name));
-        }
+        SourceProperties.AddText(properties, "Name", node.Name);
 
         var box = new Bounds3d();
         if (node.Mesh is { } mesh)
@@ -82,17 +76,11 @@ internal static class GltfModel
                 meshes[mesh.LogicalIndex] = summary = MeshSummary.Of(mesh);
             }
 
-            if (!string.IsNullOrEmpty(mesh.Name))
-            {
-                properties.Add(new("Mesh", mesh.Name));
-            }
+            SourceProperties.AddText(properties, "Mesh", mesh.Name);
 
             properties.Add(new("TriangleCount", summary.Triangles));
             properties.Add(new("VertexCount", summary.Vertices));
-            if (summary.Materials.Length > 0)
-            {
-                properties.Add(new("Materials", summary.Materials));
-            }
+            SourceProperties.AddText(properties, "Materials", summary.Materials);
 
             box.AddTransformed(summary.Bounds, world);
         }

@@ -57,7 +57,7 @@ public sealed class MeshConnector : IConnector
                 var step = await StepFile.LoadAsync(content, context.FileName, cancellationToken).ConfigureAwait(false);
                 using (var products = new StepProductModel(step, context).Elements(cancellationToken).GetEnumerator())
                 {
-                    while (GuardStep(products.MoveNext, context.FileName))
+                    while (StepModelGuard.Run(products.MoveNext, context.FileName, "the STEP reader"))
                     {
                         yield return products.Current;
                     }
@@ -113,19 +113,6 @@ public sealed class MeshConnector : IConnector
                 return reading.ReadSchema2(fileName);
             },
             fileName);
-    }
-
-    /// <summary>Wrong attribute types or missing parameters in a hostile STEP file are the file's fault, reported as unreadable.</summary>
-    private static bool GuardStep(Func<bool> step, string fileName)
-    {
-        try
-        {
-            return step();
-        }
-        catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentException or NullReferenceException or KeyNotFoundException or InvalidOperationException or OverflowException)
-        {
-            throw new SourceFormatException($"'{fileName}' has content the STEP reader cannot interpret: {e.Message}", e);
-        }
     }
 
     /// <summary>A damaged or hostile model breaks the library's assumptions anywhere; that is the file's fault, reported as unreadable.</summary>

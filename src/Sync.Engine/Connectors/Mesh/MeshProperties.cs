@@ -23,16 +23,7 @@ internal static class MeshProperties
 
                 return;
             case JsonValue value:
-                var element = value.GetValue<JsonElement>();
-                object? typed = element.ValueKind switch
-                {
-                    JsonValueKind.String => element.GetString(),
-                    JsonValueKind.Number => element.TryGetInt64(out long n) ? (object)n : element.GetDouble(),
-                    JsonValueKind.True => true,
-                    JsonValueKind.False => false,
-                    _ => null,
-                };
-                if (typed is not null)
+                if (JsonValues.Typed(value.GetValue<JsonElement>()) is { } typed)
                 {
                     properties.Add(new(prefix, typed));
                 }

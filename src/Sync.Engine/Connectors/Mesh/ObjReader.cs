@@ -14,7 +14,7 @@ namespace Sync.Engine.Connectors.Mesh;
 internal sealed class ObjReader(string fileName)
 {
     private readonly List<Vector3d> _vertices = [];
-    private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
+    private readonly SiblingNames _names = new();
     private Part? _part;
     private string? _group;
     private string? _material;
@@ -103,9 +103,7 @@ internal sealed class ObjReader(string fileName)
         }
 
         string name = part.Name.Length == 0 ? "unnamed" : part.Name;
-        int seen = _names.GetValueOrDefault(name);
-        _names[name] = seen + 1;
-        string identifier = seen == 0 ? name : $"{name}[{seen.ToString(CultureInfo.InvariantCulture)}]";
+        string identifier = _names.Next(name);
         var properties = new List<KeyValuePair<string, object>>
         {
             new("Name", name),

@@ -95,11 +95,11 @@ internal sealed class StepProductModel(StepFile file, SourceContext context)
             cancellationToken.ThrowIfCancellationRequested();
             var product = Product(definition);
             var properties = new List<KeyValuePair<string, object>>();
-            AddText(properties, "PartNumber", product?[0].AsText);
-            AddText(properties, "Name", product?[1].AsText);
-            AddText(properties, "Description", product?[2].AsText);
-            AddText(properties, "Version", Formation(definition)?[0].AsText);
-            AddText(properties, "Definition", definition[0].AsText);
+            SourceProperties.AddText(properties, "PartNumber", product?[0].AsText);
+            SourceProperties.AddText(properties, "Name", product?[1].AsText);
+            SourceProperties.AddText(properties, "Description", product?[2].AsText);
+            SourceProperties.AddText(properties, "Version", Formation(definition)?[0].AsText);
+            SourceProperties.AddText(properties, "Definition", definition[0].AsText);
             var parents = users.GetValueOrDefault(definition.Id) ?? [];
             properties.Add(new("OccurrenceCount", (long)parents.Count));
             var box = new Bounds3d();
@@ -123,15 +123,12 @@ internal sealed class StepProductModel(StepFile file, SourceContext context)
 
     private Dictionary<long, string> Identify(List<StepEntity> definitions)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new SiblingNames();
         var identifiers = new Dictionary<long, string>();
         foreach (var definition in definitions)
         {
             var product = Product(definition);
-            string name = product?[0].AsText is { Length: > 0 } id ? id : product?[1].AsText is { Length: > 0 } n ? n : "product";
-            int count = seen.GetValueOrDefault(name);
-            seen[name] = count + 1;
-            identifiers[definition.Id] = count == 0 ? name : $"{name}[{count.ToString(CultureInfo.InvariantCulture)}]";
+            identifiers[definition.Id] = names.Next(product?[0].AsText is { Length: > 0 } id ? id : product?[1].AsText is { Length: > 0 } n ? n : "product");
         }
 
         return identifiers;
@@ -308,11 +305,4 @@ internal sealed class StepProductModel(StepFile file, SourceContext context)
         list.Add(value);
     }
 
-    private static void AddText(List<KeyValuePair<string, object>> properties, string name, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            properties.Add(new(name, value));
-        }
-    }
 }

@@ -36,7 +36,7 @@ internal static class StlReader
         }
 
         using var reader = new StreamReader(new PrefixedStream(head.AsMemory(0, read), content), Encoding.ASCII, false, 1 << 16, leaveOpen: true);
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new SiblingNames();
         string? solid = null;
         long triangles = 0, lineNumber = 0;
         var box = new Bounds3d();
@@ -107,7 +107,7 @@ internal static class StlReader
 
         string name = Encoding.ASCII.GetString(head, 0, HeaderBytes).TrimEnd('\0', ' ');
         name = name.StartsWith("solid", StringComparison.Ordinal) ? name[5..].Trim() : string.Empty;
-        return Solid(name, new Dictionary<string, int>(), declared, box);
+        return Solid(name, new SiblingNames(), declared, box);
     }
 
     private static bool IsAsciiStl(ReadOnlySpan<byte> head)
@@ -128,15 +128,9 @@ internal static class StlReader
         return head.Contains((byte)'\n') || head.Length < HeaderBytes + 4;
     }
 
-    private static SourceElement Solid(string name, Dictionary<string, int> names, long triangles, Bounds3d box)
+    private static SourceElement Solid(string name, SiblingNames names, long triangles, Bounds3d box)
     {
-        string identifier = name.Length == 0 ? "solid" : name;
-        int seen = names.GetValueOrDefault(identifier);
-        names[identifier] = seen + 1;
-        if (seen > 0)
-        {
-            identifier += $"[{seen.ToString(CultureInfo.InvariantCulture)}]";
-        }
+        string identifier = names.Next(name.Length == 0 ? "solid" : name);
 
         var properties = new List<KeyValuePair<string, object>> { new("TriangleCount", triangles) };
         if (name.Length > 0)

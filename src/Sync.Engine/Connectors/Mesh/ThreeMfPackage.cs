@@ -148,8 +148,8 @@ internal static class ThreeMfPackage
                 {
                     new("Type", obj.Type), new("VertexCount", obj.Vertices), new("TriangleCount", obj.Triangles), new("ComponentCount", (long)obj.Components.Count),
                 };
-                AddText(properties, "Name", obj.Name);
-                AddText(properties, "PartNumber", obj.PartNumber);
+                SourceProperties.AddText(properties, "Name", obj.Name);
+                SourceProperties.AddText(properties, "PartNumber", obj.PartNumber);
                 var components = obj.Components.Select(c => c.ObjectId).Distinct().Select(id => new SourceRelationship("component", "object:" + id)).ToList();
                 elements.Add(new SourceElement("object:" + obj.Id, "MSTN:3mfObject", SourceProperties.SortedByName(properties), obj.Name, "model", null, box.ToBoundingBox(), components.Count > 0 ? components : null));
             }
@@ -166,8 +166,8 @@ internal static class ThreeMfPackage
                 var box = new Bounds3d();
                 box.AddTransformed(Box(obj, 0, context.FileName), world);
                 var properties = new List<KeyValuePair<string, object>> { new("Object", objectId) };
-                AddText(properties, "PartNumber", partNumber);
-                AddText(properties, "Name", obj.Name);
+                SourceProperties.AddText(properties, "PartNumber", partNumber);
+                SourceProperties.AddText(properties, "Name", obj.Name);
                 var origin = world.Origin;
                 elements.Add(new SourceElement(
                     $"item:{(i + 1).ToString(CultureInfo.InvariantCulture)}",
@@ -224,14 +224,6 @@ internal static class ThreeMfPackage
             }
 
             return new Transform3d(new Vector3d(m[0], m[1], m[2]), new Vector3d(m[3], m[4], m[5]), new Vector3d(m[6], m[7], m[8]), new Vector3d(m[9], m[10], m[11]));
-        }
-
-        private static void AddText(List<KeyValuePair<string, object>> properties, string name, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                properties.Add(new(name, value));
-            }
         }
     }
 
