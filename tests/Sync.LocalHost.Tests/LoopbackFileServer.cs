@@ -33,6 +33,8 @@ internal sealed class LoopbackFileServer : IDisposable
     public void Serve(string path, string content, TimeSpan delay = default, int unavailableFirst = 0) =>
         _files[path] = new ServedFile(Encoding.UTF8.GetBytes(content), delay, unavailableFirst);
 
+    public void Serve(string path, byte[] content) => _files[path] = new ServedFile(content, default, 0);
+
     /// <summary>How many requests a path has received.</summary>
     public int Requests(string path) => _files.TryGetValue(path, out var file) ? file.Requests : 0;
 

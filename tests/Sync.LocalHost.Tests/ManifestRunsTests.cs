@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Sync.Tests.Generators;
 
 namespace Sync.LocalHost.Tests;
 
@@ -220,6 +221,48 @@ public sealed class ManifestRunsTests
         // The file that made it is in the run's one changeset.
         Assert.AreEqual(1, run.GetProperty("changeset").GetProperty("index").GetInt32());
         Assert.AreEqual((1, 0, 0), await Host.ChangesetCountsAsync(iModelId, 1));
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task A_shapefile_master_is_read_with_its_dbf_shx_and_prj_children()
+    {
+        using var files = new LoopbackFileServer();
+        void ServeLayer(GisFileWriter writer, string? projection)
+        {
+            foreach (var (name, bytes) in writer.Shapefile("roads", projection))
+            {
+                files.Serve("/" + name, bytes);
+            }
+        }
+
+        ServeLayer(new GisFileWriter { Features = 6 }, GisFileWriter.UtmZone33NWkt);
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-roads" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+        object Child(string extension) => new { id = "roads" + extension, name = "roads" + extension, url = files.Url("/roads" + extension), connectorType = "GEOSPATIAL" };
+        object[] Manifest() => [new { id = "doc-roads", name = "roads.shp", url = files.Url("/roads.shp"), connectorType = "GEOSPATIAL", action = "bridge", children = new[] { Child(".dbf"), Child(".shx"), Child(".prj") } }];
+
+        var first = await RunAsync(connectionId, Manifest());
+        Assert.AreEqual("Success", first.Str("result"), first.ToString());
+        Assert.AreEqual("doc-roads", Tasks(first).Single().Str("sourceFileId"), "the parts are read with the master, not as files of their own");
+        var elements = await ElementsAsync(iModelId);
+        Assert.AreEqual(6, elements.Values.Count(e => e.Str("classFullName") == "GEOSPATIAL:roads"));
+        Assert.AreEqual("EPSG:32633", elements["layer:roads"].GetProperty("properties").Str("CRS"));
+
+        Assert.AreEqual("Skipped", Tasks(await RunAsync(connectionId, Manifest())).Single().Str("result"), "same master and parts");
+
+        // A part alone changes (here the .prj): the master is read again.
+        ServeLayer(new GisFileWriter { Features = 6 }, "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"Degree\",0.0174532925199433]]");
+        var third = await RunAsync(connectionId, Manifest());
+        Assert.AreEqual("Success", third.Str("result"), third.ToString());
+        Assert.AreEqual((0, 1, 0), await Host.ChangesetCountsAsync(iModelId, third.GetProperty("changeset").GetProperty("index").GetInt32()), "the layer's CRS changed");
+
+        // Without its .dbf the master is a task error that says what to send.
+        object[] withoutDbf = [new { id = "doc-roads", name = "roads.shp", url = files.Url("/roads.shp"), connectorType = "GEOSPATIAL", action = "bridge", children = new[] { Child(".shx") } }];
+        files.Serve("/roads.shp", [0, 0, 39, 10]);
+        var fourth = await RunAsync(connectionId, withoutDbf);
+        StringAssert.Contains(Tasks(fourth).Single().GetProperty("error").Str("description"), ".dbf");
     }
 
     private static object File(string id, string name, string url) => new { id, name, url, connectorType = "PSEXCEL", action = "bridge", children = Array.Empty<object>() };

@@ -21,13 +21,15 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
             // A manifest run synchronizes exactly the files its request names; unmapped ones lose their elements.
             var spatialRoots = (await connections.ListSourceFilesAsync(input.ConnectionId, CancellationToken.None).ConfigureAwait(false))
                 .Where(f => f.IsSpatialRoot).Select(f => f.Id.ToString("D")).ToHashSet(StringComparer.Ordinal);
-            foreach (var file in input.Manifest)
+            var companions = Companions(input.Manifest);
+            foreach (var file in input.Manifest.Where(f => !companions.ContainsKey(f.SourceFileId)))
             {
                 work.Add(new FileWork(input.RunId, input.IModelId, file.SourceFileId, null, file.Name, file.ConnectorType, Remove: file.Unmap, Url: file.Url)
                 {
                     Document = file.Document,
                     ParentSourceFileId = file.ParentSourceFileId,
                     IsSpatialRoot = spatialRoots.Contains(file.SourceFileId),
+                    Companions = companions.Values.Where(c => c.Master == file.SourceFileId).Select(c => new CompanionFile(c.File.Name, c.File.Url!)).ToList() is { Count: > 0 } own ? own : null,
                 });
                 tasks.Add(new RunTask(file.SourceFileId, file.SourceFileId, null, file.Name, file.Unmap ? "UNMAP" : file.ConnectorType, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null) { DocumentId = file.DocumentId });
             }
@@ -68,6 +70,29 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         }
 
         return await SavePlanAsync(begin, work, tasks).ConfigureAwait(false);
+    }
+
+    private static readonly string[] ShapefileParts = [".dbf", ".shx", ".prj", ".cpg"];
+
+    /// <summary>
+    /// The children that are parts of their master rather than files of their own: a .shp master's .dbf, .shx, .prj
+    /// and .cpg of the same name. They are downloaded with the master and have no task of their own.
+    /// </summary>
+    private static Dictionary<string, (string Master, ManifestFile File)> Companions(IReadOnlyList<ManifestFile> manifest)
+    {
+        var parts = new Dictionary<string, (string, ManifestFile)>(StringComparer.Ordinal);
+        foreach (var master in manifest.Where(f => f.ParentSourceFileId is null && !f.Unmap && f.Name.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)))
+        {
+            string stem = Path.GetFileNameWithoutExtension(master.Name);
+            foreach (var child in manifest.Where(f => f.ParentSourceFileId == master.SourceFileId && f.Url is not null
+                && Path.GetFileNameWithoutExtension(f.Name).Equals(stem, StringComparison.OrdinalIgnoreCase)
+                && ShapefileParts.Contains(Path.GetExtension(f.Name), StringComparer.OrdinalIgnoreCase)))
+            {
+                parts[child.SourceFileId] = (master.SourceFileId, child);
+            }
+        }
+
+        return parts;
     }
 
     private static void AddRemoval(List<FileWork> work, List<RunTask> tasks, RunInput input, string sourceFileId, string label)

@@ -52,7 +52,13 @@ public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, 
 
     /// <summary>The file is its iModel's spatial root.</summary>
     public bool IsSpatialRoot { get; init; }
+
+    /// <summary>Manifest runs: files read together with this one (a shapefile's .dbf, .shx, .prj children), downloaded beside it.</summary>
+    public IReadOnlyList<CompanionFile>? Companions { get; init; }
 }
+
+/// <summary>A file that belongs to another and is read with it, not on its own.</summary>
+public sealed record CompanionFile(string Name, string Url);
 
 public sealed record FileWorkResult(
     string SourceFileId,

@@ -15,56 +15,95 @@ public sealed class SourceDownloader(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(synchronizer);
         ArgumentNullException.ThrowIfNull(work);
-        string path = Path.GetTempFileName();
+        var downloaded = new List<string>();
         try
         {
-            string marker;
-            try
+            var (path, marker, failure) = await DownloadAsync(work.Url!, work.FileName, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
             {
-                using var response = await http.GetAsync(new Uri(work.Url!), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                if ((int)response.StatusCode >= 500)
-                {
-                    throw new HttpRequestException($"'{work.FileName}' could not be downloaded now ({(int)response.StatusCode}); retrying.", null, response.StatusCode);
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    return Fail($"The URL of '{work.FileName}' answered {(int)response.StatusCode} {response.StatusCode}. Send a valid pre-authenticated URL with the next run.");
-                }
-
-                await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-                using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    sha.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-
-                marker = "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
-            }
-            catch (HttpRequestException e) when (e.StatusCode is null or < (HttpStatusCode)500)
-            {
-                return Fail($"'{work.FileName}' could not be downloaded: {e.Message}");
+                return failure;
             }
 
-            var request = new FileSyncRequest(work.IModelId, work.RunId, work.SourceFileId, work.FileName, work.ConnectorType, marker,
-                _ => Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous)),
-                work.Settings)
+            downloaded.Add(path!);
+            var companions = new Dictionary<string, Func<CancellationToken, Task<Stream>>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var companion in (work.Companions ?? []).OrderBy(c => c.Name, StringComparer.Ordinal))
+            {
+                var (companionPath, companionMarker, companionFailure) = await DownloadAsync(companion.Url, companion.Name, cancellationToken).ConfigureAwait(false);
+                if (companionFailure is not null)
+                {
+                    return companionFailure;
+                }
+
+                downloaded.Add(companionPath!);
+                companions[companion.Name] = _ => Task.FromResult<Stream>(Open(companionPath!));
+                marker += $";{companion.Name}={companionMarker}";
+            }
+
+            var request = new FileSyncRequest(work.IModelId, work.RunId, work.SourceFileId, work.FileName, work.ConnectorType, marker!, _ => Task.FromResult<Stream>(Open(path!)), work.Settings)
             {
                 Document = work.Document,
                 ParentSourceFileId = work.ParentSourceFileId,
                 IsSpatialRoot = work.IsSpatialRoot,
+                Companions = companions.Count > 0 ? companions : null,
             };
             return await synchronizer.SynchronizeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            File.Delete(path);
+            foreach (string file in downloaded)
+            {
+                File.Delete(file);
+            }
         }
     }
+
+    /// <summary>
+    /// One URL streamed to a temporary file while hashing it: the path and "sha256:…" marker, or the task error of a
+    /// URL that answered 4xx or could not be reached (5xx is thrown, to be retried).
+    /// </summary>
+    private async Task<(string? Path, string? Marker, FileSyncResult? Failure)> DownloadAsync(string url, string name, CancellationToken cancellationToken)
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            using var response = await http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 500)
+            {
+                throw new HttpRequestException($"'{name}' could not be downloaded now ({(int)response.StatusCode}); retrying.", null, response.StatusCode);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                File.Delete(path);
+                return (null, null, Fail($"The URL of '{name}' answered {(int)response.StatusCode} {response.StatusCode}. Send a valid pre-authenticated URL with the next run."));
+            }
+
+            await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+
+            return (path, "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset()), null);
+        }
+        catch (HttpRequestException e) when (e.StatusCode is null or < (HttpStatusCode)500)
+        {
+            File.Delete(path);
+            return (null, null, Fail($"'{name}' could not be downloaded: {e.Message}"));
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    private static FileStream Open(string path) => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
 
     private static FileSyncResult Fail(string message) =>
         FileSyncResult.Fail(new SyncError("FailedToAccessDataSource", "file_access", message, CanUserFix: true));

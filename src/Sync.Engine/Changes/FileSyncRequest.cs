@@ -20,6 +20,12 @@ public sealed record FileSyncRequest(
     /// <summary>For a reference file (a manifest file's child): the source file id of its master.</summary>
     public string? ParentSourceFileId { get; init; }
 
+    /// <summary>
+    /// Files that belong to this one and arrive beside it (a shapefile's .dbf, .shx and .prj sent as manifest
+    /// children), by name; their versions are part of <see cref="Marker"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<CancellationToken, Task<Stream>>>? Companions { get; init; }
+
     /// <summary>The file is its iModel's spatial root: its coordinate system becomes the iModel's (part of the marker).</summary>
     public bool IsSpatialRoot { get; init; }
 }

@@ -48,7 +48,10 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         await EnsureNotCommittedAsync(request.IModelId, request.RunId, cancellationToken).ConfigureAwait(false);
 
         var baseline = previous is null ? Snapshot.Empty : await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, previous.ElementCount, cancellationToken).ConfigureAwait(false);
-        var context = new SourceContext(request.FileName, request.Settings);
+        var context = new SourceContext(request.FileName, request.Settings)
+        {
+            Companions = request.Companions ?? new Dictionary<string, Func<CancellationToken, Task<Stream>>>(),
+        };
         string operationsBlob = BlobNames.Staged(request.IModelId, request.RunId, request.SourceFileId);
         string snapshotBlob = BlobNames.Snapshot(request.IModelId, request.SourceFileId, request.RunId);
         var diff = new Diff(baseline);

@@ -37,6 +37,9 @@ public sealed class SourceContext(string fileName, IReadOnlyDictionary<string, s
 
     public IReadOnlyDictionary<string, string> Settings { get; } = settings ?? new Dictionary<string, string>();
 
+    /// <summary>Files that belong to the one read and arrive beside it, by name (a shapefile's .dbf, .shx, .prj).</summary>
+    public IReadOnlyDictionary<string, Func<CancellationToken, Task<Stream>>> Companions { get; init; } = new Dictionary<string, Func<CancellationToken, Task<Stream>>>();
+
     /// <summary>Where a connector may write temporary files (an archive's members, a database to open); each read uses a directory of its own under it.</summary>
     public string ScratchRoot { get; init; } = Path.Combine(Path.GetTempPath(), "sync-scratch");
 

@@ -72,26 +72,30 @@ public sealed class GisFileWriter
     /// <summary>A zip of one shapefile layer named <paramref name="layer"/>, with a .prj unless <paramref name="projection"/> is null.</summary>
     public byte[] ShapefileZip(string layer, string? projection = UtmZone33NWkt, params string[] leaveOut)
     {
+        using var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in Shapefile(layer, projection).Where(p => !leaveOut.Contains(Path.GetExtension(p.Key))).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                using var entry = archive.CreateEntry(name).Open();
+                entry.Write(bytes);
+            }
+        }
+
+        return zip.ToArray();
+    }
+
+    /// <summary>The files of one shapefile layer (.shp, .shx, .dbf, and .prj unless <paramref name="projection"/> is null), by name.</summary>
+    public Dictionary<string, byte[]> Shapefile(string layer, string? projection = UtmZone33NWkt)
+    {
         string dir = Directory.CreateTempSubdirectory("shp").FullName;
         try
         {
             var features = Enumerable.Range(0, Features).Select(i => (IFeature)new Feature(
                 Shape(i),
                 new AttributesTable { { "id", Id(i) }, { "name", $"Asset {i}" }, { "count", i }, { "ratio", i / 4.0 } }));
-            Shapefile.WriteAllFeatures(features, Path.Combine(dir, layer + ".shp"), projection);
-            using var zip = new MemoryStream();
-            using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-            {
-                foreach (string file in Directory.GetFiles(dir).Order(StringComparer.Ordinal))
-                {
-                    if (!leaveOut.Contains(Path.GetExtension(file)))
-                    {
-                        archive.CreateEntryFromFile(file, Path.GetFileName(file));
-                    }
-                }
-            }
-
-            return zip.ToArray();
+            NetTopologySuite.IO.Esri.Shapefile.WriteAllFeatures(features, Path.Combine(dir, layer + ".shp"), projection);
+            return Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         }
         finally
         {

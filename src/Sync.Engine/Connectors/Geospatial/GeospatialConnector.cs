@@ -52,7 +52,7 @@ public sealed class GeospatialConnector : IConnector
             ".gpkg" => ReadGeoPackageAsync(content, context, cancellationToken),
             ".kml" => new KmlReader(context).Read(content, Path.GetFileNameWithoutExtension(context.FileName)).ToAsyncEnumerable(),
             ".kmz" => ReadKmzAsync(content, context, cancellationToken),
-            _ => throw new SourceFormatException($"'{context.FileName}' is a lone shapefile part: upload the shapefile as a .zip holding its .shp, .shx and .dbf (and .prj) files."),
+            _ => ReadShapefileWithCompanionsAsync(content, context, cancellationToken),
         };
     }
 
@@ -145,6 +145,39 @@ public sealed class GeospatialConnector : IConnector
         }
     }
 
+    /// <summary>A master .shp whose .dbf, .shx (and .prj, .cpg) arrived beside it as companions (manifest children).</summary>
+    private static async IAsyncEnumerable<SourceElement> ReadShapefileWithCompanionsAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string stem = Path.GetFileNameWithoutExtension(context.FileName);
+        var companions = context.Companions
+            .Where(c => Path.GetFileNameWithoutExtension(c.Key).Equals(stem, StringComparison.OrdinalIgnoreCase) && ShapefileParts.Contains(Path.GetExtension(c.Key), StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        if (companions.Count == 0)
+        {
+            throw new SourceFormatException($"'{context.FileName}' is a lone shapefile part: upload the shapefile as a .zip holding its .shp, .shx and .dbf (and .prj) files, or send those as the .shp's children in a manifest run.");
+        }
+
+        using var scratch = new ScratchDirectory(context.ScratchRoot);
+        var members = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [stem + ".shp"] = await scratch.SaveAsync(content, stem + ".shp", SafeZip.MaxTotalBytes, $"'{context.FileName}' is larger than a shapefile may be.", cancellationToken).ConfigureAwait(false),
+        };
+        foreach (var (name, open) in companions)
+        {
+            string part = stem + Path.GetExtension(name).ToLowerInvariant();
+            var stream = await open(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                members[part] = await scratch.SaveAsync(stream, part, SafeZip.MaxTotalBytes, $"'{name}' is larger than a shapefile part may be.", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var element in ReadShapefileMembers(members, context, cancellationToken))
+        {
+            yield return element;
+        }
+    }
+
     private static async IAsyncEnumerable<SourceElement> ReadShapefilesAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var scratch = new ScratchDirectory(context.ScratchRoot);
@@ -154,6 +187,15 @@ public sealed class GeospatialConnector : IConnector
             scratch,
             name => ShapefileParts.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase),
             cancellationToken).ConfigureAwait(false);
+        foreach (var element in ReadShapefileMembers(members, context, cancellationToken))
+        {
+            yield return element;
+        }
+    }
+
+    /// <summary>Every shapefile among extracted members (name → path): each .shp with its .dbf and .shx is a layer.</summary>
+    private static IEnumerable<SourceElement> ReadShapefileMembers(IReadOnlyDictionary<string, string> members, SourceContext context, CancellationToken cancellationToken)
+    {
         var shapes = members.Keys.Where(n => n.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
         if (shapes.Count == 0)
         {
