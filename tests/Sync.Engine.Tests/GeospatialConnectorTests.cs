@@ -328,6 +328,26 @@ public sealed class GeospatialConnectorTests
     }
 
     [TestMethod]
+    public async Task A_shapefile_whose_prj_is_UTM_is_reprojected_into_WGS84_at_the_central_meridian()
+    {
+        // Feature 0's square starts on (500000, 0) in WGS 84 / UTM zone 33N: 15°E on the equator.
+        byte[] layer = new GisFileWriter { Features = 3, OriginX = 500_000 }.ShapefileZip("parcels");
+        var context = new SourceContext("parcels.zip", new Dictionary<string, string> { ["geographicCoordinateSystem"] = "EPSG:4326" });
+        var elements = new List<SourceElement>();
+        await foreach (var element in new GeospatialConnector().ReadAsync(new MemoryStream(layer), context, CancellationToken.None))
+        {
+            elements.Add(element);
+        }
+
+        var square = elements.Single(e => e.Identifier == "parcels/F-0").BoundingBox!;
+        Assert.AreEqual(15, square.LowX, 1e-9);
+        Assert.AreEqual(0, square.LowY, 1e-9);
+        Assert.AreEqual(15 + (1 / 111_319.49 / 0.9996), square.HighX, 1e-7, "one metre east is about 1/111 km of a degree, over the 0.9996 scale");
+        Assert.AreEqual("EPSG:32633", Property(elements[^1], "CRS"));
+        Assert.AreEqual("EPSG:4326", context.CoordinateSystem, "the file's coordinates are now in the iModel's system");
+    }
+
+    [TestMethod]
     public void Every_shipped_EPSG_definition_resolves_and_reaches_WGS84()
     {
         var codes = Reprojection.ShippedCodes.ToList();

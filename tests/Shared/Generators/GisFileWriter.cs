@@ -28,6 +28,11 @@ public sealed class GisFileWriter
 
     public double Offset { get; init; } = 0.5;
 
+    /// <summary>Added to every x and y, to place the features somewhere real in their coordinate system.</summary>
+    public double OriginX { get; init; }
+
+    public double OriginY { get; init; }
+
     /// <summary>Writes the GeoJSON "id" member (else the id is only an attribute).</summary>
     public bool GeoJsonIds { get; init; } = true;
 
@@ -35,7 +40,7 @@ public sealed class GisFileWriter
 
     public Geometry GeometryOf(int i)
     {
-        double x = i + (i == MovedFeature ? Offset : 0), y = 2 * i;
+        double x = OriginX + i + (i == MovedFeature ? Offset : 0), y = OriginY + (2 * i);
         return (i % 3) switch
         {
             0 => Factory.CreatePoint(new Coordinate(x, y)),
@@ -105,7 +110,7 @@ public sealed class GisFileWriter
         // A shapefile holds one geometry type: every feature is a polygon here.
         Geometry Shape(int i)
         {
-            double x = i + (i == MovedFeature ? Offset : 0), y = 2 * i;
+            double x = OriginX + i + (i == MovedFeature ? Offset : 0), y = OriginY + (2 * i);
             return Factory.CreatePolygon([new Coordinate(x, y), new Coordinate(x + 1, y), new Coordinate(x + 1, y + 1), new Coordinate(x, y + 1), new Coordinate(x, y)]);
         }
     }
