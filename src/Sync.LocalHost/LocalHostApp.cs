@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 using Sync.Durable;
+using Sync.Durable.Downloads;
 using Sync.Durable.Runs;
 using Sync.Http;
 using Sync.Http.Auth;
@@ -30,7 +31,9 @@ public static class LocalHostApp
         var services = builder.Services;
         services.AddSyncStorage(builder.Configuration);
         services.AddSyncEngine(builder.Configuration);
-        services.AddSingleton(_ => new SourceDownloader(new HttpClient { Timeout = TimeSpan.FromMinutes(30) }));
+        var downloads = builder.Configuration.GetSection(DownloadOptions.Section).Get<DownloadOptions>() ?? new DownloadOptions();
+        downloads.AllowHttp |= builder.Environment.IsDevelopment();
+        services.AddSingleton(_ => SourceDownloader.Create(downloads));
         services.AddSyncHttpApi(builder.Configuration, allowDevTokens: builder.Environment.IsDevelopment());
         services.AddSingleton(builder.Configuration.GetSection(LocalDurableOptions.Section).Get<LocalDurableOptions>() ?? new LocalDurableOptions());
         services.AddSingleton<LocalDurableRuntime>();

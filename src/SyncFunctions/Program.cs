@@ -1,7 +1,9 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sync.Durable;
+using Sync.Durable.Downloads;
 using Sync.Durable.Runs;
 using Sync.Http;
 using Sync.Storage;
@@ -11,7 +13,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddSyncStorage(builder.Configuration);
 builder.Services.AddSyncEngine(builder.Configuration);
-builder.Services.AddSingleton(_ => new SourceDownloader(new HttpClient { Timeout = TimeSpan.FromMinutes(30) }));
+builder.Services.AddSingleton(_ => SourceDownloader.Create(builder.Configuration.GetSection(DownloadOptions.Section).Get<DownloadOptions>() ?? new DownloadOptions()));
 builder.Services.AddSyncHttpApi(builder.Configuration, allowDevTokens: false);
 builder.Services.AddSingleton<DurableProbeCache>();
 builder.Services.AddScoped<DurableClientHolder>();

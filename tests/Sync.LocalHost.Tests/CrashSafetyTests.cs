@@ -36,6 +36,7 @@ public sealed class CrashSafetyTests
             $"--Durable:TaskHubName={TestStorage.NewPrefix("Crash")}",
             $"--Auth:DevSigningKey={RunningHost.DevKey}",
             "--Logging:LogLevel:Default=Warning",
+            RunningHost.AllowLoopbackFileServer,
         ];
         var baseAddress = new Uri(args[3]);
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };

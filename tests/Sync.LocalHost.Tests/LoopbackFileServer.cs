@@ -9,6 +9,7 @@ internal sealed class LoopbackFileServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Dictionary<string, ServedFile> _files = [];
+    private readonly Dictionary<string, string> _redirects = [];
     private readonly int _port;
 
     public LoopbackFileServer()
@@ -33,6 +34,9 @@ internal sealed class LoopbackFileServer : IDisposable
     public void Serve(string path, string content, TimeSpan delay = default, int unavailableFirst = 0) =>
         _files[path] = new ServedFile(Encoding.UTF8.GetBytes(content), delay, unavailableFirst);
 
+    /// <summary>Answers <paramref name="path"/> with a 302 to <paramref name="location"/>.</summary>
+    public void Redirect(string path, string location) => _redirects[path] = location;
+
     public void Serve(string path, byte[] content) => _files[path] = new ServedFile(content, default, 0);
 
     /// <summary>How many requests a path has received.</summary>
@@ -45,6 +49,13 @@ internal sealed class LoopbackFileServer : IDisposable
     private async Task AnswerAsync(HttpListenerContext context)
     {
         using var response = context.Response;
+        if (_redirects.TryGetValue(context.Request.Url!.AbsolutePath, out string? location))
+        {
+            response.StatusCode = 302;
+            response.RedirectLocation = location;
+            return;
+        }
+
         if (_files.TryGetValue(context.Request.Url!.AbsolutePath, out var file))
         {
             int request = Interlocked.Increment(ref file.Requests);

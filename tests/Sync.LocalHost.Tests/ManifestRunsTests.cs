@@ -225,6 +225,37 @@ public sealed class ManifestRunsTests
 
     [TestMethod]
     [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task URLs_that_reach_private_addresses_in_any_spelling_or_by_redirect_are_task_errors()
+    {
+        using var files = new LoopbackFileServer();
+        files.Serve("/ok.csv", "Tag\nA-1\n");
+        files.Redirect("/jump.csv", "http://127.0.0.2/ok.csv");
+        var refused = new[]
+        {
+            "http://127.0.0.2/a.csv", "http://[::1]/a.csv", "http://2130706434/a.csv", "http://0x7f000002/a.csv", "http://0177.0.0.2/a.csv",
+            "http://[::ffff:127.0.0.2]/a.csv", "http://169.254.169.254/latest/meta-data", "http://0.0.0.0/a.csv", files.Url("/jump.csv"),
+        };
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var docs = refused.Select((_, i) => new { sourceFileId = $"doc-{i}" }).Append(new { sourceFileId = "doc-ok" }).ToArray();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = docs });
+        string connectionId = created.GetProperty("connection").Str("id");
+
+        var run = await RunAsync(connectionId, refused.Select((url, i) => File($"doc-{i}", $"f{i}.csv", url)).Append(File("doc-ok", "ok.csv", files.Url("/ok.csv"))).ToArray());
+        var tasks = Tasks(run).ToDictionary(t => t.Str("sourceFileId"));
+        Assert.AreEqual("Success", tasks["doc-ok"].Str("result"), "the allowed loopback server still serves");
+        for (int i = 0; i < refused.Length; i++)
+        {
+            var error = tasks[$"doc-{i}"].GetProperty("error");
+            Assert.AreEqual("FailedToAccessDataSource", error.Str("errorCode"), refused[i]);
+            StringAssert.Contains(error.Str("description"), "was not downloaded", refused[i]);
+        }
+
+        StringAssert.Contains(tasks["doc-6"].GetProperty("error").Str("description"), "cloud metadata");
+        StringAssert.Contains(tasks["doc-8"].GetProperty("error").Str("description"), "127.0.0.2", "the redirect's target is checked too");
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
     public async Task A_shapefile_master_is_read_with_its_dbf_shx_and_prj_children()
     {
         using var files = new LoopbackFileServer();

@@ -41,6 +41,9 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public string? Token { get; private set; }
 
+    /// <summary>Lets manifest downloads reach the tests' loopback file server; every other private address stays refused.</summary>
+    public const string AllowLoopbackFileServer = "--Downloads:AllowedAddresses:0=127.0.0.1";
+
     public static async Task<RunningHost> StartAsync(string prefix, string taskHub, params string[] extraArgs)
     {
         string[] args =
@@ -52,6 +55,7 @@ internal sealed class RunningHost : IAsyncDisposable
             $"--Durable:TaskHubName={taskHub}",
             $"--Auth:DevSigningKey={DevKey}",
             "--Logging:LogLevel:Default=Warning",
+            AllowLoopbackFileServer,
             .. extraArgs,
         ];
         var app = LocalHostApp.Build(args);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Sync.Durable.Downloads;
 using Sync.Engine.Changes;
 
 namespace Sync.Durable.Runs;
@@ -9,8 +10,11 @@ namespace Sync.Durable.Runs;
 /// hashing it (the hash is the file's version marker, since URLs change every run), then synchronizes from that
 /// file. A URL that answers 4xx or cannot be reached is a task error the user can fix; 5xx is thrown as transient.
 /// </summary>
-public sealed class SourceDownloader(HttpClient http)
+public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
 {
+    /// <summary>The downloader of every manifest file: <see cref="SafeHttp"/>'s client under <paramref name="options"/>.</summary>
+    public static SourceDownloader Create(DownloadOptions options) => new(SafeHttp.CreateClient(options), options);
+
     public async Task<FileSyncResult> SynchronizeAsync(FileSynchronizer synchronizer, FileWork work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(synchronizer);
@@ -63,10 +67,20 @@ public sealed class SourceDownloader(HttpClient http)
     /// </summary>
     private async Task<(string? Path, string? Marker, FileSyncResult? Failure)> DownloadAsync(string url, string name, CancellationToken cancellationToken)
     {
+        Uri uri;
+        try
+        {
+            uri = SafeHttp.Check(url, options);
+        }
+        catch (UnsafeUrlException e)
+        {
+            return (null, null, Fail($"'{name}' was not downloaded: {e.Message}"));
+        }
+
         string path = Path.GetTempFileName();
         try
         {
-            using var response = await http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if ((int)response.StatusCode >= 500)
             {
                 throw new HttpRequestException($"'{name}' could not be downloaded now ({(int)response.StatusCode}); retrying.", null, response.StatusCode);
@@ -78,18 +92,38 @@ public sealed class SourceDownloader(HttpClient http)
                 return (null, null, Fail($"The URL of '{name}' answered {(int)response.StatusCode} {response.StatusCode}. Send a valid pre-authenticated URL with the next run."));
             }
 
+            if (response.Content.Headers.ContentLength > options.MaxBytes)
+            {
+                File.Delete(path);
+                return (null, null, Fail(TooLarge(name)));
+            }
+
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             var buffer = new byte[1 << 16];
             int read;
+            long total = 0;
             while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
+                total += read;
+                if (total > options.MaxBytes)
+                {
+                    await file.DisposeAsync().ConfigureAwait(false);
+                    File.Delete(path);
+                    return (null, null, Fail(TooLarge(name)));
+                }
+
                 sha.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
 
             return (path, "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset()), null);
+        }
+        catch (HttpRequestException e) when (e.InnerException is UnsafeUrlException refused)
+        {
+            File.Delete(path);
+            return (null, null, Fail($"'{name}' was not downloaded: {refused.Message}"));
         }
         catch (HttpRequestException e) when (e.StatusCode is null or < (HttpStatusCode)500)
         {
@@ -102,6 +136,8 @@ public sealed class SourceDownloader(HttpClient http)
             throw;
         }
     }
+
+    private string TooLarge(string name) => $"'{name}' is larger than the {options.MaxBytes:N0} bytes a downloaded file may be (Downloads:MaxBytes).";
 
     private static FileStream Open(string path) => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
 
