@@ -1,5 +1,6 @@
 using Sync.Durable.Configuration;
 using Sync.Durable.Health;
+using Sync.Durable.Resync;
 using Sync.Durable.Runs;
 
 namespace Sync.Durable;
@@ -10,10 +11,10 @@ namespace Sync.Durable;
 /// </summary>
 public static class DurableTasks
 {
-    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator), typeof(SyncRunOrchestrator), typeof(ConfigurationOrchestrator)];
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator), typeof(SyncRunOrchestrator), typeof(ConfigurationOrchestrator), typeof(ResyncTimerOrchestrator)];
 
     public static readonly IReadOnlyList<Type> Activities =
-        [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity), typeof(RunEndedActivity)];
+        [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity), typeof(RunEndedActivity), typeof(ClaimAutomaticRunActivity)];
 
-    public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter), typeof(ConnectionRunLock), typeof(ConfigurationScope)];
+    public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter), typeof(ConnectionRunLock), typeof(ConfigurationScope), typeof(ResyncScheduler)];
 }

@@ -14,6 +14,9 @@ public interface IDurableGateway
     /// <summary>Sends an external event to a running orchestration.</summary>
     Task RaiseEventAsync(string instanceId, string eventName, object? payload, CancellationToken cancellationToken);
 
+    /// <summary>Sends a one-way operation to an entity (created on first use).</summary>
+    Task SignalEntityAsync(string entityName, string entityKey, string operationName, object? input, CancellationToken cancellationToken);
+
     /// <summary>Waits until an orchestration ends (or the token fires) and returns its final state.</summary>
     Task<OrchestrationOutcome> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken);
 

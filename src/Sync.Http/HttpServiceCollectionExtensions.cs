@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Sync.Durable.Resync;
 using Sync.Http.Api;
 using Sync.Http.Auth;
 using Sync.Http.Routing;
@@ -20,6 +21,8 @@ public static class HttpServiceCollectionExtensions
         services.AddSingleton(auth);
         services.AddSingleton<TokenService>();
         services.AddSingleton<ApiDispatcher>();
+        services.AddSingleton(configuration.GetSection(ResyncOptions.Section).Get<ResyncOptions>() ?? new ResyncOptions());
+        services.AddScoped<StorageFileChanges>();
         services.AddScoped<HealthApi>();
         services.AddScoped<IModelsApi>();
         services.AddScoped<StorageFilesApi>();

@@ -39,6 +39,7 @@ public static class LocalHostApp
         services.AddSingleton<LocalDurableRuntime>();
         services.AddSingleton<IDurableGateway>(sp => sp.GetRequiredService<LocalDurableRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
+        services.AddHostedService<DirectWriteScanner>();
 
         var app = builder.Build();
         app.UseExceptionHandler(error => error.Run(async context =>

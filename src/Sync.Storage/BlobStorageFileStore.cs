@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -11,9 +12,14 @@ namespace Sync.Storage;
 /// Storage files: metadata rows (partition = iTwin) and one blob per content version. New content is written
 /// to a fresh blob first and becomes current only by an ETag-conditioned update of the row, so a failed or
 /// oversized upload never touches the current version and concurrent replacements each get their own version.
+/// Every blob this store writes or adopts carries the <see cref="VersionMark"/> metadata, so a blob without it was
+/// written straight into the container by another tool (see <see cref="AdoptDirectWriteAsync"/>).
 /// </summary>
 public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions options) : IStorageFileStore
 {
+    /// <summary>Metadata on every version blob this store wrote or adopted: the file id.</summary>
+    public const string VersionMark = "syncfileid";
+
     private readonly TableClient _rows = account.Table(account.Names.StorageFilesTable);
     private readonly BlobContainerClient _container = account.Container(account.Names.StorageContainer);
 
@@ -109,6 +115,135 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         return true;
     }
 
+    public async Task<DirectWrite> AdoptDirectWriteAsync(string blobName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        string[] parts = blobName.Split('/');
+        if (parts.Length < 3 || !Guid.TryParse(parts[0], out Guid iTwinId) || !ScopedId.TryGetScope(parts[1], out Guid scope) || scope != iTwinId)
+        {
+            return new DirectWrite(DirectWriteOutcome.NotAFile);
+        }
+
+        var blob = _container.GetBlobClient(blobName);
+        BlobProperties properties;
+        try
+        {
+            properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return new DirectWrite(DirectWriteOutcome.Known);
+        }
+
+        if (properties.Metadata.ContainsKey(VersionMark))
+        {
+            return new DirectWrite(DirectWriteOutcome.Known);
+        }
+
+        var row = await GetRowAsync(parts[1], cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return new DirectWrite(DirectWriteOutcome.NotAFile);
+        }
+
+        if (properties.ContentLength > options.MaxFileBytes)
+        {
+            return new DirectWrite(DirectWriteOutcome.TooLarge);
+        }
+
+        if (await IsOlderThanCurrentAsync(properties, row.GetString("BlobName"), blobName, cancellationToken).ConfigureAwait(false))
+        {
+            // Written before the file's current version (both times by the storage service's clock): superseded already.
+            await blob.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new DirectWrite(DirectWriteOutcome.Known);
+        }
+
+        // Hash exactly the bytes we saw (a newer write fails the condition; its own event adopts it).
+        var unchanged = new BlobRequestConditions { IfMatch = properties.ETag };
+        string hash;
+        try
+        {
+            await using var content = (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Conditions = unchanged }, cancellationToken).ConfigureAwait(false)).Value.Content;
+            await using var counted = new HashingLimitedStream(content, options.MaxFileBytes);
+            await counted.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            hash = counted.HashHex();
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return new DirectWrite(DirectWriteOutcome.Known);
+        }
+
+        var adopted = await MakeCurrentAsync(row, blobName, properties.ContentLength, hash, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await blob.SetMetadataAsync(new Dictionary<string, string> { [VersionMark] = parts[1] }, unchanged, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Written again meanwhile: that write is adopted when it is seen.
+        }
+
+        return adopted;
+    }
+
+    public async IAsyncEnumerable<BlobVersion> ListDirectWritesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Metadata is null || !item.Metadata.ContainsKey(VersionMark))
+            {
+                yield return new BlobVersion(item.Name, item.Properties.ETag?.ToString() ?? string.Empty);
+            }
+        }
+    }
+
+    private async Task<bool> IsOlderThanCurrentAsync(BlobProperties written, string currentBlobName, string writtenBlobName, CancellationToken cancellationToken)
+    {
+        if (currentBlobName == writtenBlobName)
+        {
+            return false;
+        }
+
+        try
+        {
+            var current = await _container.GetBlobClient(currentBlobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return written.LastModified < current.Value.LastModified;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Makes a blob the file's current content: a new version when its bytes differ from the current one's.</summary>
+    private async Task<DirectWrite> MakeCurrentAsync(TableEntity? current, string blobName, long size, string hash, CancellationToken cancellationToken)
+    {
+        while (current is not null)
+        {
+            var before = ToFile(current);
+            bool sameContent = before.ContentHash == hash;
+            var after = sameContent
+                ? before with { BlobName = blobName }
+                : before with { Size = size, ContentHash = hash, Version = before.Version + 1, LastModified = DateTimeOffset.UtcNow, BlobName = blobName };
+            try
+            {
+                await _rows.UpdateEntityAsync(ToRow(after), current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (before.BlobName != blobName)
+                {
+                    await _container.DeleteBlobIfExistsAsync(before.BlobName, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                return new DirectWrite(sameContent ? DirectWriteOutcome.SameContent : DirectWriteOutcome.NewVersion, after);
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                current = await GetRowAsync(before.Id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new DirectWrite(DirectWriteOutcome.NotAFile);
+    }
+
     private async Task<(string BlobName, long Size, string Hash)> WriteVersionBlobAsync(Guid iTwinId, string fileId, Stream content, CancellationToken cancellationToken)
     {
         string blobName = $"{iTwinId:D}/{fileId}/{Guid.NewGuid():N}";
@@ -116,7 +251,12 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         await using var counted = new HashingLimitedStream(content, options.MaxFileBytes);
         try
         {
-            await blob.UploadAsync(counted, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+            var upload = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Metadata = new Dictionary<string, string> { [VersionMark] = fileId },
+            };
+            await blob.UploadAsync(counted, upload, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

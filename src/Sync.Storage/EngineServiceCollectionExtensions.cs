@@ -28,6 +28,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<StagedRunCleanup>();
         services.AddSingleton(configuration.GetSection(RunOptions.Section).Get<RunOptions>() ?? new RunOptions());
         services.AddSingleton<AbandonedRuns>();
+        services.AddSingleton<RunClaims>();
         services.AddSingleton(sp => new ElementIndex(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IChangesetLog>(), Path.Combine(cache, sp.GetRequiredService<StorageOptions>().Prefix)));
         return services;
     }

@@ -118,6 +118,12 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         return true;
     }
 
+    public async Task<string?> FindMappingAsync(Guid iModelId, ConnectionKind kind, string externalId, CancellationToken cancellationToken)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Key(iModelId), MappingRowKey(kind, externalId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.GetString("ConnectionId") : null;
+    }
+
     public async Task<string?> TryBeginRunAsync(string connectionId, string runId, CancellationToken cancellationToken)
     {
         while (true)
@@ -351,14 +357,13 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
             row.GetBoolean("IsSpatialRoot") ?? false);
     }
 
-    private static TableEntity MappingRow(Guid iModelId, ConnectionKind kind, SourceFile f)
-    {
-        // Row keys may not contain '/', '\\', '#' or '?'; caller-chosen manifest ids can, so encode them.
-        string encoded = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(f.ExternalId));
-        return new TableEntity(Key(iModelId), $"m|{kind}|{encoded}")
+    private static TableEntity MappingRow(Guid iModelId, ConnectionKind kind, SourceFile f) =>
+        new(Key(iModelId), MappingRowKey(kind, f.ExternalId))
         {
             ["ConnectionId"] = f.ConnectionId,
             ["SourceFileId"] = f.Id.ToString("D"),
         };
-    }
+
+    // Row keys may not contain '/', '\\', '#' or '?'; caller-chosen manifest ids can, so encode them.
+    private static string MappingRowKey(ConnectionKind kind, string externalId) => $"m|{kind}|{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(externalId))}";
 }

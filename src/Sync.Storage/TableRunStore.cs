@@ -157,6 +157,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             ["ChangesetId"] = run.ChangesetId,
             ["ChangesetIndex"] = run.ChangesetIndex,
             ["Settings"] = run.ResolvedSettings is null ? null : JsonSerializer.Serialize(run.ResolvedSettings, Json),
+            ["Trigger"] = run.Trigger,
         };
         if (run.IsActive)
         {
@@ -257,6 +258,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
             row.GetInt32("ChangesetIndex"))
         {
             UpdatedDateTime = row.Timestamp,
+            Trigger = row.GetString("Trigger") ?? RunTriggers.Manual,
             ResolvedSettings = row.GetString("Settings") is { } settings ? JsonSerializer.Deserialize<Dictionary<string, string>>(settings, Json) : null,
         };
     }

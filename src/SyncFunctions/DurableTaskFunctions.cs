@@ -4,7 +4,9 @@ using Microsoft.DurableTask.Entities;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Durable.Configuration;
 using Sync.Durable.Health;
+using Sync.Durable.Resync;
 using Sync.Durable.Runs;
+using Sync.Engine.Runs;
 
 namespace SyncFunctions;
 
@@ -61,6 +63,24 @@ public static class DurableTaskFunctions
     [Function(nameof(RunEndedActivity))]
     public static Task<bool> RunEnded([ActivityTrigger] RunReference input, FunctionContext functionContext) =>
         Activity<RunEndedActivity>(functionContext).RunAsync(Context(nameof(RunEndedActivity), functionContext), input);
+
+    [Function(nameof(ClaimAutomaticRunActivity))]
+    public static Task<RunClaim> ClaimAutomaticRun([ActivityTrigger] RunInput input, FunctionContext functionContext) =>
+        Activity<ClaimAutomaticRunActivity>(functionContext).RunAsync(Context(nameof(ClaimAutomaticRunActivity), functionContext), input);
+
+    [Function(nameof(ResyncTimerOrchestrator))]
+    public static Task<bool> ResyncTimerOrchestration([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new ResyncTimerOrchestrator().RunAsync(context, context.GetInput<ResyncTimer>()!);
+    }
+
+    [Function(nameof(ResyncScheduler))]
+    public static Task ResyncSchedulerEntity([EntityTrigger] TaskEntityDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        return dispatcher.DispatchAsync<ResyncScheduler>();
+    }
 
     [Function(nameof(ConnectionRunLock))]
     public static Task ConnectionRunLockEntity([EntityTrigger] TaskEntityDispatcher dispatcher)

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Entities;
 using Sync.Durable;
 using Sync.Durable.Health;
 
@@ -35,6 +36,9 @@ internal sealed class FunctionsDurableGateway(DurableClientHolder holder, Durabl
 
     public Task RaiseEventAsync(string instanceId, string eventName, object? payload, CancellationToken cancellationToken) =>
         Client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+
+    public Task SignalEntityAsync(string entityName, string entityKey, string operationName, object? input, CancellationToken cancellationToken) =>
+        Client.Entities.SignalEntityAsync(new EntityInstanceId(entityName, entityKey), operationName, input, options: null, cancellationToken);
 
     public async Task<OrchestrationOutcome> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken)
     {

@@ -79,8 +79,8 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
         InvokeAsync(ApiRoutes.DownloadFile, request, context, ("fileId", fileId));
 
     [Function(nameof(ApiRoutes.ReplaceFileContent))]
-    public Task<IActionResult> ReplaceFileContent([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "storage/files/{fileId}/content")] HttpRequest request, string fileId, FunctionContext context) =>
-        InvokeAsync(ApiRoutes.ReplaceFileContent, request, context, ("fileId", fileId));
+    public Task<IActionResult> ReplaceFileContent([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "storage/files/{fileId}/content")] HttpRequest request, string fileId, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
+        InvokeWithDurableAsync(ApiRoutes.ReplaceFileContent, request, context, durableClient, ("fileId", fileId));
 
     [Function(nameof(ApiRoutes.DeleteFile))]
     public Task<IActionResult> DeleteFile([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "storage/files/{fileId}")] HttpRequest request, string fileId, FunctionContext context) =>

@@ -42,6 +42,9 @@ public sealed class HealthProbeRunnerTests
     /// <summary>Answers a started orchestration with a scripted outcome, or never (null script).</summary>
     private sealed class ScriptedGateway(Func<HealthProbeInput, OrchestrationOutcome>? script) : IDurableGateway
     {
+        public Task SignalEntityAsync(string entityName, string entityKey, string operationName, object? input, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
         public string? StartedName { get; private set; }
 
         public HealthProbeInput? StartedInput { get; private set; }

@@ -52,6 +52,23 @@ public sealed class FunctionsMetadataTests
         CollectionAssert.AreEquivalent(DurableTasks.Entities.Select(t => t.Name).ToArray(), Named("entityTrigger"));
     }
 
+    [TestMethod]
+    public void Direct_writes_to_the_files_container_reach_the_resync_through_an_Event_Grid_blob_trigger()
+    {
+        var triggers = Functions.Value
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "blobTrigger").Select(b => (Name: f.GetProperty("name").GetString(), Binding: b)))
+            .ToList();
+
+        Assert.HasCount(1, triggers, "exactly one blob trigger");
+        var (name, binding) = triggers[0];
+        Assert.AreEqual("FilesContainerChanged", name);
+        Assert.AreEqual("%FilesContainerName%/{name}", binding.GetProperty("path").GetString());
+        Assert.AreEqual("EventGrid", binding.GetProperty("source").GetString(), "Flex Consumption supports only the Event Grid source");
+        Assert.AreEqual("FilesStorage", binding.GetProperty("connection").GetString());
+        var function = Functions.Value.Single(f => f.GetProperty("name").GetString() == name);
+        Assert.IsTrue(function.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "durableClient"), "it signals the resync scheduler, so it needs the durable client");
+    }
+
     private static List<JsonElement> Load()
     {
         string directory = typeof(FunctionsMetadataTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsOutputDir").Value!;

@@ -6,7 +6,11 @@ namespace Sync.Durable.Runs;
 // Orchestration payloads: references and counts, never element lists.
 
 /// <param name="Manifest">For manifest connections: the files this run was asked to synchronize or unmap.</param>
-public sealed record RunInput(string RunId, string ConnectionId, Guid ITwinId, Guid IModelId, IReadOnlyList<ManifestFile>? Manifest = null);
+public sealed record RunInput(string RunId, string ConnectionId, Guid ITwinId, Guid IModelId, IReadOnlyList<ManifestFile>? Manifest = null)
+{
+    /// <summary>An automatic run claims its connection itself, once it knows <c>autoSync</c> is on.</summary>
+    public string Trigger { get; init; } = RunTriggers.Manual;
+}
 
 /// <summary>A run of a connection, by id.</summary>
 public sealed record RunReference(string ConnectionId, string RunId);

@@ -1,8 +1,11 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Entities;
 using Sync.Durable.Configuration;
+using Sync.Durable.Resync;
 using Sync.Engine.Catalog;
 using Sync.Engine.Changes;
+using Sync.Engine.Model;
+using Sync.Engine.Runs;
 
 namespace Sync.Durable.Runs;
 
@@ -30,6 +33,16 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        Dictionary<string, string>? settings = null;
+        if (input.Trigger == RunTriggers.Automatic)
+        {
+            settings = await StartAutomaticRunAsync(context, input);
+            if (settings is null)
+            {
+                return "NotStarted";
+            }
+        }
+
         var runLock = new EntityInstanceId(nameof(ConnectionRunLock), input.ConnectionId);
         string holder = await context.Entities.CallEntityAsync<string>(runLock, nameof(ConnectionRunLock.TryAcquire), new LockRequest(input.RunId, null));
         if (holder != input.RunId && await context.CallActivityAsync<bool>(nameof(RunEndedActivity), new RunReference(input.ConnectionId, holder), Retry))
@@ -51,7 +64,7 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             var cancelled = context.WaitForExternalEvent<bool>(CancelEvent);
             try
             {
-                var settings = await ResolveSettingsAsync(context, input);
+                settings ??= await ResolveSettingsAsync(context, input);
                 var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), new BeginRunInput(input, settings), Retry);
                 // Spatial roots first: their coordinate system is the one the other files are read into.
                 var roots = plan.Files.Where(f => f.IsSpatialRoot).ToList();
@@ -96,8 +109,47 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
         finally
         {
             await context.Entities.SignalEntityAsync(runLock, nameof(ConnectionRunLock.Release), input.RunId);
+            await context.Entities.SignalEntityAsync(Scheduler(input), nameof(ResyncScheduler.RunEnded), input.RunId);
         }
     }
+
+    /// <summary>
+    /// The start of an automatic run (see <see cref="ResyncScheduler"/>): when the connection's <c>autoSync</c> is on,
+    /// claim the connection the way a run request does. Returns the resolved settings, or null (the scheduler told
+    /// why) when the run does not go ahead.
+    /// </summary>
+    private static async Task<Dictionary<string, string>?> StartAutomaticRunAsync(TaskOrchestrationContext context, RunInput input)
+    {
+        string outcome;
+        try
+        {
+            var settings = await ResolveSettingsAsync(context, input);
+            if (!ConfigurationSettings.IsOn(settings, ConfigurationSettings.AutoSync))
+            {
+                outcome = nameof(ResyncScheduler.Declined);
+            }
+            else
+            {
+                var claim = await context.CallActivityAsync<RunClaim>(nameof(ClaimAutomaticRunActivity), input, Retry);
+                if (claim.Outcome == RunClaimOutcome.Claimed)
+                {
+                    return settings;
+                }
+
+                outcome = claim.Outcome == RunClaimOutcome.ConnectionGone ? nameof(ResyncScheduler.Declined) : nameof(ResyncScheduler.Busy);
+            }
+        }
+        catch (TaskFailedException)
+        {
+            // Storage trouble: try again when the scheduler rechecks.
+            outcome = nameof(ResyncScheduler.Busy);
+        }
+
+        await context.Entities.SignalEntityAsync(Scheduler(input), outcome, input.RunId);
+        return null;
+    }
+
+    private static EntityInstanceId Scheduler(RunInput input) => new(nameof(ResyncScheduler), input.ConnectionId);
 
     /// <summary>
     /// Synchronizes files in a sliding window (a new file starts as soon as any running one finishes), adding their

@@ -18,7 +18,8 @@ public enum SettingKind
 }
 
 /// <summary>One setting a configuration scope accepts, with its default as a JSON literal.</summary>
-public sealed record ConfigurationSetting(string Name, ConfigurationLevel Level, SettingKind Kind, string DefaultLiteral);
+/// <param name="Inherited">Also accepted at every narrower scope, which overrides the broader one (ours: <c>autoSync</c>).</param>
+public sealed record ConfigurationSetting(string Name, ConfigurationLevel Level, SettingKind Kind, string DefaultLiteral, bool Inherited = false);
 
 /// <summary>
 /// The settings of the three configuration scopes (spec §1.5; ours: <c>spreadsheetKeyColumn</c>) and how they
@@ -32,9 +33,13 @@ public static class ConfigurationSettings
     /// <summary>Ours: the iModel's coordinate reference system ("EPSG:32633"), over the spatial root file's.</summary>
     public const string GeographicCoordinateSystem = "geographicCoordinateSystem";
 
+    /// <summary>Ours: a new version of a storage file starts a run of the connections that map it (default on).</summary>
+    public const string AutoSync = "autoSync";
+
     public static readonly IReadOnlyList<ConfigurationSetting> All =
     [
         Flag("uploadDgnRealityData", ConfigurationLevel.ITwin, true),
+        Flag(AutoSync, ConfigurationLevel.ITwin, true) with { Inherited = true },
         Flag("convertDgnTerrainModels", ConfigurationLevel.ITwin, false),
         Flag("squashIntermediateRevisions", ConfigurationLevel.ITwin, false),
         Flag("convertDgnHyperModelingSections", ConfigurationLevel.ITwin, true),
@@ -53,7 +58,15 @@ public static class ConfigurationSettings
         new(SpreadsheetConnector.KeyColumnSetting, ConfigurationLevel.Connection, SettingKind.Text, "\"\""),
     ];
 
-    public static IEnumerable<ConfigurationSetting> Of(ConfigurationLevel level) => All.Where(s => s.Level == level);
+    /// <summary>The settings a scope of <paramref name="level"/> accepts: its own and the inherited ones of broader levels.</summary>
+    public static IEnumerable<ConfigurationSetting> Of(ConfigurationLevel level) => All.Where(s => s.Level == level || (s.Inherited && s.Level < level));
+
+    /// <summary>Whether a resolved boolean setting is on (a missing one is off).</summary>
+    public static bool IsOn(IReadOnlyDictionary<string, string> resolved, string name)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        return resolved.TryGetValue(name, out string? literal) && literal == "true";
+    }
 
     /// <summary>The key of the entity holding a scope's settings, e.g. <c>imodel|{id}</c>.</summary>
     public static string ScopeKey(ConfigurationLevel level, string id) => $"{level.ToString().ToLowerInvariant()}|{id}";

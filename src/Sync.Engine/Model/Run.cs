@@ -25,6 +25,9 @@ public sealed record Run(
     /// <summary>When the record was last written (kept by the store): the run's last sign of life.</summary>
     public DateTimeOffset? UpdatedDateTime { get; init; }
 
+    /// <summary>How the run was started (ours): <see cref="RunTriggers.Manual"/> or <see cref="RunTriggers.Automatic"/>.</summary>
+    public string Trigger { get; init; } = RunTriggers.Manual;
+
     /// <summary>The configuration resolved when the run started (setting name → JSON literal).</summary>
     public IReadOnlyDictionary<string, string>? ResolvedSettings { get; init; }
 
@@ -83,6 +86,16 @@ public static class RunStates
     public const string Executing = "Executing";
     public const string Finalizing = "Finalizing";
     public const string Completed = "Completed";
+}
+
+/// <summary>How a run was started.</summary>
+public static class RunTriggers
+{
+    /// <summary>By a request to the runs API.</summary>
+    public const string Manual = "manual";
+
+    /// <summary>By a new version of a storage file the connection maps (automatic resync).</summary>
+    public const string Automatic = "automatic";
 }
 
 public static class RunResults

@@ -22,6 +22,9 @@ public interface IConnectionStore
 
     Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken);
 
+    /// <summary>The connection of the iModel that maps the file <paramref name="externalId"/> (a storage file id, or a manifest document id); null when none does.</summary>
+    Task<string?> FindMappingAsync(Guid iModelId, ConnectionKind kind, string externalId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Makes <paramref name="runId"/> the connection's active and last run, unless a run is active already:
     /// one conditional write, so simultaneous requests never start two runs. Returns the active run's id

@@ -10,7 +10,7 @@ using Sync.Http.Infrastructure;
 namespace Sync.Http.Api;
 
 /// <summary>Runs of storage and manifest connections: start one, list the history (newest first), get one.</summary>
-public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, AbandonedRuns abandoned, TimeProvider clock)
+public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurableGateway durable, AbandonedRuns abandoned, RunClaims claims)
 {
     /// <summary>
     /// 202 with the new run's Location, or 303 with the active run's Location when one is active. The connection's
@@ -32,41 +32,29 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
 
     private async Task<ApiResult> StartAsync(ApiRequest request, Connection connection, IReadOnlyList<ManifestFile>? manifest)
     {
-        for (int attempt = 0; attempt < 3; attempt++)
+        var claim = await claims.ClaimAsync(connection, RunTriggers.Manual, runId: null, request.Aborted);
+        switch (claim.Outcome)
         {
-            string runId = Run.NewId(clock.GetUtcNow());
-            string? active = await connections.TryBeginRunAsync(connection.Id, runId, request.Aborted)
-                ?? throw NotFound(connection.Id);
-            if (active != runId)
-            {
-                var activeRun = await runs.GetAsync(connection.Id, active, request.Aborted);
-                if (await abandoned.TryFreeConnectionAsync(connection, active, activeRun, request.Aborted))
-                {
-                    // The claim was stale (its run ended, died, or never got a record): start the new run.
-                    continue;
-                }
-
+            case RunClaimOutcome.ConnectionGone:
+                throw NotFound(connection.Id);
+            case RunClaimOutcome.Contended:
+                throw ApiException.Conflict("IModelAlreadyProcessingRequest", "The iModel is already processing this request.");
+            case RunClaimOutcome.Active:
                 return ApiResult.Json(HttpStatusCode.SeeOther, new { error = new { code = "RunAlreadyActive", message = "A run of this connection is active; see Location." } })
-                    .WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, active));
-            }
-
-            var run = new Run(runId, connection.Id, RunStates.Queued, RunResults.Undetermined, clock.GetUtcNow(), null, null, [], null, null);
-            await runs.CreateAsync(run, request.Aborted);
-            try
-            {
-                await durable.StartAsync(nameof(SyncRunOrchestrator), runId, new RunInput(runId, connection.Id, connection.ITwinId, connection.IModelId, manifest), CancellationToken.None);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await runs.SaveAsync(run with { State = RunStates.Completed, Result = RunResults.Error, EndDateTime = clock.GetUtcNow(), Error = new RunError("RunOrchestrationError", "The run could not be scheduled.") }, CancellationToken.None);
-                await connections.EndRunAsync(connection.Id, runId, CancellationToken.None);
-                throw;
-            }
-
-            return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, runId));
+                    .WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, claim.ActiveRunId!));
         }
 
-        throw ApiException.Conflict("IModelAlreadyProcessingRequest", "The iModel is already processing this request.");
+        try
+        {
+            await durable.StartAsync(nameof(SyncRunOrchestrator), claim.RunId, new RunInput(claim.RunId, connection.Id, connection.ITwinId, connection.IModelId, manifest), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await claims.FailToScheduleAsync(connection, claim.RunId, CancellationToken.None);
+            throw;
+        }
+
+        return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, claim.RunId));
     }
 
     public async Task<ApiResult> ListAsync(ApiRequest request, ConnectionKind kind)
@@ -150,6 +138,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         phase = "MasterFile",
         state = run.State,
         result = run.Result,
+        trigger = run.Trigger,
         error = run.Error is null ? null : new { errorKey = run.Error.ErrorKey, description = run.Error.Description },
         jobs = run.Tasks.GroupBy(t => t.ConnectorType).Select(job => new
         {

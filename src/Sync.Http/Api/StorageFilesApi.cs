@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using Sync.Durable.Resync;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
@@ -7,7 +9,7 @@ using Sync.Http.Infrastructure;
 namespace Sync.Http.Api;
 
 /// <summary>Our iTwin storage: the files that storage connections read. Bodies stream through; nothing is buffered whole.</summary>
-public sealed class StorageFilesApi(IStorageFileStore files)
+public sealed class StorageFilesApi(IStorageFileStore files, StorageFileChanges changes, ILogger<StorageFilesApi> logger)
 {
     public async Task<ApiResult> UploadAsync(ApiRequest request)
     {
@@ -54,6 +56,17 @@ public sealed class StorageFilesApi(IStorageFileStore files)
     {
         string id = request.Route("fileId");
         var file = await files.ReplaceContentAsync(id, request.Http.Body, request.Aborted) ?? throw NotFound(id);
+        try
+        {
+            // Our own uploads are reported at once; a scan or blob trigger would only see them later.
+            await changes.FileChangedAsync(file, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The new version is stored: the next run (manual, or the next change's) still reads it.
+            logger.LogWarning(e, "Automatic resync was not started for storage file {FileId} version {Version}", file.Id, file.Version);
+        }
+
         return ApiResult.Ok(new { file = Present(request, file) });
     }
 

@@ -1,7 +1,9 @@
 using Azure.Identity;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
+using DurableTask.Core.Entities;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Entities;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
@@ -106,6 +108,14 @@ internal sealed class LocalDurableRuntime : IHostedService, IDurableGateway, IAs
 
     public Task RaiseEventAsync(string instanceId, string eventName, object? payload, CancellationToken cancellationToken) =>
         _client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, payload!);
+
+    public async Task SignalEntityAsync(string entityName, string entityKey, string operationName, object? input, CancellationToken cancellationToken)
+    {
+        // Core has no client call for this: send the signal message an orchestration would send.
+        var target = new OrchestrationInstance { InstanceId = new EntityInstanceId(entityName, entityKey).ToString() };
+        var message = ClientEntityHelpers.EmitOperationSignal(target, Guid.NewGuid(), operationName, JsonDataConverter.Default.Serialize(input), scheduledTimeUtc: null);
+        await _service.SendTaskOrchestrationMessageAsync(message.AsTaskMessage());
+    }
 
     public async Task<OrchestrationOutcome> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken)
     {
