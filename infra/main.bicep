@@ -18,8 +18,13 @@ param authAudience string
 @description('.NET isolated runtime version of the Function App.')
 param dotnetVersion string = '10.0'
 
+@description('Subscribe the blob trigger (automatic resync) to the files container\'s Event Grid events. The subscription needs the Function App\'s blobs_extension key, which exists once the code is deployed: deploy with false first, deploy the code, then deploy again with true.')
+param subscribeBlobEvents bool = false
+
 var storageName = take(replace(toLower(name), '-', ''), 24)
 var deploymentContainer = 'deployments'
+// The service's table and container prefix is "sync" by default (Storage:Prefix): its files live here.
+var filesContainer = 'sync-storage'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageName
@@ -90,6 +95,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'Storage__BlobServiceUri', value: storage.properties.primaryEndpoints.blob }
+        // The blob trigger of automatic resync (Event Grid source) reads the files container with the identity too.
+        { name: 'FilesContainerName', value: filesContainer }
+        { name: 'FilesStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
+        { name: 'FilesStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'FilesStorage__credential', value: 'managedidentity' }
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
@@ -124,6 +134,33 @@ resource insightsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: app.identity.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
+  }
+}
+
+// Automatic resync: BlobCreated events of the files container go to the Function App's blob trigger.
+resource storageEvents 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = {
+  name: '${name}-storage-events'
+  location: location
+  properties: {
+    source: storage.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+resource filesChanged 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-06-01-preview' = if (subscribeBlobEvents) {
+  parent: storageEvents
+  name: 'files-changed'
+  properties: {
+    destination: {
+      endpointType: 'WebHook'
+      properties: {
+        endpointUrl: 'https://${app.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.FilesContainerChanged&code=${listKeys('${app.id}/host/default', '2023-12-01').systemKeys.blobs_extension}'
+      }
+    }
+    filter: {
+      includedEventTypes: ['Microsoft.Storage.BlobCreated']
+      subjectBeginsWith: '/blobServices/default/containers/${filesContainer}/'
+    }
   }
 }
 
