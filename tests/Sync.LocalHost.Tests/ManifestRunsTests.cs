@@ -161,7 +161,7 @@ public sealed class ManifestRunsTests
             sourceFiles = new object[]
             {
                 new { id = "unknown", name = "x.csv", url = "http://127.0.0.1/x.csv", connectorType = "PSEXCEL" },
-                new { id = "doc-a", name = "a.csv", url = "ftp://nowhere/a.csv", connectorType = "NOPE" },
+                new { id = "doc-a", name = "a.csv", url = "nowhere/a.csv", connectorType = "NOPE" },
             },
         });
         Assert.AreEqual(HttpStatusCode.UnprocessableEntity, status, body.ToString());
@@ -213,14 +213,60 @@ public sealed class ManifestRunsTests
         Assert.AreEqual("PartialSuccess", run.Str("result"), run.ToString());
         var tasks = Tasks(run).ToDictionary(t => t.Str("sourceFileId"));
         Assert.AreEqual(("Success", 1), (tasks["doc-f"].Str("result"), tasks["doc-f"].GetProperty("retryAttempts").GetInt32()));
-        Assert.AreEqual(("Error", 2), (tasks["doc-d"].Str("result"), tasks["doc-d"].GetProperty("retryAttempts").GetInt32()));
-        Assert.AreEqual("SynchronizationFailed", tasks["doc-d"].GetProperty("error").Str("errorCode"));
-        StringAssert.Contains(tasks["doc-d"].GetProperty("error").Str("description"), "after 3 attempts");
-        Assert.AreEqual((2, 3), (files.Requests("/flaky.csv"), files.Requests("/down.csv")));
+
+        // The download's own retries (Downloads:Retries = 3) run out: the file's task error says how it ended.
+        Assert.AreEqual(("Error", 3), (tasks["doc-d"].Str("result"), tasks["doc-d"].GetProperty("retryAttempts").GetInt32()));
+        var error = tasks["doc-d"].GetProperty("error");
+        Assert.AreEqual(("FailedToAccessDataSource", "file_access"), (error.Str("errorCode"), error.Str("category")));
+        StringAssert.Contains(error.Str("description"), "after 4 attempts: the server answered 503");
+        Assert.AreEqual((2, 4), (files.Requests("/flaky.csv"), files.Requests("/down.csv")));
 
         // The file that made it is in the run's one changeset.
         Assert.AreEqual(1, run.GetProperty("changeset").GetProperty("index").GetInt32());
         Assert.AreEqual((1, 0, 0), await Host.ChangesetCountsAsync(iModelId, 1));
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task Throttling_stalls_and_cut_off_bodies_are_retried_and_an_unchanged_ETag_skips_the_download()
+    {
+        using var files = new LoopbackFileServer();
+        files.Serve("/throttled.csv", "Tag,Flow\nT-1,1\n", LoopbackFileServer.Fault.Throttled);
+        files.Serve("/stalls.csv", "Tag,Flow\nS-1,1\nS-2,2\n", LoopbackFileServer.Fault.Stalls);
+        files.Serve("/short.csv", "Tag,Flow\nC-1,1\n", LoopbackFileServer.Fault.CutShort);
+        string[] names = ["throttled", "stalls", "short"];
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = names.Select(n => new { sourceFileId = n }).ToArray() });
+        string connectionId = created.GetProperty("connection").Str("id");
+        var manifest = names.Select(n => File(n, $"{n}.csv", files.Url($"/{n}.csv"))).ToArray();
+
+        var first = await RunAsync(connectionId, manifest);
+        Assert.AreEqual("Success", first.Str("result"), first.ToString());
+        foreach (var task in Tasks(first))
+        {
+            Assert.AreEqual(("Success", 1), (task.Str("result"), task.GetProperty("retryAttempts").GetInt32()), task.ToString());
+        }
+
+        var throttled = files.RequestTimes("/throttled.csv");
+        Assert.HasCount(2, throttled);
+        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9), throttled[1] - throttled[0], "Retry-After: 1 is honoured (the backoff alone would be 0.1 s)");
+        var rows = (await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements?$top=100")).Body.GetProperty("elements").EnumerateArray()
+            .Select(e => e.Str("identifier")).Where(id => new[] { "T-1", "S-1", "S-2", "C-1" }.Any(tag => id.EndsWith(tag, StringComparison.Ordinal))).ToList();
+        Assert.HasCount(4, rows, "every row of the three files arrived whole, the stalled and cut-off ones included");
+
+        // The same URLs again: each answers 304 to the ETag the last run committed, and nothing is downloaded or read.
+        var second = await RunAsync(connectionId, manifest);
+        Assert.AreEqual("Success", second.Str("result"), second.ToString());
+        CollectionAssert.AreEqual(new[] { "Skipped", "Skipped", "Skipped" }, Tasks(second).Select(t => t.Str("result")).ToArray(), second.ToString());
+        CollectionAssert.AreEqual(new[] { 1, 1, 1 }, names.Select(n => files.NotModified($"/{n}.csv")).ToArray());
+        Assert.IsFalse(second.TryGetProperty("changeset", out _));
+
+        // A new version behind the same URL has a new ETag: it is downloaded and read.
+        files.Serve("/throttled.csv", "Tag,Flow\nT-1,2\n");
+        var third = await RunAsync(connectionId, manifest);
+        var tasks = Tasks(third).ToDictionary(t => t.Str("sourceFileId"));
+        Assert.AreEqual(("Success", "Skipped", "Skipped"), (tasks["throttled"].Str("result"), tasks["stalls"].Str("result"), tasks["short"].Str("result")), third.ToString());
+        Assert.AreEqual((0, 1, 0), await Host.ChangesetCountsAsync(iModelId, 2));
     }
 
     [TestMethod]
@@ -234,6 +280,7 @@ public sealed class ManifestRunsTests
         {
             "http://127.0.0.2/a.csv", "http://[::1]/a.csv", "http://2130706434/a.csv", "http://0x7f000002/a.csv", "http://0177.0.0.2/a.csv",
             "http://[::ffff:127.0.0.2]/a.csv", "http://169.254.169.254/latest/meta-data", "http://0.0.0.0/a.csv", files.Url("/jump.csv"),
+            "file:///etc/passwd", "ftp://127.0.0.1/a.csv",
         };
         var (_, iModelId) = await Host.CreateIModelAsync();
         var docs = refused.Select((_, i) => new { sourceFileId = $"doc-{i}" }).Append(new { sourceFileId = "doc-ok" }).ToArray();
@@ -252,6 +299,8 @@ public sealed class ManifestRunsTests
 
         StringAssert.Contains(tasks["doc-6"].GetProperty("error").Str("description"), "cloud metadata");
         StringAssert.Contains(tasks["doc-8"].GetProperty("error").Str("description"), "127.0.0.2", "the redirect's target is checked too");
+        StringAssert.Contains(tasks["doc-9"].GetProperty("error").Str("description"), "'file:' URLs are not downloaded");
+        Assert.AreEqual("file_access", tasks["doc-9"].GetProperty("error").Str("category"));
     }
 
     [TestMethod]

@@ -56,6 +56,9 @@ internal sealed class RunningHost : IAsyncDisposable
             $"--Auth:DevSigningKey={DevKey}",
             "--Logging:LogLevel:Default=Warning",
             AllowLoopbackFileServer,
+            // Download retries and stalls resolve in test time.
+            "--Downloads:RetryDelay=00:00:00.100",
+            "--Downloads:ReadTimeout=00:00:03",
             .. extraArgs,
         ];
         var app = LocalHostApp.Build(args);

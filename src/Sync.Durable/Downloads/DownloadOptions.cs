@@ -24,4 +24,16 @@ public sealed class DownloadOptions
     public long MaxBytes { get; set; } = 8L << 30;
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a server may keep a download waiting: for its answer, and between two pieces of its body.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Retries of a download after a transient fault (408, 429, 5xx, network fault, stall, cut-off body).</summary>
+    public int Retries { get; set; } = 3;
+
+    /// <summary>The first retry's delay; later ones double, with jitter. A <c>Retry-After</c> answer is honoured instead.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait before a retry, <c>Retry-After</c> included.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
 }

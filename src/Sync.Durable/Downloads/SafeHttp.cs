@@ -26,7 +26,8 @@ public static class SafeHttp
             UseProxy = false,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowed, cancellationToken),
         };
-        return new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(30) };
+        // Waits are bounded per read by the downloader (DownloadOptions.ReadTimeout), not for the whole transfer.
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>Refuses a URL before any request: scheme, credentials, plain HTTP outside Development.</summary>

@@ -134,7 +134,7 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
                 Result = result.TaskResult(),
                 StartDateTime = result.StartDateTime,
                 EndDateTime = result.EndDateTime,
-                RetryAttempts = input.Attempt - 1,
+                RetryAttempts = input.Attempt - 1 + result.DownloadRetries,
             }, CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -153,8 +153,8 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
 
         if (input.Url is not null)
         {
-            var downloaded = await downloader.SynchronizeAsync(synchronizer, input, CancellationToken.None).ConfigureAwait(false);
-            return FileWorkResult.From(input.SourceFileId, downloaded, started, clock.GetUtcNow());
+            var (downloaded, retries) = await downloader.SynchronizeAsync(synchronizer, input, CancellationToken.None).ConfigureAwait(false);
+            return FileWorkResult.From(input.SourceFileId, downloaded, started, clock.GetUtcNow()) with { DownloadRetries = retries };
         }
 
         var file = input.StorageFileId is null ? null : await files.GetAsync(input.StorageFileId, CancellationToken.None).ConfigureAwait(false);

@@ -74,8 +74,11 @@ public sealed record FileWorkResult(
     DateTimeOffset StartDateTime,
     DateTimeOffset EndDateTime)
 {
-    /// <summary>How many times the file was tried again after a transient fault.</summary>
+    /// <summary>How many times the file was tried again after a transient fault: its downloads' retries and the orchestrator's.</summary>
     public int RetryAttempts { get; init; }
+
+    /// <summary>Retries the file's downloads took within the attempt that returned this result.</summary>
+    public int DownloadRetries { get; init; }
 
     /// <summary>Set when the connector could not read this version of the file: the commit remembers it.</summary>
     public UnreadableFile? Unreadable { get; init; }

@@ -223,7 +223,7 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             try
             {
                 var result = await context.CallActivityAsync<FileWorkResult>(nameof(SynchronizeFileActivity), work with { Attempt = attempt });
-                return result with { RetryAttempts = attempt - 1 };
+                return result with { RetryAttempts = attempt - 1 + result.DownloadRetries };
             }
             catch (TaskFailedException) when (attempt < FileAttempts)
             {

@@ -192,7 +192,7 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
             }
             else
             {
-                nextFiles[file.SourceFileId] = new FileState(file.Marker, file.ConnectorType, file.ConnectorVersion, file.NewSnapshot!, file.ElementCount, connectionId, file.ParentSourceFileId, file.Spatial);
+                nextFiles[file.SourceFileId] = new FileState(file.Marker, file.ConnectorType, file.ConnectorVersion, file.NewSnapshot!, file.ElementCount, connectionId, file.ParentSourceFileId, file.Spatial, file.Validator);
             }
         }
 

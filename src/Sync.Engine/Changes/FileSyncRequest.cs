@@ -28,4 +28,13 @@ public sealed record FileSyncRequest(
 
     /// <summary>The file is its iModel's spatial root: its coordinate system becomes the iModel's (part of the marker).</summary>
     public bool IsSpatialRoot { get; init; }
+
+    /// <summary>How the source names this version (a downloaded file's ETag), committed so the next run can ask "changed since?".</summary>
+    public SourceValidator? Validator { get; init; }
 }
+
+/// <summary>
+/// A source's own name for a file version (an HTTP <c>ETag</c>) and the marker (<see cref="FileSyncRequest.Marker"/>)
+/// of the bytes it named: when the source says the version is unchanged, the marker stands for its bytes unread.
+/// </summary>
+public sealed record SourceValidator(string ETag, string ContentMarker);

@@ -19,6 +19,13 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
     private readonly SyncStateReader _states = new(blobs, log);
 
+    /// <summary>What the iModel's latest commit holds for a source file; null when it has none.</summary>
+    public async Task<FileState?> CommittedAsync(Guid iModelId, string sourceFileId, CancellationToken cancellationToken)
+    {
+        var state = await _states.CurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        return state.Files.GetValueOrDefault(sourceFileId);
+    }
+
     public async Task<FileSyncResult> SynchronizeAsync(FileSyncRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -118,6 +125,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             diff.Schema.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value))
         {
             ParentSourceFileId = request.ParentSourceFileId,
+            Validator = request.Validator,
             Spatial = new FileSpatial(context.CoordinateSystem, context.CoordinateSystemDefinition, diff.Extents.ToBoundingBox(), request.IsSpatialRoot),
         };
         if (request.IsSpatialRoot && context.CoordinateSystem is null)

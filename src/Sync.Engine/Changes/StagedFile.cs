@@ -44,6 +44,9 @@ public sealed record StagedFile(
 
     /// <summary>The file's coordinate system, extents and spatial-root flag, committed with it.</summary>
     public FileSpatial? Spatial { get; init; }
+
+    /// <summary>The source's name for the version read (see <see cref="FileSyncRequest.Validator"/>), committed with it.</summary>
+    public SourceValidator? Validator { get; init; }
 }
 
 /// <param name="Unreadable">Set when the connector could not read this version of the file: the commit remembers it.</param>

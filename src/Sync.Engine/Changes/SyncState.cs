@@ -10,7 +10,7 @@ namespace Sync.Engine.Changes;
 /// connection that committed it (so a run can tell which of its files were removed since), and for a reference
 /// file the master it belongs to.
 /// </summary>
-public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null, string? ParentSourceFileId = null, FileSpatial? Spatial = null);
+public sealed record FileState(string Marker, string ConnectorType, string ConnectorVersion, string SnapshotBlob, long ElementCount, string? ConnectionId = null, string? ParentSourceFileId = null, FileSpatial? Spatial = null, SourceValidator? Validator = null);
 
 /// <summary>
 /// Where a file's elements lie: its coordinate reference system (as its connector found it), the union of its

@@ -114,9 +114,10 @@ public static partial class ManifestReader
             item.Problem(ErrorCodes.InvalidValue, $"'{type}' is not a connector type.", "connectorType");
         }
 
-        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        // Which URLs may be downloaded is decided where they are fetched (SafeHttp): a file: or ftp: URL is that file's task error.
+        if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _))
         {
-            item.Problem(ErrorCodes.InvalidValue, "'url' must be an absolute http(s) URL.", "url");
+            item.Problem(ErrorCodes.InvalidValue, "'url' must be an absolute URL.", "url");
         }
 
         return (name, url, connectorType, unmap ? null : ReadDocument(item));
