@@ -4,6 +4,8 @@
 #        bench/run.sh --runs [files ...]  whole runs through the local host's orchestration (default 1 10 100 500)
 #        bench/run.sh --formats [ifc products] [dxf entities]  IFC/DXF readers vs web-ifc/dxf-parser (default 100000 1000000)
 #        bench/run.sh --gis [features] [glb nodes]   GeoJSON/Shapefile/GeoPackage/GLB parse vs changed-file sync (default 100000 10000)
+#        bench/run.sh --download [MB]     a manifest download vs a plain HttpClient download of the same bytes (default 200)
+#        bench/run.sh --resync [n]        new file version → automatic run start, API uploads and direct blob writes (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -23,6 +25,8 @@ if [ "${1:-}" = "--formats" ]; then
   bench/Sync.FormatBench/bin/Release/net10.0/Sync.FormatBench "$@"
 elif [ "${1:-}" = "--gis" ]; then
   bench/Sync.FormatBench/bin/Release/net10.0/Sync.FormatBench "$@"
+elif [ "${1:-}" = "--download" ] || [ "${1:-}" = "--resync" ]; then
+  bench/Sync.RunBench/bin/Release/net10.0/Sync.RunBench "$@"
 elif [ "${1:-}" = "--runs" ]; then
   shift
   bench/Sync.RunBench/bin/Release/net10.0/Sync.RunBench "$@"

@@ -9,6 +9,18 @@ using Microsoft.AspNetCore.Builder;
 using Sync.LocalHost;
 
 // Usage: Sync.RunBench [files ...]   (default 1 10 100 500). Storage: SYNC_BENCH_STORAGE (default development storage).
+//        Sync.RunBench --download [MB]  a manifest download vs a plain HttpClient download of the same bytes (default 200)
+//        Sync.RunBench --resync [n]     upload → automatic run start latency, API uploads and direct blob writes (default 10)
+if (args is ["--download", ..])
+{
+    return await DownloadBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+}
+
+if (args is ["--resync", ..])
+{
+    return await ResyncBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+}
+
 int[] sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1, 10, 100, 500];
 string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
 string tag = Guid.NewGuid().ToString("N")[..8];

@@ -19,7 +19,7 @@ namespace Sync.Durable.Runs;
 /// </summary>
 public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
 {
-    private const int BufferSize = 1 << 16;
+    private const int BufferSize = 1 << 18;
 
     private readonly ResiliencePipeline<Attempt> _retries = new ResiliencePipelineBuilder<Attempt>()
         .AddRetry(new RetryStrategyOptions<Attempt>
@@ -98,6 +98,22 @@ public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
         return (await synchronizer.SynchronizeAsync(request, cancellationToken).ConfigureAwait(false), session.Retries);
     }
 
+    /// <summary>
+    /// Downloads one URL the way a run does (guarded, retried, hashed) into a temporary file that the caller deletes:
+    /// its path and "sha256:…" marker, or the reason it failed; and the retries it took.
+    /// </summary>
+    public async Task<(string? Path, string? Marker, string? Error, int Retries)> DownloadAsync(string url, string name, CancellationToken cancellationToken)
+    {
+        using var session = new Session();
+        var fetched = await FetchAsync(session, url, name, ifNoneMatch: null, cancellationToken).ConfigureAwait(false);
+        if (fetched.Path is { } path)
+        {
+            session.Keep(path);
+        }
+
+        return (fetched.Path, fetched.Marker, fetched.Failure?.Error?.Description, session.Retries);
+    }
+
     /// <summary>One URL, retried while its faults are transient: a downloaded file, "not modified", or the file's task error.</summary>
     private async Task<Fetched> FetchAsync(Session session, string url, string name, string? ifNoneMatch, CancellationToken cancellationToken)
     {
@@ -168,25 +184,37 @@ public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await using var body = await response.Content.ReadAsStreamAsync(patience.Token).ConfigureAwait(false);
-            var buffer = new byte[BufferSize];
+            // Two buffers: a piece is written to disk while it is hashed and the next one is read.
+            byte[][] buffers = [new byte[BufferSize], new byte[BufferSize]];
+            var writing = Task.CompletedTask;
             long total = 0;
-            while (true)
+            try
             {
-                patience.CancelAfter(options.ReadTimeout);
-                int read = await body.ReadAsync(buffer, patience.Token).ConfigureAwait(false);
-                if (read == 0)
+                for (int piece = 0; ; piece++)
                 {
-                    break;
-                }
+                    var buffer = buffers[piece & 1];
+                    patience.CancelAfter(options.ReadTimeout);
+                    int read = await body.ReadAsync(buffer, patience.Token).ConfigureAwait(false);
+                    await writing.ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
 
-                total += read;
-                if (total > options.MaxBytes)
-                {
-                    return Attempt.Done(Fetched.Failed(Fail(TooLarge(name))));
-                }
+                    total += read;
+                    if (total > options.MaxBytes)
+                    {
+                        return Attempt.Done(Fetched.Failed(Fail(TooLarge(name))));
+                    }
 
-                sha.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    writing = file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask();
+                    sha.AppendData(buffer, 0, read);
+                }
+            }
+            finally
+            {
+                // Never leave a write running into a file that is being closed.
+                await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             var fetched = new Fetched(path, "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset()), response.Headers.ETag?.ToString(), false, null);
@@ -261,6 +289,9 @@ public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
             _files.Add(path);
             return path;
         }
+
+        /// <summary>The file outlives the session: its caller deletes it.</summary>
+        public void Keep(string path) => _files.Remove(path);
 
         public void Dispose()
         {
