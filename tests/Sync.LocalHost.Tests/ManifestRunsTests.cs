@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
+using Sync.Testing;
 using Sync.Tests.Generators;
 
 namespace Sync.LocalHost.Tests;
@@ -266,6 +269,32 @@ public sealed class ManifestRunsTests
         var third = await RunAsync(connectionId, manifest);
         var tasks = Tasks(third).ToDictionary(t => t.Str("sourceFileId"));
         Assert.AreEqual(("Success", "Skipped", "Skipped"), (tasks["throttled"].Str("result"), tasks["stalls"].Str("result"), tasks["short"].Str("result")), third.ToString());
+        Assert.AreEqual((0, 1, 0), await Host.ChangesetCountsAsync(iModelId, 2));
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public async Task Azurite_SAS_URLs_are_downloaded_and_an_unchanged_blob_is_skipped_on_its_ETag()
+    {
+        var container = new BlobContainerClient(TestStorage.ConnectionString, TestStorage.NewPrefix("sas"));
+        await container.CreateAsync();
+        var blob = container.GetBlobClient("register.csv");
+        await blob.UploadAsync(new BinaryData("Tag,Flow\nZ-1,1\nZ-2,2\n"u8.ToArray()));
+        string Sas() => blob.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1)).ToString();
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, Path, new { iModelId, sourceFiles = new[] { new { sourceFileId = "doc-z" } } });
+        string connectionId = created.GetProperty("connection").Str("id");
+
+        var first = await RunAsync(connectionId, [File("doc-z", "register.csv", Sas())]);
+        Assert.AreEqual(("Success", 2), (first.Str("result"), Tasks(first).Single().GetProperty("details").GetProperty("synchronizationReport").GetProperty("inserted").GetInt32()), first.ToString());
+
+        // A fresh SAS URL for the same blob: the service's 304 to If-None-Match skips it unread.
+        var second = await RunAsync(connectionId, [File("doc-z", "register.csv", Sas())]);
+        Assert.AreEqual("Skipped", Tasks(second).Single().Str("result"), second.ToString());
+
+        await blob.UploadAsync(new BinaryData("Tag,Flow\nZ-1,1\nZ-2,3\n"u8.ToArray()), overwrite: true);
+        var third = await RunAsync(connectionId, [File("doc-z", "register.csv", Sas())]);
+        Assert.AreEqual("Success", Tasks(third).Single().Str("result"), third.ToString());
         Assert.AreEqual((0, 1, 0), await Host.ChangesetCountsAsync(iModelId, 2));
     }
 
