@@ -47,7 +47,13 @@ public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
         using var session = new Session();
         // Companions join the marker by their own hashes, so only a file without them can be skipped on its ETag.
         bool conditional = work.Companions is not { Count: > 0 };
+        string location = Location(work.Url!);
         var validator = conditional ? (await synchronizer.CommittedAsync(work.IModelId, work.SourceFileId, cancellationToken).ConfigureAwait(false))?.Validator : null;
+        if (validator?.Location != location)
+        {
+            validator = null;
+        }
+
         var main = await FetchAsync(session, work.Url!, work.FileName, validator?.ETag, cancellationToken).ConfigureAwait(false);
         if (main.Failure is not null)
         {
@@ -71,7 +77,7 @@ public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
         {
             marker = main.Marker!;
             open = _ => Task.FromResult<Stream>(Open(main.Path!));
-            validator = conditional && main.ETag is { } etag ? new SourceValidator(etag, marker) : null;
+            validator = conditional && main.ETag is { } etag ? new SourceValidator(etag, marker, location) : null;
         }
 
         var companions = new Dictionary<string, Func<CancellationToken, Task<Stream>>>(StringComparer.OrdinalIgnoreCase);
@@ -246,6 +252,10 @@ public sealed class SourceDownloader(HttpClient http, DownloadOptions options)
             }
         }
     }
+
+    /// <summary>A URL without its query (a SAS token changes every run; the resource does not).</summary>
+    private static string Location(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url;
 
     private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
     {

@@ -34,7 +34,9 @@ public sealed record FileSyncRequest(
 }
 
 /// <summary>
-/// A source's own name for a file version (an HTTP <c>ETag</c>) and the marker (<see cref="FileSyncRequest.Marker"/>)
-/// of the bytes it named: when the source says the version is unchanged, the marker stands for its bytes unread.
+/// A source's own name for a file version (an HTTP <c>ETag</c>), where it said it (<paramref name="Location"/>: the
+/// URL without its query, since an ETag means something only for the resource that gave it) and the marker
+/// (<see cref="FileSyncRequest.Marker"/>) of the bytes it named: when that source says the version is unchanged, the
+/// marker stands for its bytes unread.
 /// </summary>
-public sealed record SourceValidator(string ETag, string ContentMarker);
+public sealed record SourceValidator(string ETag, string ContentMarker, string Location);
