@@ -1,13 +1,44 @@
-// SyncFunctions on Azure: a storage account (data, durable task hub, deployment packages), a Flex Consumption
-// Function App (.NET isolated) that reaches storage with its managed identity, and Application Insights.
-// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p authAuthority=<...> authAudience=<...>
+// SyncFunctions on Azure: one storage account (Functions host, Durable task hub, the service's tables and blobs,
+// deployment packages) with shared-key access off, a Function App (.NET isolated, Linux; Flex Consumption by
+// default, Elastic Premium as a parameter) that reaches everything with a user-assigned managed identity, Application
+// Insights on Log Analytics, and the Event Grid topic that feeds automatic resync.
+// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p infra/<env>.bicepparam
 
-@description('Base name of every resource (lower-case letters and digits).')
-@minLength(3)
-@maxLength(16)
-param name string = 'syncfn${uniqueString(resourceGroup().id)}'
+targetScope = 'resourceGroup'
+
+@description('Environment the resources are for; part of every name.')
+@allowed([
+  'dev'
+  'prod'
+])
+param environmentName string
+
+@description('Short base of every name: lower-case letters and digits.')
+@minLength(2)
+@maxLength(8)
+param baseName string = 'sync'
 
 param location string = resourceGroup().location
+
+@description('FlexConsumption (serverless, scales to zero) or ElasticPremium (always-warm instances, VNet, longer runs).')
+@allowed([
+  'FlexConsumption'
+  'ElasticPremium'
+])
+param hostingPlan string = 'FlexConsumption'
+
+@description('Elastic Premium only: the plan size.')
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
+])
+param premiumSku string = 'EP1'
+
+@description('Flex Consumption only: the most instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
 
 @description('OpenID Connect authority that issues the API\'s bearer tokens, e.g. https://login.microsoftonline.com/<tenant>/v2.0')
 param authAuthority string
@@ -15,16 +46,28 @@ param authAuthority string
 @description('Audience (application id URI or client id) the tokens must be issued for.')
 param authAudience string
 
-@description('.NET isolated runtime version of the Function App.')
-param dotnetVersion string = '10.0'
-
-@description('Subscribe the blob trigger (automatic resync) to the files container\'s Event Grid events. The subscription needs the Function App\'s blobs_extension key, which exists once the code is deployed: deploy with false first, deploy the code, then deploy again with true.')
+@description('Subscribe the automatic-resync blob trigger to the files container\'s Event Grid events. The subscription needs the app\'s blobs_extension key, which exists once the code is deployed: deploy with false, deploy the code, deploy again with true.')
 param subscribeBlobEvents bool = false
 
-var storageName = take(replace(toLower(name), '-', ''), 24)
+@description('Elastic Premium only: the URL of the package blob the app runs from (the pipeline uploads it to the deployments container).')
+param packageUrl string = ''
+
+var suffix = uniqueString(resourceGroup().id, environmentName)
+// Storage account names: 3-24 lower-case letters and digits, globally unique.
+var storageName = take('st${baseName}${environmentName}${suffix}', 24)
+// Function App names: at most 60 characters, letters, digits and hyphens, globally unique (its host name).
+var appName = 'func-${baseName}-${environmentName}-${suffix}'
+var identityName = 'id-${baseName}-${environmentName}'
 var deploymentContainer = 'deployments'
-// The service's table and container prefix is "sync" by default (Storage:Prefix): its files live here.
-var filesContainer = 'sync-storage'
+// The service's table and container prefix (Storage:Prefix): its files container is "<prefix>-storage".
+var storagePrefix = 'sync'
+var filesContainer = '${storagePrefix}-storage'
+var flex = hostingPlan == 'FlexConsumption'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: identityName
+  location: location
+}
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageName
@@ -34,6 +77,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   properties: {
     allowBlobPublicAccess: false
     allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
   }
@@ -50,96 +94,138 @@ resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@202
 }
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${name}-logs'
+  name: 'log-${baseName}-${environmentName}-${suffix}'
   location: location
   properties: { sku: { name: 'PerGB2018' }, retentionInDays: 30 }
 }
 
 resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${name}-ai'
+  name: 'appi-${baseName}-${environmentName}-${suffix}'
   location: location
   kind: 'web'
   properties: { Application_Type: 'web', WorkspaceResourceId: logs.id, DisableLocalAuth: true }
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: '${name}-plan'
+  name: 'plan-${baseName}-${environmentName}-${suffix}'
   location: location
-  kind: 'functionapp'
-  sku: { tier: 'FlexConsumption', name: 'FC1' }
-  properties: { reserved: true }
+  kind: flex ? 'functionapp' : 'elastic'
+  sku: flex ? { tier: 'FlexConsumption', name: 'FC1' } : { tier: 'ElasticPremium', name: premiumSku }
+  properties: { reserved: true, maximumElasticWorkerCount: flex ? null : 20 }
 }
 
+// Every setting the code reads (tests/Infra.Tests checks this list against the code and local.settings.sample.json).
+var appSettings = [
+  // Functions host and Durable task hub storage, by identity.
+  { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+  // DefaultAzureCredential (the app's own tables and blobs) picks the user-assigned identity by this id.
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+  { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
+  { name: 'Storage__BlobServiceUri', value: storage.properties.primaryEndpoints.blob }
+  { name: 'Storage__Prefix', value: storagePrefix }
+  { name: 'Storage__MaxFileBytes', value: '2147483648' }
+  { name: 'Auth__Authority', value: authAuthority }
+  { name: 'Auth__Audience', value: authAudience }
+  { name: 'Runs__AbandonAfter', value: '06:00:00' }
+  { name: 'Runs__FileReadTimeout', value: '01:00:00' }
+  { name: 'Downloads__AllowHttp', value: 'false' }
+  { name: 'Downloads__MaxRedirects', value: '5' }
+  { name: 'Downloads__MaxBytes', value: '8589934592' }
+  { name: 'Downloads__ConnectTimeout', value: '00:00:30' }
+  { name: 'Downloads__ReadTimeout', value: '00:01:40' }
+  { name: 'Downloads__Retries', value: '3' }
+  { name: 'Downloads__RetryDelay', value: '00:00:01' }
+  { name: 'Downloads__MaxRetryDelay', value: '00:01:00' }
+  { name: 'Resync__QuietPeriod', value: '00:00:10' }
+  { name: 'Engine__CacheDirectory', value: '/tmp/syncfunctions-index' }
+  // The automatic-resync blob trigger (Event Grid source) reads the files container by identity.
+  { name: 'FilesContainerName', value: filesContainer }
+  { name: 'FilesStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
+  { name: 'FilesStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+  { name: 'FilesStorage__credential', value: 'managedidentity' }
+  { name: 'FilesStorage__clientId', value: identity.properties.clientId }
+]
+
+// Elastic Premium runs from the package blob, read with the identity (no content file share, which would need keys).
+var premiumSettings = [
+  { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+  { name: 'WEBSITE_RUN_FROM_PACKAGE', value: packageUrl }
+  { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: identity.id }
+]
+
 resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: name
+  name: appName
   location: location
   kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
-          authentication: { type: 'SystemAssignedIdentity' }
+    keyVaultReferenceIdentity: identity.id
+    functionAppConfig: flex
+      ? {
+          deployment: {
+            storage: {
+              type: 'blobContainer'
+              value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+              authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
+            }
+          }
+          scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: 2048 }
+          runtime: { name: 'dotnet-isolated', version: '10.0' }
         }
-      }
-      scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048 }
-      runtime: { name: 'dotnet-isolated', version: dotnetVersion }
-    }
+      : null
     siteConfig: {
-      appSettings: [
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
-        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-        { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
-        { name: 'Storage__BlobServiceUri', value: storage.properties.primaryEndpoints.blob }
-        // The blob trigger of automatic resync (Event Grid source) reads the files container with the identity too.
-        { name: 'FilesContainerName', value: filesContainer }
-        { name: 'FilesStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
-        { name: 'FilesStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
-        { name: 'FilesStorage__credential', value: 'managedidentity' }
-        { name: 'Auth__Authority', value: authAuthority }
-        { name: 'Auth__Audience', value: authAudience }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
-      ]
+      linuxFxVersion: flex ? null : 'DOTNET-ISOLATED|10.0'
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: flex ? appSettings : concat(appSettings, premiumSettings)
     }
   }
 }
 
-// Blob Data Owner, Queue Data Contributor, Table Data Contributor: data, task hub and deployment packages.
+// Least privilege on the data plane: blobs (data, packages, snapshots), queues (task hub, trigger), tables.
 var storageRoles = [
-  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
+  'db58b8e5-c6ad-4a2a-8342-4190687cbf4a' // Storage Blob Delegator (user-delegation SAS for direct uploads)
 ]
 
-resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
-  name: guid(storage.id, app.id, role)
-  scope: storage
-  properties: {
-    principalId: app.identity.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in storageRoles: {
+    name: guid(storage.id, identity.id, role)
+    scope: storage
+    properties: {
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    }
   }
-}]
+]
 
 // Monitoring Metrics Publisher, for Entra-authenticated Application Insights ingestion.
 resource insightsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(insights.id, app.id, '3913510d-42f4-4e42-8a64-420c390055eb')
+  name: guid(insights.id, identity.id, '3913510d-42f4-4e42-8a64-420c390055eb')
   scope: insights
   properties: {
-    principalId: app.identity.principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
   }
 }
 
-// Automatic resync: BlobCreated events of the files container go to the Function App's blob trigger.
-resource storageEvents 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = {
-  name: '${name}-storage-events'
+// Automatic resync: BlobCreated events of the files container go to the app's blob trigger.
+resource storageEvents 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+  name: 'evgt-${baseName}-${environmentName}-${suffix}'
   location: location
   properties: {
     source: storage.id
@@ -147,14 +233,14 @@ resource storageEvents 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = {
   }
 }
 
-resource filesChanged 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-06-01-preview' = if (subscribeBlobEvents) {
+resource filesChanged 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (subscribeBlobEvents) {
   parent: storageEvents
   name: 'files-changed'
   properties: {
     destination: {
       endpointType: 'WebHook'
       properties: {
-        endpointUrl: 'https://${app.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.FilesContainerChanged&code=${listKeys('${app.id}/host/default', '2023-12-01').systemKeys.blobs_extension}'
+        endpointUrl: 'https://${app.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.FilesContainerChanged&code=${listKeys('${app.id}/host/default', '2024-04-01').systemKeys.blobs_extension}'
       }
     }
     filter: {
@@ -166,3 +252,7 @@ resource filesChanged 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-
 
 output functionAppName string = app.name
 output apiUrl string = 'https://${app.properties.defaultHostName}'
+output storageAccountName string = storage.name
+output identityClientId string = identity.properties.clientId
+output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${packages.name}'
+output eventGridTopicName string = storageEvents.name
