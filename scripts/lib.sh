@@ -26,11 +26,14 @@ install_node_modules() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # start_azurite DATA_DIR BLOB_PORT QUEUE_PORT TABLE_PORT: starts Azurite in the background, sets AZURITE_PID.
+# AZURITE_DEBUG=1 adds Azurite's request log (DATA_DIR/debug.log); off by default, since it grows without bound.
 start_azurite() {
   local dir=$1 blob=$2 queue=$3 table=$4
+  local debug=()
+  if [ -n "${AZURITE_DEBUG:-}" ]; then debug=(--debug "$dir/debug.log"); fi
   mkdir -p "$dir"
   node_modules/.bin/azurite --silent --disableTelemetry --skipApiVersionCheck --loose \
-    --location "$dir" --debug "$dir/debug.log" \
+    --location "$dir" "${debug[@]}" \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >"$dir/azurite.out" 2>&1 &
   AZURITE_PID=$!
