@@ -51,10 +51,16 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
             return await SavePlanAsync(begin, work, tasks).ConfigureAwait(false);
         }
 
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in await connections.ListSourceFilesAsync(input.ConnectionId, CancellationToken.None).ConfigureAwait(false))
         {
             var file = await files.GetAsync(source.ExternalId, CancellationToken.None).ConfigureAwait(false);
             string name = file?.Name ?? source.LastKnownFileName ?? source.ExternalId;
+            if (file is not null)
+            {
+                versions[source.Id.ToString("D")] = file.ContentHash;
+            }
+
             work.Add(new FileWork(input.RunId, input.IModelId, source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty) { IsSpatialRoot = source.IsSpatialRoot });
             tasks.Add(new RunTask(source.Id.ToString("D"), source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
         }
@@ -69,7 +75,7 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
             }
         }
 
-        return await SavePlanAsync(begin, work, tasks).ConfigureAwait(false);
+        return await SavePlanAsync(begin, work, tasks, versions).ConfigureAwait(false);
     }
 
     private static readonly string[] ShapefileParts = [".dbf", ".shx", ".prj", ".cpg"];
@@ -101,18 +107,53 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
         tasks.Add(new RunTask(sourceFileId, sourceFileId, null, label, "REMOVED", RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
     }
 
-    private async Task<RunPlan> SavePlanAsync(BeginRunInput begin, List<FileWork> work, List<RunTask> tasks)
+    /// <param name="versions">Storage files' version markers (content hashes) by source file id: those the commit holds already are decided here.</param>
+    private async Task<RunPlan> SavePlanAsync(BeginRunInput begin, List<FileWork> work, List<RunTask> tasks, Dictionary<string, string>? versions = null)
     {
         var input = begin.Run;
         var run = await runs.GetAsync(input.ConnectionId, input.RunId, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run {input.RunId} has no record.");
-        await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? clock.GetUtcNow(), Tasks = tasks, ResolvedSettings = begin.Settings }, CancellationToken.None).ConfigureAwait(false);
 
         // Files carry only the settings some connector reads.
         var read = connectors.All.SelectMany(c => c.SettingNames).ToHashSet(StringComparer.Ordinal);
         var settings = begin.Settings.Where(s => read.Contains(s.Key)).ToDictionary(s => s.Key, s => ConfigurationSettings.PlainValue(s.Value), StringComparer.Ordinal);
-        var committed = (await states.CurrentAsync(input.IModelId, CancellationToken.None).ConfigureAwait(false)).SpatialRoot();
-        return new RunPlan(work.Select(w => w with { ConnectionId = input.ConnectionId, Settings = settings }).ToList(), committed.Spatial?.CoordinateSystem);
+        var state = await states.CurrentAsync(input.IModelId, CancellationToken.None).ConfigureAwait(false);
+        string? committedRootCrs = state.SpatialRoot().Spatial?.CoordinateSystem;
+        var planned = work.Select(w => w with { ConnectionId = input.ConnectionId, Settings = settings }).ToList();
+
+        var now = clock.GetUtcNow();
+        var skipped = new List<FileWorkResult>();
+        if (versions is { Count: > 0 })
+        {
+            // A spatial root read in this run may give the others a new coordinate system: those that read one wait for it.
+            bool rootsInRun = planned.Any(w => w.IsSpatialRoot);
+            foreach (var file in planned.ToList())
+            {
+                if (file.Remove || !versions.TryGetValue(file.SourceFileId, out string? version)
+                    || (rootsInRun && !file.IsSpatialRoot && synchronizer.ReadsCoordinateSystem(file.ConnectorType, file.FileName)))
+                {
+                    continue;
+                }
+
+                var asRead = file.IsSpatialRoot ? file : file.ReadInto(committedRootCrs);
+                var probe = new FileSyncRequest(input.IModelId, input.RunId, file.SourceFileId, file.FileName, file.ConnectorType, version, _ => throw new InvalidOperationException("not read"), asRead.Settings)
+                {
+                    IsSpatialRoot = file.IsSpatialRoot,
+                };
+                if (synchronizer.Unchanged(probe, state) is { } result)
+                {
+                    skipped.Add(FileWorkResult.From(file.SourceFileId, result, now, now));
+                    planned.Remove(file);
+                }
+            }
+        }
+
+        var decided = skipped.ToDictionary(r => r.SourceFileId, StringComparer.Ordinal);
+        var recorded = tasks.Select(t => decided.TryGetValue(t.SourceFileId, out var result)
+            ? t with { State = RunStates.Completed, Result = result.TaskResult(), StartDateTime = now, EndDateTime = now }
+            : t).ToList();
+        await runs.SaveAsync(run with { State = RunStates.Executing, StartDateTime = run.StartDateTime ?? now, Tasks = recorded, ResolvedSettings = begin.Settings }, CancellationToken.None).ConfigureAwait(false);
+        return new RunPlan(planned, committedRootCrs, skipped);
     }
 }
 

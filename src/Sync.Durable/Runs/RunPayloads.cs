@@ -1,3 +1,4 @@
+using Sync.Engine.Catalog;
 using Sync.Engine.Changes;
 using Sync.Engine.Model;
 
@@ -31,8 +32,10 @@ public sealed record ManifestFile(string SourceFileId, string DocumentId, string
 }
 
 /// <summary>The files a run will synchronize, resolved once at its start.</summary>
+/// <param name="Files">The files to read (or remove), one activity each.</param>
 /// <param name="CommittedSpatialRootCrs">The coordinate system the iModel's committed spatial root has (before this run).</param>
-public sealed record RunPlan(IReadOnlyList<FileWork> Files, string? CommittedSpatialRootCrs = null);
+/// <param name="Skipped">Files found unchanged at the start (their version markers against the committed state): already results.</param>
+public sealed record RunPlan(IReadOnlyList<FileWork> Files, string? CommittedSpatialRootCrs = null, IReadOnlyList<FileWorkResult>? Skipped = null);
 
 /// <param name="Remove">The file left the connection: stage the deletion of its elements instead of reading it.</param>
 /// <param name="StorageFileId">The storage file to read (storage connections).</param>
@@ -59,6 +62,17 @@ public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, 
 
     /// <summary>Manifest runs: files read together with this one (a shapefile's .dbf, .shx, .prj children), downloaded beside it.</summary>
     public IReadOnlyList<CompanionFile>? Companions { get; init; }
+
+    /// <summary>
+    /// This file as read into the spatial root's coordinate system, when the iModel's is not configured: connectors
+    /// that reproject receive it as the <c>geographicCoordinateSystem</c> setting (so a new root system reads them again).
+    /// </summary>
+    public FileWork ReadInto(string? spatialRootCrs) =>
+        spatialRootCrs is null || Settings is not { } settings
+            || settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem) is { Length: > 0 }
+            || !settings.ContainsKey(ConfigurationSettings.GeographicCoordinateSystem)
+        ? this
+        : this with { Settings = new Dictionary<string, string>(settings) { [ConfigurationSettings.GeographicCoordinateSystem] = spatialRootCrs } };
 }
 
 /// <summary>A file that belongs to another and is read with it, not on its own.</summary>

@@ -66,6 +66,8 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             {
                 settings ??= await ResolveSettingsAsync(context, input);
                 var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), new BeginRunInput(input, settings), Retry);
+                // Files whose version the iModel already holds were decided in that one step, without an activity each.
+                results.AddRange(plan.Skipped ?? []);
                 // Spatial roots first: their coordinate system is the one the other files are read into.
                 var roots = plan.Files.Where(f => f.IsSpatialRoot).ToList();
                 if (roots.Count > 0 && !await SynchronizeFilesAsync(context, roots, results, cancelled))
@@ -74,7 +76,8 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
                     return "Cancelled";
                 }
 
-                var others = ReadInto(plan.Files.Where(f => !f.IsSpatialRoot), SpatialRootCrs(plan, results));
+                string? rootCrs = SpatialRootCrs(plan, results);
+                var others = plan.Files.Where(f => !f.IsSpatialRoot).Select(f => f.ReadInto(rootCrs)).ToList();
                 if (!await SynchronizeFilesAsync(context, others, results, cancelled))
                 {
                     // Staged work of a cancelled run is never pushed.
@@ -185,17 +188,6 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
         results.Where(r => plan.Files.Any(f => f.IsSpatialRoot && f.SourceFileId == r.SourceFileId))
             .Select(r => r.Staged?.Spatial?.CoordinateSystem).FirstOrDefault(crs => crs is not null)
         ?? plan.CommittedSpatialRootCrs;
-
-    /// <summary>
-    /// Files read into the spatial root's coordinate system when the iModel's is not configured: the connectors that
-    /// reproject receive it as the <c>geographicCoordinateSystem</c> setting (so a new root system reads them again).
-    /// </summary>
-    private static List<FileWork> ReadInto(IEnumerable<FileWork> files, string? spatialRootCrs) =>
-        files.Select(f => spatialRootCrs is null || f.Settings is not { } settings
-                || settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem) is { Length: > 0 }
-                || !settings.ContainsKey(ConfigurationSettings.GeographicCoordinateSystem)
-            ? f
-            : f with { Settings = new Dictionary<string, string>(settings) { [ConfigurationSettings.GeographicCoordinateSystem] = spatialRootCrs } }).ToList();
 
     /// <summary>The connection's settings now: defaults &lt; iTwin &lt; iModel &lt; connection scope. Replays return the same.</summary>
     private static async Task<Dictionary<string, string>> ResolveSettingsAsync(TaskOrchestrationContext context, RunInput input)

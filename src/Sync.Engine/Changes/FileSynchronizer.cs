@@ -19,6 +19,56 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
     private readonly SyncStateReader _states = new(blobs, log);
 
+    /// <summary>
+    /// The Skipped result of a file whose version the commit <paramref name="state"/> already holds (or already found
+    /// unreadable), decided from its marker alone; null when it must be read (or its connector is not available, which
+    /// reading reports).
+    /// </summary>
+    public FileSyncResult? Unchanged(FileSyncRequest request, SyncState state)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(state);
+        IConnector connector;
+        try
+        {
+            connector = connectors.Resolve(request.ConnectorType, request.FileName);
+        }
+        catch (ConnectorNotAvailableException)
+        {
+            return null;
+        }
+
+        return Unchanged(request, connector, ReadingMarker(request, connector), state);
+    }
+
+    /// <summary>Whether the connector of a file reads the iModel's coordinate system (so a new spatial root can change it).</summary>
+    public bool ReadsCoordinateSystem(string connectorType, string fileName)
+    {
+        try
+        {
+            return connectors.Resolve(connectorType, fileName).SettingNames.Contains(Catalog.ConfigurationSettings.GeographicCoordinateSystem);
+        }
+        catch (ConnectorNotAvailableException)
+        {
+            return false;
+        }
+    }
+
+    private static FileSyncResult? Unchanged(FileSyncRequest request, IConnector connector, string marker, SyncState state)
+    {
+        if (state.Files.TryGetValue(request.SourceFileId, out var previous) && previous.Marker == marker && previous.ConnectorType == connector.ConnectorType && previous.ConnectorVersion == connector.Version)
+        {
+            return FileSyncResult.Skip();
+        }
+
+        if (state.UnreadableFiles.TryGetValue(request.SourceFileId, out var unreadable) && unreadable.Marker == marker && unreadable.ConnectorType == connector.ConnectorType && unreadable.ConnectorVersion == connector.Version)
+        {
+            return FileSyncResult.Skip([$"Not read again: this version of '{request.FileName}' could not be read in run {unreadable.RunId} ({unreadable.Description}). Its elements stay as last synchronized until a corrected file is uploaded."]);
+        }
+
+        return null;
+    }
+
     /// <summary>What the iModel's latest commit holds for a source file; null when it has none.</summary>
     public async Task<FileState?> CommittedAsync(Guid iModelId, string sourceFileId, CancellationToken cancellationToken)
     {
@@ -42,14 +92,9 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         string marker = ReadingMarker(request, connector);
         var state = await _states.CurrentAsync(request.IModelId, cancellationToken).ConfigureAwait(false);
         state.Files.TryGetValue(request.SourceFileId, out var previous);
-        if (previous is not null && previous.Marker == marker && previous.ConnectorType == connector.ConnectorType && previous.ConnectorVersion == connector.Version)
+        if (Unchanged(request, connector, marker, state) is { } skipped)
         {
-            return FileSyncResult.Skip();
-        }
-
-        if (state.UnreadableFiles.TryGetValue(request.SourceFileId, out var unreadable) && unreadable.Marker == marker && unreadable.ConnectorType == connector.ConnectorType && unreadable.ConnectorVersion == connector.Version)
-        {
-            return FileSyncResult.Skip([$"Not read again: this version of '{request.FileName}' could not be read in run {unreadable.RunId} ({unreadable.Description}). Its elements stay as last synchronized until a corrected file is uploaded."]);
+            return skipped;
         }
 
         await EnsureNotCommittedAsync(request.IModelId, request.RunId, cancellationToken).ConfigureAwait(false);
