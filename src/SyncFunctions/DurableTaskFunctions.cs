@@ -52,6 +52,10 @@ public static class DurableTaskFunctions
     public static Task<FileWorkResult> SynchronizeFile([ActivityTrigger] FileWork input, FunctionContext functionContext) =>
         Activity<SynchronizeFileActivity>(functionContext).RunAsync(Context(nameof(SynchronizeFileActivity), functionContext), input);
 
+    [Function(nameof(SynchronizeFilesActivity))]
+    public static Task<IReadOnlyList<FileWorkResult?>> SynchronizeFiles([ActivityTrigger] IReadOnlyList<FileWork> input, FunctionContext functionContext) =>
+        Activity<SynchronizeFilesActivity>(functionContext).RunAsync(Context(nameof(SynchronizeFilesActivity), functionContext), input);
+
     [Function(nameof(PushChangesetActivity))]
     public static Task<PushOutput> PushChangeset([ActivityTrigger] PushInput input, FunctionContext functionContext) =>
         Activity<PushChangesetActivity>(functionContext).RunAsync(Context(nameof(PushChangesetActivity), functionContext), input);

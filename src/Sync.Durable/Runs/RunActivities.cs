@@ -61,7 +61,7 @@ public sealed class BeginRunActivity(IRunStore runs, IConnectionStore connection
                 versions[source.Id.ToString("D")] = file.ContentHash;
             }
 
-            work.Add(new FileWork(input.RunId, input.IModelId, source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty) { IsSpatialRoot = source.IsSpatialRoot });
+            work.Add(new FileWork(input.RunId, input.IModelId, source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty) { IsSpatialRoot = source.IsSpatialRoot, Bytes = file?.Size });
             tasks.Add(new RunTask(source.Id.ToString("D"), source.Id.ToString("D"), source.ExternalId, name, source.ConnectorType ?? string.Empty, RunStates.Queued, RunResults.Undetermined, null, null, 0, null, null));
         }
 
@@ -223,6 +223,34 @@ public sealed class SynchronizeFileActivity(FileSynchronizer synchronizer, IStor
         }
 
         return FileWorkResult.From(input.SourceFileId, result, started, clock.GetUtcNow());
+    }
+}
+
+/// <summary>
+/// Several small files in one activity, one after another (each as <see cref="SynchronizeFileActivity"/> would): a
+/// first run of many small files pays one activity per batch instead of one per file. A file whose read threw (a
+/// transient fault) comes back as null, for the orchestrator to retry on its own.
+/// </summary>
+public sealed class SynchronizeFilesActivity(FileSynchronizer synchronizer, IStorageFileStore files, SourceDownloader downloader, IRunStore runs, TimeProvider clock) : TaskActivity<IReadOnlyList<FileWork>, IReadOnlyList<FileWorkResult?>>
+{
+    public override async Task<IReadOnlyList<FileWorkResult?>> RunAsync(TaskActivityContext context, IReadOnlyList<FileWork> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var single = new SynchronizeFileActivity(synchronizer, files, downloader, runs, clock);
+        var results = new List<FileWorkResult?>(input.Count);
+        foreach (var work in input)
+        {
+            try
+            {
+                results.Add(await single.RunAsync(context, work).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                results.Add(null);
+            }
+        }
+
+        return results;
     }
 }
 

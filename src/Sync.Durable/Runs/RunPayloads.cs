@@ -60,6 +60,9 @@ public sealed record FileWork(string RunId, Guid IModelId, string SourceFileId, 
     /// <summary>The file is its iModel's spatial root.</summary>
     public bool IsSpatialRoot { get; init; }
 
+    /// <summary>The file's size when known before reading it (storage files): small ones are read several per activity.</summary>
+    public long? Bytes { get; init; }
+
     /// <summary>Manifest runs: files read together with this one (a shapefile's .dbf, .shx, .prj children), downloaded beside it.</summary>
     public IReadOnlyList<CompanionFile>? Companions { get; init; }
 

@@ -21,6 +21,13 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
 {
     public const int MaxParallelFiles = 4;
 
+    /// <summary>Files up to this size are read several per activity.</summary>
+    public const long SmallFileBytes = 1 << 20;
+
+    public const int MaxBatchFiles = 16;
+
+    public const long MaxBatchBytes = 4 << 20;
+
     /// <summary>Attempts per file before a transient fault becomes the file's task error.</summary>
     public const int FileAttempts = 3;
 
@@ -155,18 +162,20 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
     private static EntityInstanceId Scheduler(RunInput input) => new(nameof(ResyncScheduler), input.ConnectionId);
 
     /// <summary>
-    /// Synchronizes files in a sliding window (a new file starts as soon as any running one finishes), adding their
-    /// results; false when the run was cancelled meanwhile.
+    /// Synchronizes files in a sliding window of at most <see cref="MaxParallelFiles"/> activities (a new one starts as
+    /// soon as any running one finishes), small files several per activity; adds their results. False when the run
+    /// was cancelled meanwhile.
     /// </summary>
     private static async Task<bool> SynchronizeFilesAsync(TaskOrchestrationContext context, IEnumerable<FileWork> files, List<FileWorkResult> results, Task<bool> cancelled)
     {
-        var pending = new Queue<FileWork>(files);
-        var running = new List<Task<FileWorkResult>>();
+        var pending = new Queue<IReadOnlyList<FileWork>>(Batches(files));
+        var running = new List<Task<IReadOnlyList<FileWorkResult>>>();
         while (pending.Count > 0 || running.Count > 0)
         {
             while (running.Count < MaxParallelFiles && pending.Count > 0)
             {
-                running.Add(SynchronizeFileAsync(context, pending.Dequeue()));
+                var batch = pending.Dequeue();
+                running.Add(batch.Count == 1 ? One(SynchronizeFileAsync(context, batch[0])) : SynchronizeBatchAsync(context, batch));
             }
 
             var done = await Task.WhenAny([.. running, cancelled]);
@@ -175,12 +184,73 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
                 return false;
             }
 
-            var finished = (Task<FileWorkResult>)done;
+            var finished = (Task<IReadOnlyList<FileWorkResult>>)done;
             running.Remove(finished);
-            results.Add(await finished);
+            results.AddRange(await finished);
         }
 
         return true;
+
+        static async Task<IReadOnlyList<FileWorkResult>> One(Task<FileWorkResult> file) => [await file];
+    }
+
+    /// <summary>
+    /// Files in read order, grouped: each file of at most <see cref="SmallFileBytes"/> joins a batch of up to
+    /// <see cref="MaxBatchFiles"/> files and <see cref="MaxBatchBytes"/> bytes; larger files and files of unknown size
+    /// (downloads, removals) go alone.
+    /// </summary>
+    private static List<IReadOnlyList<FileWork>> Batches(IEnumerable<FileWork> files)
+    {
+        var batches = new List<IReadOnlyList<FileWork>>();
+        var batch = new List<FileWork>();
+        long bytes = 0;
+        foreach (var file in files)
+        {
+            if (file.Remove || file.Bytes is not { } size || size > SmallFileBytes)
+            {
+                batches.Add([file]);
+                continue;
+            }
+
+            if (batch.Count == MaxBatchFiles || bytes + size > MaxBatchBytes)
+            {
+                batches.Add(batch);
+                batch = [];
+                bytes = 0;
+            }
+
+            batch.Add(file);
+            bytes += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            batches.Add(batch);
+        }
+
+        return batches;
+    }
+
+    /// <summary>A batch in one activity; a file that threw there (or the whole batch, if the activity failed) is retried on its own.</summary>
+    private static async Task<IReadOnlyList<FileWorkResult>> SynchronizeBatchAsync(TaskOrchestrationContext context, IReadOnlyList<FileWork> batch)
+    {
+        IReadOnlyList<FileWorkResult?> outcomes;
+        try
+        {
+            outcomes = await context.CallActivityAsync<IReadOnlyList<FileWorkResult?>>(nameof(SynchronizeFilesActivity), batch);
+        }
+        catch (TaskFailedException)
+        {
+            outcomes = new FileWorkResult?[batch.Count];
+        }
+
+        var results = new List<FileWorkResult>(batch.Count);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            results.Add(outcomes[i] ?? await SynchronizeFileAsync(context, batch[i], firstAttempt: 2));
+        }
+
+        return results;
     }
 
     /// <summary>The spatial root's coordinate system: as read in this run, else as committed before it.</summary>
@@ -207,10 +277,10 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
     /// One file, tried again after a transient fault (the activity threw) up to <see cref="FileAttempts"/> times;
     /// a fault that persists becomes this file's task error and the run goes on with the others.
     /// </summary>
-    private static async Task<FileWorkResult> SynchronizeFileAsync(TaskOrchestrationContext context, FileWork work)
+    private static async Task<FileWorkResult> SynchronizeFileAsync(TaskOrchestrationContext context, FileWork work, int firstAttempt = 1)
     {
         var started = context.CurrentUtcDateTime;
-        for (int attempt = 1; ; attempt++)
+        for (int attempt = firstAttempt; ; attempt++)
         {
             try
             {
