@@ -79,6 +79,35 @@ public sealed class ChangesetsAndElementsApiTests
     }
 
     [TestMethod]
+    public async Task Changed_elements_come_in_pages_that_follow_next_to_the_whole_set()
+    {
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        await SyncAsync(Guid.Parse(iModelId), "run-1", "Id,V\n" + string.Concat(Enumerable.Range(1, 25).Select(i => $"{i},{i}\n")));
+        var (_, whole) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changedElements?$top=1000");
+        var all = whole.GetProperty("changedElements").EnumerateArray().Select(c => c.Str("id")).ToList();
+        Assert.HasCount(25, all);
+        Assert.IsFalse(whole.GetProperty("_links").TryGetProperty("next", out var none) && none.ValueKind != JsonValueKind.Null);
+
+        var paged = new List<string>();
+        string? next = $"/imodels/{iModelId}/changedElements?$top=10";
+        int pages = 0;
+        while (next is not null)
+        {
+            var (status, page) = await Host.SendAsync(HttpMethod.Get, next);
+            Assert.AreEqual(HttpStatusCode.OK, status, page.ToString());
+            var entries = page.GetProperty("changedElements").EnumerateArray().Select(c => c.Str("id")).ToList();
+            Assert.IsLessThanOrEqualTo(10, entries.Count);
+            paged.AddRange(entries);
+            pages++;
+            next = page.GetProperty("_links").TryGetProperty("next", out var link) && link.ValueKind == JsonValueKind.Object ? new Uri(link.Str("href")).PathAndQuery : null;
+        }
+
+        Assert.AreEqual(3, pages);
+        CollectionAssert.AreEqual(all, paged, "the pages, in order, are the whole set");
+        (await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changedElements?$top=1001")).AssertError(HttpStatusCode.UnprocessableEntity, "InvalidElementRequest");
+    }
+
+    [TestMethod]
     public async Task Unknown_changesets_elements_and_bad_ranges_are_clear_errors()
     {
         var (_, iModelId) = await Host.CreateIModelAsync();

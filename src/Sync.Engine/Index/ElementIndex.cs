@@ -135,13 +135,22 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     /// The net change of every element touched by changesets <paramref name="startIndex"/>..<paramref name="endIndex"/>
     /// (inclusive): its state before the first compared with its state after the last.
     /// </summary>
-    public async Task<IReadOnlyList<ChangedElement>> GetChangedElementsAsync(Guid iModelId, int startIndex, int endIndex, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChangedElement>> GetChangedElementsAsync(Guid iModelId, int startIndex, int endIndex, CancellationToken cancellationToken) =>
+        (await GetChangedElementsAsync(iModelId, startIndex, endIndex, 0, int.MaxValue, cancellationToken).ConfigureAwait(false)).Changes;
+
+    /// <summary>
+    /// One page of the net changes over a changeset range: the elements touched in the range, in id order, from the
+    /// <paramref name="skip"/>-th touched one, at most <paramref name="take"/> touched ones. A touched element whose
+    /// net change is nothing (inserted and deleted in the range, or changed back) is left out, so a page may hold
+    /// fewer; <c>More</c> says whether touched elements remain after it.
+    /// </summary>
+    public async Task<(IReadOnlyList<ChangedElement> Changes, bool More)> GetChangedElementsAsync(Guid iModelId, int startIndex, int endIndex, int skip, int take, CancellationToken cancellationToken)
     {
         await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
         await using var command = db.CreateCommand();
         // For each touched id: its last version before the range and its last version inside it.
         command.CommandText = """
-            WITH touched AS (SELECT DISTINCT id FROM history WHERE cs BETWEEN $start AND $end)
+            WITH touched AS (SELECT DISTINCT id FROM history WHERE cs BETWEEN $start AND $end ORDER BY id LIMIT $limit OFFSET $skip)
             SELECT t.id,
                    (SELECT json FROM history h WHERE h.id = t.id AND h.cs < $start ORDER BY h.cs DESC LIMIT 1) AS before,
                    (SELECT json FROM history h WHERE h.id = t.id AND h.cs <= $end ORDER BY h.cs DESC LIMIT 1) AS after
@@ -149,10 +158,18 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             """;
         command.Parameters.AddWithValue("$start", startIndex);
         command.Parameters.AddWithValue("$end", endIndex);
+        command.Parameters.AddWithValue("$skip", skip);
+        command.Parameters.AddWithValue("$limit", take == int.MaxValue ? -1L : take + 1L);
         var changes = new List<ChangedElement>();
+        int touched = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (++touched > take)
+            {
+                return (changes, true);
+            }
+
             long id = reader.GetInt64(0);
             string? before = reader.IsDBNull(1) ? null : reader.GetString(1);
             string? after = reader.IsDBNull(2) ? null : reader.GetString(2);
@@ -170,7 +187,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             }
         }
 
-        return changes;
+        return (changes, false);
     }
 
     private static ChangedElement Describe(long id, string json, string change, IReadOnlyList<string> properties)

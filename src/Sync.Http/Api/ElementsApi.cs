@@ -73,7 +73,8 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
             throw ApiException.Invalid(ErrorCodes.InvalidElementRequest, "Invalid changeset range.", [.. problems]);
         }
 
-        var changes = tip.Index == 0 ? [] : await index.GetChangedElementsAsync(iModel.Id, start, end, request.Aborted);
+        var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidElementRequest);
+        var (changes, more) = tip.Index == 0 ? ([], false) : await index.GetChangedElementsAsync(iModel.Id, start, end, paging.Skip, paging.Top, request.Aborted);
         return ApiResult.Ok(new
         {
             changedElements = changes.Select(c => new
@@ -84,6 +85,8 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
                 change = c.Change,
                 properties = c.ChangedProperties,
             }).ToList(),
+            // Pages count touched elements: one may hold fewer entries than $top; follow next until there is none.
+            _links = paging.Links(request, more ? paging.Skip + paging.Top + 1 : paging.Skip + changes.Count),
         });
 
         async Task<int> IndexOfAsync(string name, int fallback)
