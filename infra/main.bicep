@@ -142,6 +142,7 @@ var appSettings = [
   { name: 'Downloads__MaxRetryDelay', value: '00:01:00' }
   { name: 'Resync__QuietPeriod', value: '00:00:10' }
   { name: 'Engine__CacheDirectory', value: '/tmp/syncfunctions-index' }
+  { name: 'Engine__IndexCheckpointOperations', value: '100000' }
   // The automatic-resync blob trigger (Event Grid source) reads the files container by identity.
   { name: 'FilesContainerName', value: filesContainer }
   { name: 'FilesStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }

@@ -15,11 +15,15 @@ internal sealed class BenchEngine : IAsyncDisposable
     private BenchEngine(StorageAccount account)
     {
         _account = account;
-        var blobs = new AzureBlobStore(account);
-        var log = new TableChangesetLog(account);
-        Synchronizer = new FileSynchronizer(blobs, log, ConnectorRegistry.Default);
-        Pusher = new ChangesetPusher(blobs, log);
+        Blobs = new AzureBlobStore(account);
+        Log = new TableChangesetLog(account);
+        Synchronizer = new FileSynchronizer(Blobs, Log, ConnectorRegistry.Default);
+        Pusher = new ChangesetPusher(Blobs, Log);
     }
+
+    public AzureBlobStore Blobs { get; }
+
+    public TableChangesetLog Log { get; }
 
     public FileSynchronizer Synchronizer { get; }
 

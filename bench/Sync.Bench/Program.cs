@@ -9,7 +9,14 @@ using Sync.Engine.Stores;
 
 // Usage: Sync.Bench <rows> [<rows> ...]    (each size runs in a child process so its peak memory is its own)
 //        Sync.Bench --one <rows>           (one size; prints one markdown table row)
+//        Sync.Bench --index <rows>         (first element query on a fresh host: full replay vs from a checkpoint)
 // Storage: SYNC_BENCH_STORAGE (connection string), default UseDevelopmentStorage=true.
+if (args.Length == 2 && args[0] == "--index")
+{
+    await IndexBenchmark.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+    return 0;
+}
+
 if (args.Length == 2 && args[0] == "--one")
 {
     await SyncBenchmark.RunOneAsync(int.Parse(args[1], CultureInfo.InvariantCulture));

@@ -13,7 +13,8 @@ public static class EngineServiceCollectionExtensions
     /// <summary>
     /// Registers the sync engine over the Azure stores: connectors, file synchronizer, changeset pusher, run
     /// supervision (<c>Runs:AbandonAfter</c>) and the element index, whose SQLite cache lives in
-    /// <c>Engine:CacheDirectory</c> (default: the temp folder).
+    /// <c>Engine:CacheDirectory</c> (default: the temp folder) and which publishes a checkpoint after
+    /// <c>Engine:IndexCheckpointOperations</c> replayed operations (default 100,000).
     /// </summary>
     public static IServiceCollection AddSyncEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +30,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(configuration.GetSection(RunOptions.Section).Get<RunOptions>() ?? new RunOptions());
         services.AddSingleton<AbandonedRuns>();
         services.AddSingleton<RunClaims>();
-        services.AddSingleton(sp => new ElementIndex(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IChangesetLog>(), Path.Combine(cache, sp.GetRequiredService<StorageOptions>().Prefix)));
+        long checkpointOperations = configuration.GetValue("Engine:IndexCheckpointOperations", 100_000L);
+        services.AddSingleton(sp => new ElementIndex(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IChangesetLog>(), Path.Combine(cache, sp.GetRequiredService<StorageOptions>().Prefix), checkpointOperations));
         return services;
     }
 }

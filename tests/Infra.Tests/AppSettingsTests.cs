@@ -57,6 +57,7 @@ public sealed partial class AppSettingsTests
         .. OptionKeys(typeof(DownloadOptions), DownloadOptions.Section),
         .. OptionKeys(typeof(ResyncOptions), ResyncOptions.Section),
         "Engine:CacheDirectory",
+        "Engine:IndexCheckpointOperations",
         // The blob trigger's container name and connection (SyncFunctions.ResyncFunctions).
         "FilesContainerName",
         "FilesStorage",

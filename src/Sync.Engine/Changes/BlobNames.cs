@@ -12,6 +12,9 @@ public static class BlobNames
 
     public static string State(Guid iModelId, string runId) => $"state/{iModelId:D}/{runId}.json";
 
+    /// <summary>The iModel's published element index (a compacted SQLite file, gzipped), replaced by each newer one.</summary>
+    public static string IndexCheckpoint(Guid iModelId) => $"index/{iModelId:D}/checkpoint.db.gz";
+
     // Source file ids are GUIDs or caller-chosen manifest ids: keep blob names plain.
     private static string Safe(string id) => Uri.EscapeDataString(id);
 }

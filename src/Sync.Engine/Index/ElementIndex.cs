@@ -21,7 +21,14 @@ public sealed record ChangedElement(long Id, string ClassFullName, string Source
 /// folder only costs a replay. It keeps each element's versions (by changeset index) too, for changed-element queries.
 /// Syncs never touch it; element state lives in snapshots and changesets.
 /// </summary>
-public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cacheDirectory)
+/// <remarks>
+/// Checkpoints spare other hosts the replay: once a host has replayed <paramref name="checkpointOperations"/>
+/// operations beyond the last checkpoint it knows, it publishes a compacted copy of its file (<c>VACUUM INTO</c>,
+/// gzipped) as one blob that each newer checkpoint replaces whole (a blob write commits at once, so concurrent hosts
+/// never leave a torn one). A host without a local file starts from the checkpoint when it is of this iModel's
+/// history (the changeset id it covers matches the log's) and replays only what came after; otherwise it replays all.
+/// </remarks>
+public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cacheDirectory, long checkpointOperations = 100_000)
 {
     private const int ReplayPage = 100;
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
@@ -234,21 +241,28 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         {
             Directory.CreateDirectory(cacheDirectory);
             string path = Path.Combine(cacheDirectory, $"{iModelId:N}.v2.db");
+            var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+            if (!File.Exists(path) && tip.Index > 0)
+            {
+                await TryRestoreCheckpointAsync(iModelId, path, tip, cancellationToken).ConfigureAwait(false);
+            }
+
             var db = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
             try
             {
-                var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
-                int applied = await AppliedIndexAsync(db, cancellationToken).ConfigureAwait(false);
+                int applied = await MetaAsync(db, "applied", cancellationToken).ConfigureAwait(false);
                 if (applied > tip.Index)
                 {
                     // The cache is ahead of the log (the iModel was deleted and its history reset): start again.
                     await db.DisposeAsync().ConfigureAwait(false);
                     SqliteConnection.ClearAllPools();
-                    File.Delete(path);
+                    DeleteDatabase(path);
                     db = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
                     applied = 0;
                 }
 
+                long replayed = 0;
+                string? appliedId = null;
                 while (applied < tip.Index)
                 {
                     foreach (var changeset in await log.ListAsync(iModelId, applied, ReplayPage, cancellationToken).ConfigureAwait(false))
@@ -258,9 +272,15 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                             break;
                         }
 
-                        await ApplyAsync(db, changeset, cancellationToken).ConfigureAwait(false);
+                        replayed += await ApplyAsync(db, changeset, cancellationToken).ConfigureAwait(false);
                         applied = changeset.Index;
+                        appliedId = changeset.Id;
                     }
+                }
+
+                if (replayed > 0 && await AddPendingAsync(db, replayed, cancellationToken).ConfigureAwait(false) >= checkpointOperations)
+                {
+                    await PublishCheckpointAsync(db, iModelId, appliedId!, cancellationToken).ConfigureAwait(false);
                 }
 
                 return db;
@@ -274,6 +294,87 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>Starts a new local file from the published checkpoint, if there is one of this iModel's history.</summary>
+    private async Task TryRestoreCheckpointAsync(Guid iModelId, string path, ChainTip tip, CancellationToken cancellationToken)
+    {
+        string download = path + ".checkpoint";
+        try
+        {
+            await using (var source = await blobs.OpenReadAsync(BlobNames.IndexCheckpoint(iModelId), cancellationToken).ConfigureAwait(false))
+            {
+                if (source is null)
+                {
+                    return;
+                }
+
+                await using var gzip = new GZipStream(source, CompressionMode.Decompress);
+                await using var file = File.Create(download);
+                await gzip.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            bool usable;
+            await using (var candidate = await OpenAsync(download, cancellationToken).ConfigureAwait(false))
+            {
+                int covers = await MetaAsync(candidate, "applied", cancellationToken).ConfigureAwait(false);
+                string? coversId = await MetaTextAsync(candidate, "applied_id", cancellationToken).ConfigureAwait(false);
+                var changeset = covers > 0 && covers <= tip.Index ? await log.GetAsync(iModelId, covers, cancellationToken).ConfigureAwait(false) : null;
+                usable = changeset is not null && IdText(changeset.Id) == coversId;
+            }
+
+            SqliteConnection.ClearPool(new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = download, Pooling = true }.ToString()));
+            if (usable)
+            {
+                DeleteDatabase(path);
+                File.Move(download, path);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or SqliteException or IOException)
+        {
+            // A damaged checkpoint is only a missed shortcut: replay from the start.
+        }
+        finally
+        {
+            DeleteDatabase(download);
+        }
+    }
+
+    /// <summary>Publishes a compacted copy of the local file as the iModel's checkpoint (covering <paramref name="appliedId"/>).</summary>
+    private async Task PublishCheckpointAsync(SqliteConnection db, Guid iModelId, string appliedId, CancellationToken cancellationToken)
+    {
+        await SetMetaAsync(db, "applied_id", IdText(appliedId), cancellationToken).ConfigureAwait(false);
+        await SetMetaAsync(db, "pending", 0L, cancellationToken).ConfigureAwait(false);
+        string copy = Path.Combine(cacheDirectory, $"{iModelId:N}.{Guid.NewGuid():N}.publish");
+        try
+        {
+            await using (var vacuum = db.CreateCommand())
+            {
+                vacuum.CommandText = "VACUUM INTO $path";
+                vacuum.Parameters.AddWithValue("$path", copy);
+                await vacuum.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var target = await blobs.OpenWriteAsync(BlobNames.IndexCheckpoint(iModelId), cancellationToken).ConfigureAwait(false);
+            await using var gzip = new GZipStream(target, CompressionLevel.Fastest);
+            await using var file = File.OpenRead(copy);
+            await file.CopyToAsync(gzip, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    // The meta table's values have integer affinity: a prefix keeps a changeset id text whatever its digits.
+    private static string IdText(string changesetId) => "cs:" + changesetId;
+
+    private static void DeleteDatabase(string path)
+    {
+        foreach (string file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
         }
     }
 
@@ -299,16 +400,41 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         return db;
     }
 
-    private static async Task<int> AppliedIndexAsync(SqliteConnection db, CancellationToken cancellationToken)
+    private static async Task<int> MetaAsync(SqliteConnection db, string key, CancellationToken cancellationToken) =>
+        (int)Convert.ToInt64(await MetaValueAsync(db, key, cancellationToken).ConfigureAwait(false) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<string?> MetaTextAsync(SqliteConnection db, string key, CancellationToken cancellationToken) =>
+        await MetaValueAsync(db, key, cancellationToken).ConfigureAwait(false) as string;
+
+    private static async Task<object?> MetaValueAsync(SqliteConnection db, string key, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand();
-        command.CommandText = "SELECT value FROM meta WHERE key = 'applied'";
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT value FROM meta WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Applies one changeset's operations and records its index, in one transaction.</summary>
-    private async Task ApplyAsync(SqliteConnection db, ChangesetRecord changeset, CancellationToken cancellationToken)
+    private static async Task SetMetaAsync(SqliteConnection db, string key, object value, CancellationToken cancellationToken)
     {
+        await using var command = db.CreateCommand();
+        command.CommandText = "INSERT INTO meta(key, value) VALUES($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$value", value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds to the operations replayed since the last checkpoint; returns the new total.</summary>
+    private static async Task<long> AddPendingAsync(SqliteConnection db, long operations, CancellationToken cancellationToken)
+    {
+        long pending = await MetaAsync(db, "pending", cancellationToken).ConfigureAwait(false) + operations;
+        await SetMetaAsync(db, "pending", pending, cancellationToken).ConfigureAwait(false);
+        return pending;
+    }
+
+    /// <summary>Applies one changeset's operations and records its index and id, in one transaction; returns how many operations it had.</summary>
+    private async Task<long> ApplyAsync(SqliteConnection db, ChangesetRecord changeset, CancellationToken cancellationToken)
+    {
+        long operations = 0;
         await using var stream = ChangesetContent.Open(blobs, changeset);
         await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
         using var lines = new StreamReader(gzip, Encoding.UTF8);
@@ -332,6 +458,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                 using var document = JsonDocument.Parse(line);
                 var root = document.RootElement;
                 string op = root.GetProperty("op").GetString()!;
+                operations++;
                 if (op == "schema")
                 {
                     string className = root.GetProperty("class").GetString()!;
@@ -367,9 +494,18 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                 }
             }
 
-            var applied = Command(db, transaction, "INSERT INTO meta(key, value) VALUES('applied', $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "$value");
-            await Run(applied, cancellationToken, changeset.Index).ConfigureAwait(false);
+            await using (var applied = Command(db, transaction, "INSERT INTO meta(key, value) VALUES('applied', $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "$value"))
+            {
+                await Run(applied, cancellationToken, changeset.Index).ConfigureAwait(false);
+            }
+
+            await using (var appliedId = Command(db, transaction, "INSERT INTO meta(key, value) VALUES('applied_id', $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "$value"))
+            {
+                await Run(appliedId, cancellationToken, IdText(changeset.Id)).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return operations;
         }
         finally
         {

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using Sync.Benchmarks;
+using Sync.Engine.Changes;
+using Sync.Engine.Index;
+
+/// <summary>
+/// The first element query of a fresh host (empty cache folder) on an iModel of <c>rows</c> elements: replaying every
+/// changeset (and publishing the checkpoint, as the first host does), then another fresh host starting from that
+/// checkpoint, then one with the checkpoint gone (replay only).
+/// </summary>
+internal static class IndexBenchmark
+{
+    public static async Task RunAsync(int rows)
+    {
+        await using var engine = await BenchEngine.CreateAsync("ibench");
+        string dir = Directory.CreateTempSubdirectory("sync-index-bench").FullName;
+        try
+        {
+            string csv = Path.Combine(dir, "assets.csv");
+            await using (var writer = new StreamWriter(csv))
+            {
+                await writer.WriteLineAsync("Tag,Name,Flow,Area");
+                for (int i = 0; i < rows; i++)
+                {
+                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"A-{i},Asset {i},{i % 97}.5,Zone {i % 13}"));
+                }
+            }
+
+            var iModel = Guid.NewGuid();
+            var request = new FileSyncRequest(iModel, "run-1", "source-1", "assets.csv", "PSEXCEL", "v1", _ => Task.FromResult<Stream>(File.OpenRead(csv)));
+            var staged = await engine.Synchronizer.SynchronizeAsync(request, CancellationToken.None);
+            await engine.Pusher.PushAsync(new PushRequest(iModel, "run-1", "bench", [staged.Staged!]), CancellationToken.None);
+
+            var replayAndPublish = await FirstQueryAsync(new ElementIndex(engine.Blobs, engine.Log, Path.Combine(dir, "host-1")), iModel, rows);
+            long checkpointBytes = await engine.Blobs.GetSizeAsync(BlobNames.IndexCheckpoint(iModel), CancellationToken.None) ?? 0;
+            var fromCheckpoint = await FirstQueryAsync(new ElementIndex(engine.Blobs, engine.Log, Path.Combine(dir, "host-2")), iModel, rows);
+            await engine.Blobs.DeleteIfExistsAsync(BlobNames.IndexCheckpoint(iModel), CancellationToken.None);
+            var replayOnly = await FirstQueryAsync(new ElementIndex(engine.Blobs, engine.Log, Path.Combine(dir, "host-3"), checkpointOperations: long.MaxValue), iModel, rows);
+
+            Console.WriteLine("| elements | fresh host, replay only s | first host: replay + publish checkpoint s | checkpoint MB (gzip) | fresh host from the checkpoint s |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {rows:N0} | {replayOnly.TotalSeconds:F2} | {replayAndPublish.TotalSeconds:F2} | {checkpointBytes / 1e6:F1} | {fromCheckpoint.TotalSeconds:F2} |"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<TimeSpan> FirstQueryAsync(ElementIndex index, Guid iModel, int rows)
+    {
+        var clock = Stopwatch.StartNew();
+        var (page, total) = await index.ListAsync(iModel, null, null, 10, 0, CancellationToken.None);
+        clock.Stop();
+        if (total != rows || page.Count != 10)
+        {
+            throw new InvalidOperationException($"the index holds {total} elements, not {rows}");
+        }
+
+        return clock.Elapsed;
+    }
+}
