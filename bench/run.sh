@@ -5,6 +5,7 @@
 #        bench/run.sh --formats [ifc products] [dxf entities]  IFC/DXF readers vs web-ifc/dxf-parser (default 100000 1000000)
 #        bench/run.sh --gis [features] [glb nodes]   GeoJSON/Shapefile/GeoPackage/GLB parse vs changed-file sync (default 100000 10000)
 #        bench/run.sh --index [rows]      first element query on a fresh host: replay vs checkpoint (default 900000)
+#        bench/run.sh --load [seconds]    API reads under wrk load (2 threads, 32 connections) over a client-like mix (default 15)
 #        bench/run.sh --download [MB]     a manifest download vs a plain HttpClient download of the same bytes (default 200)
 #        bench/run.sh --resync [n]        new file version → automatic run start, API uploads and direct blob writes (default 10)
 set -euo pipefail
@@ -28,7 +29,11 @@ elif [ "${1:-}" = "--gis" ]; then
   bench/Sync.FormatBench/bin/Release/net10.0/Sync.FormatBench "$@"
 elif [ "${1:-}" = "--index" ]; then
   bench/Sync.Bench/bin/Release/net10.0/Sync.Bench --index "${2:-900000}"
-elif [ "${1:-}" = "--download" ] || [ "${1:-}" = "--resync" ]; then
+elif [ "${1:-}" = "--download" ] || [ "${1:-}" = "--resync" ] || [ "${1:-}" = "--load" ]; then
+  if [ "${1:-}" = "--load" ] && ! command -v wrk >/dev/null; then
+    echo "Installing wrk (apt-get)..."
+    apt-get install -y wrk >/dev/null 2>&1 || sudo apt-get install -y wrk >/dev/null
+  fi
   bench/Sync.RunBench/bin/Release/net10.0/Sync.RunBench "$@"
 elif [ "${1:-}" = "--runs" ]; then
   shift

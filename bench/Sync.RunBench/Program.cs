@@ -10,10 +10,16 @@ using Sync.LocalHost;
 
 // Usage: Sync.RunBench [files ...]   (default 1 10 100 500). Storage: SYNC_BENCH_STORAGE (default development storage).
 //        Sync.RunBench --download [MB]  a manifest download vs a plain HttpClient download of the same bytes (default 200)
+//        Sync.RunBench --load [seconds]  API reads under wrk load over a client-like mix (default 15)
 //        Sync.RunBench --resync [n]     upload → automatic run start latency, API uploads and direct blob writes (default 10)
 if (args is ["--download", ..])
 {
     return await DownloadBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+}
+
+if (args is ["--load", ..])
+{
+    return await LoadBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15);
 }
 
 if (args is ["--resync", ..])

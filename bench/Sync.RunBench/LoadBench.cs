@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Sync.LocalHost;
+
+/// <summary>
+/// API reads under load: the local host (in this process, on Azurite) with a seeded iModel (a storage connection
+/// of a 10,000-row register, three runs), driven by wrk (2 threads, 32 connections) over a mix of what clients
+/// poll and page: run status, connection and run reads, run history, element pages, changesets, the iModel.
+/// </summary>
+internal static partial class LoadBench
+{
+    public static async Task<int> RunAsync(int seconds)
+    {
+        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        var app = LocalHostApp.Build(
+        [
+            "--environment", "Development", "--urls", "http://127.0.0.1:0",
+            $"--Storage:ConnectionString={storage}", $"--Storage:Prefix=lb{tag}", $"--Durable:TaskHubName=Load{tag}",
+            "--Auth:DevSigningKey=run-benchmark-development-key-0123456789", "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        string baseUrl = app.Urls.First();
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(10) };
+        for (int i = 0; i < 600 && !(await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode; i++)
+        {
+            await Task.Delay(200);
+        }
+
+        var token = (await (await http.PostAsJsonAsync("/dev/token", new { userId = "load" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var twin = Guid.NewGuid();
+        string iModel = (await Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "load" }))).GetProperty("iModel").GetProperty("id").GetString()!;
+        var register = new StringBuilder("Tag,Name,Flow\n");
+        for (int i = 0; i < 10_000; i++)
+        {
+            register.Append(CultureInfo.InvariantCulture, $"A-{i},Asset {i},{i % 97}\n");
+        }
+
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(register.ToString()));
+        string file = (await Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=assets.csv", UriKind.Relative), content))).GetProperty("file").GetProperty("id").GetString()!;
+        string connection = (await Json(http.PostAsJsonAsync("/synchronization/imodels/storageConnections", new
+        {
+            iModelId = iModel,
+            sourceFiles = new[] { new { storageFileId = file, connectorType = "PSEXCEL" } },
+        }))).GetProperty("connection").GetProperty("id").GetString()!;
+        string run = string.Empty;
+        for (int i = 0; i < 3; i++)
+        {
+            run = await RunAsync(http, connection);
+        }
+
+        // Warm the element index (a fresh host's first query replays; that is the checkpoint benchmark's subject).
+        await Json(http.GetAsync(new Uri($"/imodels/{iModel}/elements?$top=1", UriKind.Relative)));
+
+        string connectionPath = $"/synchronization/imodels/storageConnections/{connection}";
+        (string Path, int Weight)[] mix =
+        [
+            ($"{connectionPath}/runs/{run}", 30),
+            (connectionPath, 15),
+            ($"{connectionPath}/runs", 10),
+            ($"/imodels/{iModel}/elements?$top=100&$skip=4000", 25),
+            ($"/imodels/{iModel}/changesets", 10),
+            ($"/imodels/{iModel}", 10),
+        ];
+        string script = Path.Combine(Path.GetTempPath(), $"load-{tag}.lua");
+        await File.WriteAllTextAsync(script, Lua(mix, token));
+        try
+        {
+            var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", "-c32", $"-d{seconds}s", "--latency", "-s", script, baseUrl]) { RedirectStandardOutput = true })!;
+            string output = await wrk.StandardOutput.ReadToEndAsync();
+            await wrk.WaitForExitAsync();
+            Console.Error.WriteLine(output);
+            string rate = RequestsPerSecond().Match(output).Groups[1].Value;
+            string p50 = Percentile(output, "50%");
+            string p99 = Percentile(output, "99%");
+            string errors = NonOk().Match(output) is { Success: true } m ? m.Groups[1].Value : "0";
+            Console.WriteLine("| mix (32 connections, 2 threads) | seconds | req/s | p50 | p99 | non-2xx |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| run 30 %, connection 15 %, runs 10 %, element page 25 %, changesets 10 %, iModel 10 % | {seconds} | {rate} | {p50} | {p99} | {errors} |");
+        }
+        finally
+        {
+            File.Delete(script);
+            await app.StopAsync();
+        }
+
+        return 0;
+    }
+
+    private static string Lua((string Path, int Weight)[] mix, string token)
+    {
+        var paths = mix.SelectMany(m => Enumerable.Repeat(m.Path, m.Weight)).ToList();
+        var lua = new StringBuilder();
+        lua.Append("local paths = {");
+        lua.AppendJoin(", ", paths.Select(p => $"\"{p}\""));
+        lua.Append("}\nlocal n = 0\n");
+        lua.Append(CultureInfo.InvariantCulture, $"wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n");
+        lua.Append("request = function()\n  n = n + 1\n  return wrk.format(\"GET\", paths[(n % #paths) + 1])\nend\n");
+        return lua.ToString();
+    }
+
+    private static string Percentile(string output, string label) =>
+        Regex.Match(output, $@"^\s*{Regex.Escape(label)}\s+(\S+)", RegexOptions.Multiline).Groups[1].Value;
+
+    private static async Task<string> RunAsync(HttpClient http, string connection)
+    {
+        using var start = await http.PostAsync(new Uri($"/synchronization/imodels/storageConnections/{connection}/run", UriKind.Relative), null);
+        var location = start.Headers.Location ?? throw new InvalidOperationException($"run start answered {start.StatusCode}");
+        while (true)
+        {
+            var run = (await Json(http.GetAsync(location))).GetProperty("run");
+            if (run.GetProperty("state").GetString() == "Completed")
+            {
+                return run.GetProperty("id").GetString()!;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<JsonElement> Json(Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        string text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : throw new InvalidOperationException($"{response.StatusCode}: {text}");
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+(\S+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex NonOk();
+}
