@@ -130,6 +130,10 @@ var appSettings = [
   { name: 'Storage__MaxFileBytes', value: '2147483648' }
   { name: 'Auth__Authority', value: authAuthority }
   { name: 'Auth__Audience', value: authAudience }
+  { name: 'Auth__ReadScope', value: 'itwin-platform' }
+  { name: 'Auth__WriteScope', value: 'itwin-platform' }
+  { name: 'Auth__RequireHttpsMetadata', value: 'true' }
+  { name: 'Auth__KeyRefreshInterval', value: '00:05:00' }
   { name: 'Runs__AbandonAfter', value: '06:00:00' }
   { name: 'Runs__FileReadTimeout', value: '01:00:00' }
   { name: 'Downloads__AllowHttp', value: 'false' }

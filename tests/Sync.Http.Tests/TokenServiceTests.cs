@@ -18,7 +18,8 @@ public sealed class TokenServiceTests
     {
         var tokens = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true });
         var caller = await tokens.AuthenticateAsync("Bearer " + tokens.Mint("u-1", "Ada"));
-        Assert.AreEqual(new Caller("u-1", "Ada"), caller);
+        Assert.AreEqual(("u-1", "Ada"), (caller.UserId, caller.Name));
+        CollectionAssert.AreEquivalent(new[] { "itwin-platform" }, caller.Scopes.ToArray(), "development tokens carry the configured scopes");
     }
 
     [TestMethod]
@@ -80,6 +81,34 @@ public sealed class TokenServiceTests
         var e = await Assert.ThrowsExactlyAsync<ApiException>(() => tokens.AuthenticateAsync("Bearer a.b.c"));
         Assert.AreEqual(HttpStatusCode.ServiceUnavailable, e.Status);
         Assert.AreEqual("AuthenticationUnavailable", e.Code);
+    }
+
+    [TestMethod]
+    public async Task Rejections_carry_an_RFC_6750_challenge()
+    {
+        var tokens = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true });
+        Assert.AreEqual("Bearer", (await AssertRejected(tokens, null, ErrorCodes.HeaderNotFound)).Challenge);
+        StringAssert.StartsWith((await AssertRejected(tokens, "Bearer abc.def.ghi", ErrorCodes.Unauthorized)).Challenge, "Bearer error=\"invalid_token\"");
+        var result = ApiResult.Error(await AssertRejected(tokens, "Bearer abc.def.ghi", ErrorCodes.Unauthorized));
+        StringAssert.StartsWith(result.Headers["WWW-Authenticate"], "Bearer error=\"invalid_token\"");
+    }
+
+    [TestMethod]
+    public async Task Reads_and_writes_need_their_configured_scopes()
+    {
+        var issuer = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true, ReadScope = "sync:read", WriteScope = "" });
+        var strict = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true, ReadScope = "sync:read", WriteScope = "sync:modify" });
+        var reader = await strict.AuthenticateAsync("Bearer " + issuer.Mint("u", null));
+
+        strict.RequireScope(reader, "GET");
+        var e = Assert.ThrowsExactly<ApiException>(() => strict.RequireScope(reader, "POST"));
+        Assert.AreEqual((HttpStatusCode.Forbidden, ErrorCodes.RequiredScopeMissing), (e.Status, e.Code));
+        Assert.AreEqual("Bearer error=\"insufficient_scope\", scope=\"sync:modify\"", e.Challenge);
+
+        var none = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true, ReadScope = "", WriteScope = "" });
+        var bare = await strict.AuthenticateAsync("Bearer " + none.Mint("u", null));
+        Assert.AreEqual(HttpStatusCode.Forbidden, Assert.ThrowsExactly<ApiException>(() => strict.RequireScope(bare, "GET")).Status);
+        none.RequireScope(bare, "DELETE");
     }
 
     private static async Task<ApiException> AssertRejected(TokenService tokens, string? header, string code)

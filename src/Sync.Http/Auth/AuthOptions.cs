@@ -22,4 +22,16 @@ public sealed class AuthOptions
     public bool AllowDevTokens { get; set; }
 
     public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The scope (<c>scp</c> or <c>scope</c> claim) a token needs for reads (GET); empty: none.</summary>
+    public string ReadScope { get; set; } = "itwin-platform";
+
+    /// <summary>The scope a token needs for every other method; empty: none.</summary>
+    public string WriteScope { get; set; } = "itwin-platform";
+
+    /// <summary>The authority's metadata and keys are fetched over HTTPS only (off only for a local test issuer).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>The shortest time between two fetches of the issuer's keys forced by a token signed with an unknown key (rotation).</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

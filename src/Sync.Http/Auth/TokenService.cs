@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -37,47 +38,114 @@ public sealed class TokenService
         if (!string.IsNullOrEmpty(options.Authority))
         {
             string metadata = options.Authority.TrimEnd('/') + "/.well-known/openid-configuration";
-            _oidc = new ConfigurationManager<OpenIdConnectConfiguration>(metadata, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = true });
+            _oidc = new ConfigurationManager<OpenIdConnectConfiguration>(metadata, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = options.RequireHttpsMetadata })
+            {
+                RefreshInterval = options.KeyRefreshInterval < ConfigurationManager<OpenIdConnectConfiguration>.MinimumRefreshInterval
+                    ? ConfigurationManager<OpenIdConnectConfiguration>.MinimumRefreshInterval
+                    : options.KeyRefreshInterval,
+            };
         }
     }
 
     public bool CanMint => _devKey is not null;
 
-    /// <summary>Checks the Authorization header; throws 401 with the spec's codes when it is missing or not a valid token.</summary>
+    /// <summary>Checks the Authorization header; throws 401 with the spec's codes (and an RFC 6750 challenge) when it is missing or not a valid token.</summary>
     public async Task<Caller> AuthenticateAsync(string? authorizationHeader)
     {
         if (string.IsNullOrWhiteSpace(authorizationHeader))
         {
-            throw ApiException.Unauthorized(ErrorCodes.HeaderNotFound, "Header Authorization was not found in the request. Access denied.");
+            throw Challenge(ErrorCodes.HeaderNotFound, "Header Authorization was not found in the request. Access denied.", error: null);
         }
 
         const string scheme = "Bearer ";
         if (!authorizationHeader.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || authorizationHeader.Length == scheme.Length)
         {
-            throw ApiException.Unauthorized(ErrorCodes.InvalidAuthorizationScheme, "The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'.");
+            throw Challenge(ErrorCodes.InvalidAuthorizationScheme, "The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'.", "invalid_request");
         }
 
         string token = authorizationHeader[scheme.Length..].Trim();
-        foreach (var parameters in await ValidationParametersAsync())
+        for (int attempt = 0; attempt < 2; attempt++)
         {
-            var result = await _handler.ValidateTokenAsync(token, parameters);
-            if (result.IsValid)
+            bool unknownKey = false;
+            foreach (var parameters in await ValidationParametersAsync())
             {
-                string? userId = result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value
-                    ?? result.ClaimsIdentity.FindFirst("oid")?.Value;
-                if (!string.IsNullOrEmpty(userId))
+                var result = await _handler.ValidateTokenAsync(token, parameters);
+                if (result.IsValid)
                 {
-                    return new Caller(userId, result.ClaimsIdentity.FindFirst("name")?.Value);
+                    string? userId = result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value
+                        ?? result.ClaimsIdentity.FindFirst("oid")?.Value;
+                    if (!string.IsNullOrEmpty(userId))
+                    {
+                        return new Caller(userId, result.ClaimsIdentity.FindFirst("name")?.Value) { Scopes = ScopesOf(result.ClaimsIdentity) };
+                    }
+                }
+                else if (result.Exception is SecurityTokenExpiredException)
+                {
+                    throw Challenge(ErrorCodes.Unauthorized, "The access token has expired. Access denied.", "invalid_token");
+                }
+                else if (result.Exception is SecurityTokenSignatureKeyNotFoundException && parameters.IssuerSigningKey is null)
+                {
+                    unknownKey = true;
                 }
             }
-            else if (result.Exception is SecurityTokenExpiredException)
+
+            if (!unknownKey || _oidc is null)
             {
-                throw ApiException.Unauthorized(ErrorCodes.Unauthorized, "The access token has expired. Access denied.");
+                break;
             }
+
+            // Signed with a key the cached metadata does not have: the issuer may have rotated its keys. Fetch them
+            // again (at most once per Auth:KeyRefreshInterval) and try once more.
+            await RefreshKeysAsync(_oidc);
         }
 
-        throw ApiException.Unauthorized(ErrorCodes.Unauthorized, "The access token is invalid. Access denied.");
+        throw Challenge(ErrorCodes.Unauthorized, "The access token is invalid. Access denied.", "invalid_token");
     }
+
+    /// <summary>
+    /// Asks for the issuer's metadata again and waits (briefly) for it: the configuration manager refreshes in the
+    /// background, and does not at all within <see cref="AuthOptions.KeyRefreshInterval"/> of its last forced refresh.
+    /// </summary>
+    private static async Task RefreshKeysAsync(ConfigurationManager<OpenIdConnectConfiguration> oidc)
+    {
+        var before = await oidc.GetConfigurationAsync(CancellationToken.None);
+        oidc.RequestRefresh();
+        for (int wait = 0; wait < 20; wait++)
+        {
+            if (!ReferenceEquals(await oidc.GetConfigurationAsync(CancellationToken.None), before))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>403 unless the caller's token grants the scope the request's method needs (reads: GET and HEAD).</summary>
+    public void RequireScope(Caller caller, string method)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        string scope = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? _options.ReadScope : _options.WriteScope;
+        if (scope.Length > 0 && !caller.Scopes.Contains(scope))
+        {
+            throw new ApiException(System.Net.HttpStatusCode.Forbidden, ErrorCodes.RequiredScopeMissing, $"The access token does not grant the scope '{scope}' this request needs.")
+            {
+                Challenge = $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"",
+            };
+        }
+    }
+
+    private static ApiException Challenge(string code, string message, string? error) =>
+        new(System.Net.HttpStatusCode.Unauthorized, code, message)
+        {
+            Challenge = error is null ? "Bearer" : $"Bearer error=\"{error}\", error_description=\"{message}\"",
+        };
+
+    /// <summary>The scopes of a token: Entra's <c>scp</c> or OAuth's <c>scope</c> claim, space-separated.</summary>
+    private static HashSet<string> ScopesOf(ClaimsIdentity identity) =>
+        identity.FindAll(c => c.Type is "scp" or "scope")
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A development token for <paramref name="userId"/>; only when development tokens are allowed.</summary>
     public string Mint(string userId, string? name)
@@ -88,6 +156,12 @@ public sealed class TokenService
         }
 
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, userId) };
+        string scopes = string.Join(' ', new[] { _options.ReadScope, _options.WriteScope }.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal));
+        if (scopes.Length > 0)
+        {
+            claims.Add(new Claim("scp", scopes));
+        }
+
         if (!string.IsNullOrEmpty(name))
         {
             claims.Add(new Claim("name", name));
@@ -130,6 +204,7 @@ public sealed class TokenService
                 throw new ApiException(System.Net.HttpStatusCode.ServiceUnavailable, "AuthenticationUnavailable", $"Tokens cannot be validated right now: {e.Message}");
             }
 
+            // The issuer's keys (IssuerSigningKeys): a key it no longer or not yet publishes may mean rotation.
             list.Add(new TokenValidationParameters
             {
                 ValidIssuer = configuration.Issuer,

@@ -26,6 +26,9 @@ public sealed class ApiException(HttpStatusCode status, string code, string mess
 
     public static ApiException Unauthorized(string code, string message) => new(HttpStatusCode.Unauthorized, code, message);
 
+    /// <summary>The <c>WWW-Authenticate</c> challenge (RFC 6750) a 401 or 403 answer carries.</summary>
+    public string? Challenge { get; init; }
+
     public static ApiException Invalid(string code, string message, params ApiErrorDetail[] details) =>
         new(HttpStatusCode.UnprocessableEntity, code, message, details: details.Length == 0 ? null : details);
 }

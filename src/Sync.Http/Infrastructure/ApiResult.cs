@@ -38,7 +38,12 @@ public sealed class ApiResult : IResult, IActionResult
     public static ApiResult Error(HttpStatusCode status, string code, string message, string? target = null, IReadOnlyList<ApiErrorDetail>? details = null) =>
         Json(status, new { error = new { code, message, target, details } });
 
-    public static ApiResult Error(ApiException e) => Error(e.Status, e.Code, e.Message, e.Target, e.Details);
+    public static ApiResult Error(ApiException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var result = Error(e.Status, e.Code, e.Message, e.Target, e.Details);
+        return e.Challenge is { } challenge ? result.WithHeader("WWW-Authenticate", challenge) : result;
+    }
 
     public ApiResult WithHeader(string name, string value)
     {

@@ -6,6 +6,8 @@ public static class ErrorCodes
     public const string HeaderNotFound = "HeaderNotFound";
     public const string InvalidAuthorizationScheme = "InvalidAuthorizationScheme";
     public const string Unauthorized = "Unauthorized";
+
+    public const string RequiredScopeMissing = "RequiredScopeMissing";
     public const string MissingRequestBody = "MissingRequestBody";
     public const string InvalidValue = "InvalidValue";
     public const string MissingRequiredProperty = "MissingRequiredProperty";

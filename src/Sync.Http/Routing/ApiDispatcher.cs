@@ -21,6 +21,11 @@ public sealed class ApiDispatcher(TokenService tokens, ILogger<ApiDispatcher> lo
         try
         {
             Caller? caller = route.AllowAnonymous ? null : await tokens.AuthenticateAsync(request.Headers.Authorization.ToString());
+            if (caller is not null)
+            {
+                tokens.RequireScope(caller, route.Method);
+            }
+
             return await route.Handler(requestServices, new ApiRequest(request, routeValues, caller));
         }
         catch (ApiException e)
