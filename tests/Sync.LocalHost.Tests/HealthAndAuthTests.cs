@@ -38,6 +38,32 @@ public sealed class HealthAndAuthTests
     }
 
     [TestMethod]
+    public async Task Every_answer_carries_the_security_headers_and_rejections_a_challenge()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
+        var answers = new[]
+        {
+            await Host.Http.GetAsync(new Uri("/imodels?iTwinId=" + Guid.NewGuid(), UriKind.Relative)),
+            await anonymous.GetAsync(new Uri("/imodels", UriKind.Relative)),
+            await Host.Http.GetAsync(new Uri("/no/such/route", UriKind.Relative)),
+            await anonymous.GetAsync(new Uri("/health", UriKind.Relative)),
+        };
+        CollectionAssert.AreEqual(new[] { HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.NotFound, HttpStatusCode.OK }, answers.Select(a => a.StatusCode).ToArray());
+        foreach (var answer in answers)
+        {
+            using (answer)
+            {
+                Assert.AreEqual("nosniff", answer.Headers.GetValues("X-Content-Type-Options").Single(), answer.RequestMessage!.RequestUri!.ToString());
+                Assert.AreEqual("DENY", answer.Headers.GetValues("X-Frame-Options").Single());
+                Assert.AreEqual("no-referrer", answer.Headers.GetValues("Referrer-Policy").Single());
+                Assert.IsTrue(answer.Headers.CacheControl?.NoStore, "API answers are not cached");
+            }
+        }
+
+        Assert.AreEqual("Bearer", answers[1].Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [TestMethod]
     public async Task Health_needs_no_token()
     {
         using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };

@@ -51,11 +51,29 @@ public sealed class ApiResult : IResult, IActionResult
         return this;
     }
 
+    /// <summary>
+    /// Sent with every answer of both hosts (all of them are written here): nothing may sniff, frame, cache or embed
+    /// an API answer, and no referrer leaves with a link followed from one. HSTS is the platform's (HTTPS ends there).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SecurityHeaders = new Dictionary<string, string>
+    {
+        ["X-Content-Type-Options"] = "nosniff",
+        ["X-Frame-Options"] = "DENY",
+        ["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'",
+        ["Referrer-Policy"] = "no-referrer",
+        ["Cache-Control"] = "no-store",
+    };
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var response = httpContext.Response;
         response.StatusCode = (int)Status;
+        foreach (var (name, value) in SecurityHeaders)
+        {
+            response.Headers[name] = value;
+        }
+
         foreach (var (name, value) in Headers)
         {
             response.Headers[name] = value;
