@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Sync.LocalHost;
 
 /// <summary>
 /// API reads under load: the local host (in this process, on Azurite) with a seeded iModel (a storage connection
@@ -17,27 +14,14 @@ internal static partial class LoadBench
 {
     public static async Task<int> RunAsync(int seconds)
     {
-        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
-        string tag = Guid.NewGuid().ToString("N")[..8];
-        var app = LocalHostApp.Build(
-        [
-            "--environment", "Development", "--urls", "http://127.0.0.1:0",
-            $"--Storage:ConnectionString={storage}", $"--Storage:Prefix=lb{tag}", $"--Durable:TaskHubName=Load{tag}",
-            "--Auth:DevSigningKey=run-benchmark-development-key-0123456789", "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        string baseUrl = app.Urls.First();
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(10) };
-        for (int i = 0; i < 600 && !(await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode; i++)
-        {
-            await Task.Delay(200);
-        }
-
-        var token = (await (await http.PostAsJsonAsync("/dev/token", new { userId = "load" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await using var host = await BenchHost.StartAsync("Load");
+        var http = host.Http;
+        string baseUrl = host.BaseUrl;
+        string token = host.Token;
+        string tag = host.Prefix;
 
         var twin = Guid.NewGuid();
-        string iModel = (await Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "load" }))).GetProperty("iModel").GetProperty("id").GetString()!;
+        string iModel = (await BenchHost.Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "load" }))).GetProperty("iModel").GetProperty("id").GetString()!;
         var register = new StringBuilder("Tag,Name,Flow\n");
         for (int i = 0; i < 10_000; i++)
         {
@@ -45,8 +29,8 @@ internal static partial class LoadBench
         }
 
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(register.ToString()));
-        string file = (await Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=assets.csv", UriKind.Relative), content))).GetProperty("file").GetProperty("id").GetString()!;
-        string connection = (await Json(http.PostAsJsonAsync("/synchronization/imodels/storageConnections", new
+        string file = (await BenchHost.Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=assets.csv", UriKind.Relative), content))).GetProperty("file").GetProperty("id").GetString()!;
+        string connection = (await BenchHost.Json(http.PostAsJsonAsync("/synchronization/imodels/storageConnections", new
         {
             iModelId = iModel,
             sourceFiles = new[] { new { storageFileId = file, connectorType = "PSEXCEL" } },
@@ -54,11 +38,11 @@ internal static partial class LoadBench
         string run = string.Empty;
         for (int i = 0; i < 3; i++)
         {
-            run = await RunAsync(http, connection);
+            (run, _) = await host.RunAsync(connection);
         }
 
         // Warm the element index (a fresh host's first query replays; that is the checkpoint benchmark's subject).
-        await Json(http.GetAsync(new Uri($"/imodels/{iModel}/elements?$top=1", UriKind.Relative)));
+        await BenchHost.Json(http.GetAsync(new Uri($"/imodels/{iModel}/elements?$top=1", UriKind.Relative)));
 
         string connectionPath = $"/synchronization/imodels/storageConnections/{connection}";
         (string Path, int Weight)[] mix =
@@ -89,7 +73,6 @@ internal static partial class LoadBench
         finally
         {
             File.Delete(script);
-            await app.StopAsync();
         }
 
         return 0;
@@ -109,29 +92,6 @@ internal static partial class LoadBench
 
     private static string Percentile(string output, string label) =>
         Regex.Match(output, $@"^\s*{Regex.Escape(label)}\s+(\S+)", RegexOptions.Multiline).Groups[1].Value;
-
-    private static async Task<string> RunAsync(HttpClient http, string connection)
-    {
-        using var start = await http.PostAsync(new Uri($"/synchronization/imodels/storageConnections/{connection}/run", UriKind.Relative), null);
-        var location = start.Headers.Location ?? throw new InvalidOperationException($"run start answered {start.StatusCode}");
-        while (true)
-        {
-            var run = (await Json(http.GetAsync(location))).GetProperty("run");
-            if (run.GetProperty("state").GetString() == "Completed")
-            {
-                return run.GetProperty("id").GetString()!;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<JsonElement> Json(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        string text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : throw new InvalidOperationException($"{response.StatusCode}: {text}");
-    }
 
     [GeneratedRegex(@"Requests/sec:\s+(\S+)")]
     private static partial Regex RequestsPerSecond();

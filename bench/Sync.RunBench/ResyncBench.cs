@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using Microsoft.AspNetCore.Builder;
-using Sync.LocalHost;
 
 /// <summary>
 /// From a new file version to the start of its automatic run (the run record's start), on the local host with a
@@ -19,34 +16,18 @@ internal static class ResyncBench
 
     public static async Task<int> RunAsync(int iterations)
     {
-        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
-        string tag = Guid.NewGuid().ToString("N")[..8];
-        var app = LocalHostApp.Build(
-        [
-            "--environment", "Development", "--urls", "http://127.0.0.1:0",
-            $"--Storage:ConnectionString={storage}", $"--Storage:Prefix=rs{tag}", $"--Durable:TaskHubName=Resync{tag}",
-            "--Auth:DevSigningKey=run-benchmark-development-key-0123456789", "--Logging:LogLevel:Default=Warning",
-            $"--Resync:QuietPeriod={Quiet}", "--Resync:ScanInterval=00:00:01",
-        ]);
-        await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(10) };
-        for (int i = 0; i < 600 && !(await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode; i++)
-        {
-            await Task.Delay(200);
-        }
-
-        var token = await (await http.PostAsJsonAsync("/dev/token", new { userId = "bench" })).Content.ReadFromJsonAsync<JsonElement>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
+        await using var host = await BenchHost.StartAsync("Resync", $"--Resync:QuietPeriod={Quiet}", "--Resync:ScanInterval=00:00:01");
+        var http = host.Http;
         var twin = Guid.NewGuid();
-        string iModel = (await Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "resync bench" }))).GetProperty("iModel").GetProperty("id").GetString()!;
+        string iModel = (await BenchHost.Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "resync bench" }))).GetProperty("iModel").GetProperty("id").GetString()!;
         using var first = new ByteArrayContent(Register(0));
-        string file = (await Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=pumps.csv", UriKind.Relative), first))).GetProperty("file").GetProperty("id").GetString()!;
-        string connection = (await Json(http.PostAsJsonAsync("/synchronization/imodels/storageConnections", new
+        string file = (await BenchHost.Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=pumps.csv", UriKind.Relative), first))).GetProperty("file").GetProperty("id").GetString()!;
+        string connection = (await BenchHost.Json(http.PostAsJsonAsync("/synchronization/imodels/storageConnections", new
         {
             iModelId = iModel,
             sourceFiles = new[] { new { storageFileId = file, connectorType = "PSEXCEL" } },
         }))).GetProperty("connection").GetProperty("id").GetString()!;
-        var container = new BlobContainerClient(storage, $"rs{tag}-storage");
+        var container = new BlobContainerClient(host.Storage, $"{host.Prefix}-storage");
 
         var uploads = new List<double>();
         var direct = new List<double>();
@@ -55,7 +36,7 @@ internal static class ResyncBench
         {
             using (var content = new ByteArrayContent(Register(++version)))
             {
-                await Json(http.PutAsync(new Uri($"/storage/files/{file}/content", UriKind.Relative), content));
+                await BenchHost.Json(http.PutAsync(new Uri($"/storage/files/{file}/content", UriKind.Relative), content));
             }
 
             uploads.Add(await NextRunLatencyAsync(http, connection, DateTimeOffset.UtcNow, i * 2 + 1));
@@ -67,7 +48,6 @@ internal static class ResyncBench
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| API upload (`PUT /storage/files/{{id}}/content`) | {uploads.Count} | {Median(uploads):F2} | {uploads.Max():F2} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| blob written into the container (1 s scan) | {direct.Count} | {Median(direct):F2} | {direct.Max():F2} |"));
-        await app.StopAsync();
         return 0;
     }
 
@@ -79,13 +59,13 @@ internal static class ResyncBench
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(2))
         {
-            var runs = (await Json(http.GetAsync(new Uri($"/synchronization/imodels/storageConnections/{connection}/runs", UriKind.Relative)))).GetProperty("runs");
+            var runs = (await BenchHost.Json(http.GetAsync(new Uri($"/synchronization/imodels/storageConnections/{connection}/runs", UriKind.Relative)))).GetProperty("runs");
             if (runs.GetArrayLength() >= count)
             {
                 string id = runs[0].GetProperty("id").GetString()!;
                 while (true)
                 {
-                    var run = (await Json(http.GetAsync(new Uri($"/synchronization/imodels/storageConnections/{connection}/runs/{id}", UriKind.Relative)))).GetProperty("run");
+                    var run = (await BenchHost.Json(http.GetAsync(new Uri($"/synchronization/imodels/storageConnections/{connection}/runs/{id}", UriKind.Relative)))).GetProperty("run");
                     if (run.GetProperty("state").GetString() == "Completed")
                     {
                         var started = DateTimeOffset.Parse(run.GetProperty("startDateTime").GetString()!, CultureInfo.InvariantCulture);
@@ -103,11 +83,4 @@ internal static class ResyncBench
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static async Task<JsonElement> Json(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        string text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : throw new InvalidOperationException($"{response.StatusCode}: {text}");
-    }
 }
