@@ -278,9 +278,18 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                     }
                 }
 
-                if (replayed > 0 && await AddPendingAsync(db, replayed, cancellationToken).ConfigureAwait(false) >= checkpointOperations)
+                if (replayed > 0 && await AddPendingAsync(db, replayed, cancellationToken).ConfigureAwait(false) is var pending && pending >= checkpointOperations)
                 {
-                    await PublishCheckpointAsync(db, iModelId, appliedId!, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await PublishCheckpointAsync(db, iModelId, appliedId!, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // The checkpoint is a shortcut for other hosts: failing to publish it must not fail this query.
+                        // The operations stay pending, so the next replay here tries again.
+                        await SetMetaAsync(db, "pending", pending, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 return db;
@@ -331,9 +340,9 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                 File.Move(download, path);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or SqliteException or IOException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A damaged checkpoint is only a missed shortcut: replay from the start.
+            // A damaged or unreadable checkpoint (or storage trouble fetching it) is only a missed shortcut: replay from the start.
         }
         finally
         {

@@ -19,6 +19,7 @@ public sealed class TokenService
     private readonly AuthOptions _options;
     private readonly SymmetricSecurityKey? _devKey;
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? _oidc;
+    private long _lastKeyRefreshTicks;
 
     public TokenService(AuthOptions options)
     {
@@ -89,7 +90,7 @@ public sealed class TokenService
                 }
             }
 
-            if (!unknownKey || _oidc is null)
+            if (!unknownKey || _oidc is null || !ClaimKeyRefresh())
             {
                 break;
             }
@@ -100,6 +101,17 @@ public sealed class TokenService
         }
 
         throw Challenge(ErrorCodes.Unauthorized, "The access token is invalid. Access denied.", "invalid_token");
+    }
+
+    /// <summary>
+    /// Whether this request may force a fetch of the issuer's keys: one per <see cref="AuthOptions.KeyRefreshInterval"/>,
+    /// so tokens naming made-up keys cannot make every request wait for a refresh.
+    /// </summary>
+    private bool ClaimKeyRefresh()
+    {
+        long now = DateTime.UtcNow.Ticks;
+        long last = Interlocked.Read(ref _lastKeyRefreshTicks);
+        return now - last >= _options.KeyRefreshInterval.Ticks && Interlocked.CompareExchange(ref _lastKeyRefreshTicks, now, last) == last;
     }
 
     /// <summary>
