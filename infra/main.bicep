@@ -46,6 +46,9 @@ param authAuthority string
 @description('Audience (application id URI or client id) the tokens must be issued for.')
 param authAudience string
 
+@description('A user id (token sub): at start-up, iTwins that only data from before access control refers to get this Owner. Empty: none.')
+param adoptUnownedITwinsAs string = ''
+
 @description('Subscribe the automatic-resync blob trigger to the files container\'s Event Grid events. The subscription needs the app\'s blobs_extension key, which exists once the code is deployed: deploy with false, deploy the code, deploy again with true.')
 param subscribeBlobEvents bool = false
 
@@ -134,6 +137,9 @@ var appSettings = [
   { name: 'Auth__WriteScope', value: 'itwin-platform' }
   { name: 'Auth__RequireHttpsMetadata', value: 'true' }
   { name: 'Auth__KeyRefreshInterval', value: '00:05:00' }
+  { name: 'Access__RoleCacheDuration', value: '00:00:30' }
+  { name: 'Access__CacheEntries', value: '100000' }
+  { name: 'Access__AdoptUnownedITwinsAs', value: adoptUnownedITwinsAs }
   { name: 'Runs__AbandonAfter', value: '06:00:00' }
   { name: 'Runs__FileReadTimeout', value: '01:00:00' }
   { name: 'Downloads__AllowHttp', value: 'false' }

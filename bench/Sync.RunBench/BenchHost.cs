@@ -80,6 +80,10 @@ internal sealed class BenchHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Creates an iTwin owned by the benchmark's user.</summary>
+    public async Task<Guid> CreateITwinAsync(string displayName) =>
+        (await Json(Http.PostAsJsonAsync("/itwins", new { displayName }))).GetProperty("iTwin").GetProperty("id").GetGuid();
+
     /// <summary>The answer's JSON; throws on a failure status.</summary>
     public static async Task<JsonElement> Json(Task<HttpResponseMessage> call)
     {

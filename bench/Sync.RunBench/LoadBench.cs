@@ -20,7 +20,7 @@ internal static partial class LoadBench
         string token = host.Token;
         string tag = host.Prefix;
 
-        var twin = Guid.NewGuid();
+        var twin = await host.CreateITwinAsync("bench");
         string iModel = (await BenchHost.Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "load" }))).GetProperty("iModel").GetProperty("id").GetString()!;
         var register = new StringBuilder("Tag,Name,Flow\n");
         for (int i = 0; i < 10_000; i++)

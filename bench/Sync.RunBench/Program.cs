@@ -29,7 +29,7 @@ Console.WriteLine("| files | first run s | per file ms | no-change run s | per f
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
 foreach (int files in sizes)
 {
-    var twin = Guid.NewGuid();
+    var twin = await host.CreateITwinAsync("bench");
     string iModel = (await BenchHost.Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = $"bench {files}" }))).GetProperty("iModel").GetProperty("id").GetString()!;
     var ids = new List<string>();
     for (int i = 0; i < files; i++)

@@ -18,7 +18,7 @@ internal static class ResyncBench
     {
         await using var host = await BenchHost.StartAsync("Resync", $"--Resync:QuietPeriod={Quiet}", "--Resync:ScanInterval=00:00:01");
         var http = host.Http;
-        var twin = Guid.NewGuid();
+        var twin = await host.CreateITwinAsync("bench");
         string iModel = (await BenchHost.Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "resync bench" }))).GetProperty("iModel").GetProperty("id").GetString()!;
         using var first = new ByteArrayContent(Register(0));
         string file = (await BenchHost.Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=pumps.csv", UriKind.Relative), first))).GetProperty("file").GetProperty("id").GetString()!;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Durable.Resync;
+using Sync.Http.Access;
 using Sync.Http.Api;
 using Sync.Http.Auth;
 using Sync.Http.Routing;
@@ -21,9 +22,13 @@ public static class HttpServiceCollectionExtensions
         services.AddSingleton(auth);
         services.AddSingleton<TokenService>();
         services.AddSingleton<ApiDispatcher>();
+        services.AddSingleton(configuration.GetSection(AccessOptions.Section).Get<AccessOptions>() ?? new AccessOptions());
+        services.AddSingleton<AccessControl>();
+        services.AddHostedService<UnrecordedITwinAdoption>();
         services.AddSingleton(configuration.GetSection(ResyncOptions.Section).Get<ResyncOptions>() ?? new ResyncOptions());
         services.AddScoped<StorageFileChanges>();
         services.AddScoped<HealthApi>();
+        services.AddScoped<ITwinsApi>();
         services.AddScoped<IModelsApi>();
         services.AddScoped<StorageFilesApi>();
         services.AddScoped<ChangesetsApi>();

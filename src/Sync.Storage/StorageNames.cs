@@ -18,12 +18,15 @@ public sealed class StorageNames(string prefix)
     /// <summary>The tasks of runs while they execute, one row each (completed runs keep theirs in the run's row).</summary>
     public string RunTasksTable { get; } = prefix + "runtasks";
 
+    /// <summary>iTwins, their members, and each user's list of iTwins.</summary>
+    public string ITwinsTable { get; } = prefix + "itwins";
+
     public string StorageContainer { get; } = prefix.ToLowerInvariant() + "-storage";
 
     /// <summary>Engine blobs: snapshots, staged operations, changesets, state documents.</summary>
     public string SyncContainer { get; } = prefix.ToLowerInvariant() + "-sync";
 
-    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable, RunTasksTable];
+    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable, RunTasksTable, ITwinsTable];
 
     public IEnumerable<string> Containers => [StorageContainer, SyncContainer];
 }

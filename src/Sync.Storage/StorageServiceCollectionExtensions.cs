@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBlobStore, AzureBlobStore>();
         services.AddSingleton<IChangesetLog, TableChangesetLog>();
         services.AddSingleton<IRunStore, TableRunStore>();
+        services.AddSingleton<IITwinStore, TableITwinStore>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -18,6 +18,34 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
         InvokeWithDurableAsync(ApiRoutes.Health, request, context, durableClient);
 
+    [Function(nameof(ApiRoutes.CreateITwin))]
+    public Task<IActionResult> CreateITwin([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "itwins")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CreateITwin, request, context);
+
+    [Function(nameof(ApiRoutes.GetITwins))]
+    public Task<IActionResult> GetITwins([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "itwins")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetITwins, request, context);
+
+    [Function(nameof(ApiRoutes.GetITwin))]
+    public Task<IActionResult> GetITwin([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "itwins/{itwinId}")] HttpRequest request, string itwinId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetITwin, request, context, ("itwinId", itwinId));
+
+    [Function(nameof(ApiRoutes.GetITwinMembers))]
+    public Task<IActionResult> GetITwinMembers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "itwins/{itwinId}/members")] HttpRequest request, string itwinId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetITwinMembers, request, context, ("itwinId", itwinId));
+
+    [Function(nameof(ApiRoutes.AddITwinMember))]
+    public Task<IActionResult> AddITwinMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "itwins/{itwinId}/members")] HttpRequest request, string itwinId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.AddITwinMember, request, context, ("itwinId", itwinId));
+
+    [Function(nameof(ApiRoutes.UpdateITwinMember))]
+    public Task<IActionResult> UpdateITwinMember([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "itwins/{itwinId}/members/{memberId}")] HttpRequest request, string itwinId, string memberId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateITwinMember, request, context, ("itwinId", itwinId), ("memberId", memberId));
+
+    [Function(nameof(ApiRoutes.RemoveITwinMember))]
+    public Task<IActionResult> RemoveITwinMember([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "itwins/{itwinId}/members/{memberId}")] HttpRequest request, string itwinId, string memberId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.RemoveITwinMember, request, context, ("itwinId", itwinId), ("memberId", memberId));
+
     [Function(nameof(ApiRoutes.CreateIModel))]
     public Task<IActionResult> CreateIModel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "imodels")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.CreateIModel, request, context);

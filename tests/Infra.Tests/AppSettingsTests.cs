@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Sync.Durable.Downloads;
 using Sync.Durable.Resync;
 using Sync.Engine.Runs;
+using Sync.Http.Access;
 using Sync.Http.Auth;
 using Sync.Storage;
 
@@ -56,6 +57,7 @@ public sealed partial class AppSettingsTests
         .. OptionKeys(typeof(RunOptions), RunOptions.Section),
         .. OptionKeys(typeof(DownloadOptions), DownloadOptions.Section),
         .. OptionKeys(typeof(ResyncOptions), ResyncOptions.Section),
+        .. OptionKeys(typeof(AccessOptions), AccessOptions.Section),
         "Engine:CacheDirectory",
         "Engine:IndexCheckpointOperations",
         // The blob trigger's container name and connection (SyncFunctions.ResyncFunctions).

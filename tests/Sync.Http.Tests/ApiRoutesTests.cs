@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Sync.Engine.Model;
+using Sync.Http.Access;
 using Sync.Http.Routing;
 
 namespace Sync.Http.Tests;
@@ -29,6 +31,42 @@ public sealed partial class ApiRoutesTests
             Assert.IsFalse(route.Template.StartsWith('/'), route.Template);
             Assert.IsTrue(TemplatePattern().IsMatch(route.Template), route.Template);
             CollectionAssert.Contains(new[] { "GET", "POST", "PUT", "PATCH", "DELETE" }, route.Method);
+        }
+    }
+
+    [TestMethod]
+    public void A_route_naming_a_resource_in_its_path_finds_its_iTwin_through_the_innermost_owning_one()
+    {
+        // The resource a route's path names last (of those that belong to an iTwin) is the one access is checked on:
+        // checking an outer one would let an id from another iTwin through.
+        string[] owners = ["{connectionId}", "{fileId}", "{imodelId}", "{itwinId}"];
+        foreach (var route in ApiRoutes.All.Where(r => !r.AllowAnonymous))
+        {
+            string? named = owners.FirstOrDefault(o => route.Template.Contains(o, StringComparison.Ordinal));
+            if (named is null)
+            {
+                continue;
+            }
+
+            Assert.IsNotNull(route.Scope, route.Name);
+            Assert.AreEqual(IdSource.Route, route.Scope.Source, route.Name);
+            Assert.AreEqual(named, "{" + route.Scope.Name + "}", route.Name);
+        }
+    }
+
+    [TestMethod]
+    public void Reads_need_a_Reader_deletes_and_member_management_an_Owner_everything_else_a_Member()
+    {
+        foreach (var route in ApiRoutes.All)
+        {
+            var expected = route.Method switch
+            {
+                "GET" => Role.Reader,
+                "DELETE" => Role.Owner,
+                _ when route.Template.Contains("/members", StringComparison.Ordinal) => Role.Owner,
+                _ => Role.Member,
+            };
+            Assert.AreEqual(expected, route.RequiredRole, route.Name);
         }
     }
 

@@ -6,9 +6,18 @@ namespace Sync.LocalHost.Tests;
 /// <summary>Small steps the API tests share: create an iModel, upload a file, read ids out of answers.</summary>
 internal static class Api
 {
+    /// <summary>Creates an iTwin whose Owner is the host's test user.</summary>
+    public static async Task<Guid> CreateITwinAsync(this RunningHost host, string displayName = "Site")
+    {
+        var (status, body) = await host.SendAsync(HttpMethod.Post, "/itwins", new { displayName });
+        Assert.AreEqual(HttpStatusCode.Created, status, body.ToString());
+        return body.GetProperty("iTwin").GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Creates an iModel in <paramref name="iTwinId"/>, or in a new iTwin of the test user.</summary>
     public static async Task<(Guid ITwinId, string IModelId)> CreateIModelAsync(this RunningHost host, Guid? iTwinId = null, string name = "Plant")
     {
-        var twin = iTwinId ?? Guid.NewGuid();
+        var twin = iTwinId ?? await host.CreateITwinAsync();
         var (status, body) = await host.SendAsync(HttpMethod.Post, "/imodels", new { iTwinId = twin, name });
         Assert.AreEqual(HttpStatusCode.Created, status, body.ToString());
         return (twin, body.GetProperty("iModel").GetProperty("id").GetString()!);

@@ -59,7 +59,7 @@ public sealed class ConfigurationsApiTests
         CollectionAssert.AreEquivalent(new[] { "clampZExtent", "squashIntermediateRevisions", "overrideRvtReprojectionDistance" }, body.Targets().ToArray());
         (await Host.SendAsync(HttpMethod.Post, iModel)).AssertError(HttpStatusCode.UnprocessableEntity, "MissingRequestBody");
         (await Host.SendAsync(HttpMethod.Get, $"/synchronization/configurations/imodels/{Guid.NewGuid()}")).AssertError(HttpStatusCode.NotFound, "iModelNotFound");
-        (await Host.SendAsync(HttpMethod.Get, "/synchronization/configurations/itwins/not-a-guid")).AssertError(HttpStatusCode.UnprocessableEntity, "InvalidConfigurationRequest");
+        (await Host.SendAsync(HttpMethod.Get, "/synchronization/configurations/itwins/not-a-guid")).AssertError(HttpStatusCode.NotFound, "iTwinNotFound");
         (await Host.SendAsync(HttpMethod.Get, "/synchronization/configurations/connections/nope")).AssertError(HttpStatusCode.NotFound, "ConnectionNotFound");
 
         var (iTwinId, otherIModel) = await Host.CreateIModelAsync();

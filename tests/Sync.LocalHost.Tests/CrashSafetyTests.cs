@@ -48,7 +48,8 @@ public sealed class CrashSafetyTests
             var token = await (await http.PostAsJsonAsync("/dev/token", new { userId = "crash" })).Content.ReadFromJsonAsync<JsonElement>();
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
 
-            iModelId = (await JsonAsync(http.PostAsJsonAsync("/imodels", new { iTwinId = Guid.NewGuid(), name = "crash" }))).GetProperty("iModel").Str("id");
+            var iTwinId = (await JsonAsync(http.PostAsJsonAsync("/itwins", new { displayName = "crash" }))).GetProperty("iTwin").Str("id");
+            iModelId = (await JsonAsync(http.PostAsJsonAsync("/imodels", new { iTwinId, name = "crash" }))).GetProperty("iModel").Str("id");
             string connection = (await JsonAsync(http.PostAsJsonAsync("/synchronization/imodels/manifestConnections", new
             {
                 iModelId,

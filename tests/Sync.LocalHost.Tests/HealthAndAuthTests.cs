@@ -43,7 +43,7 @@ public sealed class HealthAndAuthTests
         using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
         var answers = new[]
         {
-            await Host.Http.GetAsync(new Uri("/imodels?iTwinId=" + Guid.NewGuid(), UriKind.Relative)),
+            await Host.Http.GetAsync(new Uri("/imodels?iTwinId=" + await Host.CreateITwinAsync(), UriKind.Relative)),
             await anonymous.GetAsync(new Uri("/imodels", UriKind.Relative)),
             await Host.Http.GetAsync(new Uri("/no/such/route", UriKind.Relative)),
             await anonymous.GetAsync(new Uri("/health", UriKind.Relative)),
@@ -120,7 +120,7 @@ public sealed class HealthAndAuthTests
     [TestMethod]
     public async Task A_minted_token_is_accepted()
     {
-        var (status, body) = await Host.SendAsync(HttpMethod.Get, $"/imodels?iTwinId={Guid.NewGuid()}");
+        var (status, body) = await Host.SendAsync(HttpMethod.Get, $"/imodels?iTwinId={await Host.CreateITwinAsync()}");
         Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
         Assert.AreEqual(0, body.GetProperty("iModels").GetArrayLength());
     }

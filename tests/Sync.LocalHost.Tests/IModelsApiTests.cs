@@ -10,7 +10,7 @@ public sealed class IModelsApiTests
     [TestMethod]
     public async Task Create_get_and_delete_an_iModel()
     {
-        var iTwinId = Guid.NewGuid();
+        var iTwinId = await Host.CreateITwinAsync();
         var (status, created) = await Host.SendAsync(HttpMethod.Post, "/imodels", new { iTwinId, name = "Plant", description = "Unit 1" });
         Assert.AreEqual(HttpStatusCode.Created, status, created.ToString());
         var model = created.GetProperty("iModel");
@@ -42,7 +42,7 @@ public sealed class IModelsApiTests
     [TestMethod]
     public async Task List_pages_with_links_and_honours_Prefer()
     {
-        var iTwinId = Guid.NewGuid();
+        var iTwinId = await Host.CreateITwinAsync();
         var ids = new List<string>();
         for (int i = 0; i < 5; i++)
         {

@@ -137,7 +137,7 @@ public sealed class StorageConnectionsApiTests
     {
         var (iTwinId, iModelId) = await Host.CreateIModelAsync();
         string fileId = await Host.UploadIdAsync(iTwinId);
-        string foreignFile = await Host.UploadIdAsync(Guid.NewGuid());
+        string foreignFile = await Host.UploadIdAsync(await Host.CreateITwinAsync());
         var (status, body) = await Host.SendAsync(HttpMethod.Post, Path, new
         {
             iModelId,

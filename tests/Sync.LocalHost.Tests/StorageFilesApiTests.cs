@@ -11,7 +11,7 @@ public sealed class StorageFilesApiTests
     [TestMethod]
     public async Task Upload_metadata_download_replace_delete()
     {
-        var iTwinId = Guid.NewGuid();
+        var iTwinId = await Host.CreateITwinAsync();
         byte[] v1 = RandomNumberGenerator.GetBytes(300_000);
         var file = await Host.UploadAsync(iTwinId, "site plan.dxf", v1);
         string id = file.Str("id");
@@ -46,7 +46,7 @@ public sealed class StorageFilesApiTests
     [TestMethod]
     public async Task An_empty_file_is_a_valid_file()
     {
-        var file = await Host.UploadAsync(Guid.NewGuid(), "empty.csv", []);
+        var file = await Host.UploadAsync(await Host.CreateITwinAsync(), "empty.csv", []);
         Assert.AreEqual(0, file.GetProperty("size").GetInt64());
         Assert.AreEqual(0, (await DownloadAsync(file.Str("id"))).Length);
     }
@@ -54,7 +54,7 @@ public sealed class StorageFilesApiTests
     [TestMethod]
     public async Task An_oversized_upload_is_refused_and_an_oversized_replacement_keeps_the_current_version()
     {
-        var iTwinId = Guid.NewGuid();
+        var iTwinId = await Host.CreateITwinAsync();
         byte[] tooBig = new byte[SharedHost.MaxFileBytes + 1];
         using (var big = new StreamContent(new MemoryStream(tooBig)))
         {
@@ -78,7 +78,7 @@ public sealed class StorageFilesApiTests
     [TestMethod]
     public async Task Concurrent_replacements_each_get_their_own_version()
     {
-        string id = (await Host.UploadAsync(Guid.NewGuid(), "busy.bin", [0])).Str("id");
+        string id = (await Host.UploadAsync(await Host.CreateITwinAsync(), "busy.bin", [0])).Str("id");
         var answers = await Task.WhenAll(Enumerable.Range(1, 6).Select(async i =>
         {
             using var content = new ByteArrayContent([(byte)i]);

@@ -1,14 +1,23 @@
 using Microsoft.AspNetCore.Http;
+using Sync.Http.Access;
 using Sync.Http.Auth;
 
 namespace Sync.Http.Infrastructure;
 
-/// <summary>One API call as a handler sees it: the HTTP request, its route values and the authenticated caller.</summary>
-public sealed class ApiRequest(HttpRequest http, IReadOnlyDictionary<string, string?> routeValues, Caller? caller)
+/// <summary>
+/// One API call as a handler sees it: the HTTP request, its route values, the authenticated caller and the iTwin
+/// access was granted in (null for routes that name no iTwin).
+/// </summary>
+public sealed class ApiRequest(HttpRequest http, IReadOnlyDictionary<string, string?> routeValues, Caller? caller, AccessGrant? access = null)
 {
     public HttpRequest Http { get; } = http;
 
     public Caller? Caller { get; } = caller;
+
+    public AccessGrant? Access { get; } = access;
+
+    /// <summary>The authenticated caller, for routes that require one.</summary>
+    public Caller RequiredCaller => Caller ?? throw new InvalidOperationException("This route requires an authenticated caller.");
 
     public CancellationToken Aborted => Http.HttpContext.RequestAborted;
 

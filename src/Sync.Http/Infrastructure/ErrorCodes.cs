@@ -17,6 +17,10 @@ public static class ErrorCodes
     public const string InternalServerError = "InternalServerError";
 
     public const string IModelNotFound = "iModelNotFound";
+    public const string ITwinNotFound = "iTwinNotFound";
+    public const string MemberNotFound = "MemberNotFound";
+    public const string InsufficientPermissions = "InsufficientPermissions";
+    public const string InvalidITwinRequest = "InvalidiTwinRequest";
     public const string FileNotFound = "FileNotFound";
     public const string ConnectionNotFound = "ConnectionNotFound";
     public const string StorageConnectionSourceFileNotFound = "StorageConnectionSourceFileNotFound";

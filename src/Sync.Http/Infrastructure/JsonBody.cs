@@ -254,6 +254,6 @@ public sealed class JsonBody
         return text;
     }
 
-    private static ApiException TooLarge() =>
+    internal static ApiException TooLarge() =>
         new(HttpStatusCode.RequestEntityTooLarge, ErrorCodes.RequestBodyTooLarge, $"The request body exceeds {MaxBytes} bytes.");
 }

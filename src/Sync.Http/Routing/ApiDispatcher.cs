@@ -2,16 +2,18 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Sync.Engine.Stores;
+using Sync.Http.Access;
 using Sync.Http.Auth;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Routing;
 
 /// <summary>
-/// Runs one route for either host: authenticates, calls the handler, and turns every failure into the API's
-/// error JSON. Nothing escapes as a framework error page or a stack trace.
+/// Runs one route for either host: authenticates, checks the token's scope and the caller's role in the route's
+/// iTwin (<see cref="AccessControl"/>), calls the handler, and turns every failure into the API's error JSON.
+/// Nothing escapes as a framework error page or a stack trace.
 /// </summary>
-public sealed class ApiDispatcher(TokenService tokens, ILogger<ApiDispatcher> logger)
+public sealed class ApiDispatcher(TokenService tokens, AccessControl access, ILogger<ApiDispatcher> logger)
 {
     /// <param name="requestServices">The invocation's service scope (handlers are scoped).</param>
     public async Task<ApiResult> InvokeAsync(ApiRoute route, HttpRequest request, IReadOnlyDictionary<string, string?> routeValues, IServiceProvider requestServices)
@@ -20,13 +22,16 @@ public sealed class ApiDispatcher(TokenService tokens, ILogger<ApiDispatcher> lo
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            Caller? caller = route.AllowAnonymous ? null : await tokens.AuthenticateAsync(request.Headers.Authorization.ToString());
-            if (caller is not null)
+            Caller? caller = null;
+            AccessGrant? grant = null;
+            if (!route.AllowAnonymous)
             {
+                caller = await tokens.AuthenticateAsync(request.Headers.Authorization.ToString());
                 tokens.RequireScope(caller, route.Method);
+                grant = await access.AuthorizeAsync(route, request, routeValues, caller);
             }
 
-            return await route.Handler(requestServices, new ApiRequest(request, routeValues, caller));
+            return await route.Handler(requestServices, new ApiRequest(request, routeValues, caller, grant));
         }
         catch (ApiException e)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Engine.Catalog;
 using Sync.Engine.Model;
+using Sync.Http.Access;
 using Sync.Http.Api;
 using Sync.Http.Infrastructure;
 
@@ -15,76 +16,90 @@ public static class ApiRoutes
     private const string Storage = "synchronization/imodels/storageConnections";
     private const string Manifest = "synchronization/imodels/manifestConnections";
 
-    public static readonly ApiRoute Health = new(nameof(Health), "GET", "health", (sp, r) => sp.GetRequiredService<HealthApi>().GetAsync(r), AllowAnonymous: true);
+    private static readonly ITwinLocator OfITwin = ITwinLocator.ITwin(IdSource.Route, "itwinId");
+    private static readonly ITwinLocator OfIModel = ITwinLocator.IModel(IdSource.Route, "imodelId");
+    private static readonly ITwinLocator OfConnection = ITwinLocator.Connection("connectionId");
+    private static readonly ITwinLocator OfFile = ITwinLocator.File("fileId");
 
-    public static readonly ApiRoute CreateIModel = new(nameof(CreateIModel), "POST", "imodels", (sp, r) => Api<IModelsApi>(sp).CreateAsync(r));
-    public static readonly ApiRoute GetIModels = new(nameof(GetIModels), "GET", "imodels", (sp, r) => Api<IModelsApi>(sp).ListAsync(r));
-    public static readonly ApiRoute GetIModel = new(nameof(GetIModel), "GET", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).GetAsync(r));
-    public static readonly ApiRoute DeleteIModel = new(nameof(DeleteIModel), "DELETE", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).DeleteAsync(r));
+    public static readonly ApiRoute Health = new(nameof(Health), "GET", "health", (sp, r) => sp.GetRequiredService<HealthApi>().GetAsync(r), Scope: null, AllowAnonymous: true);
 
-    public static readonly ApiRoute GetChangesets = new(nameof(GetChangesets), "GET", "imodels/{imodelId}/changesets", (sp, r) => Api<ChangesetsApi>(sp).ListAsync(r));
-    public static readonly ApiRoute GetChangeset = new(nameof(GetChangeset), "GET", "imodels/{imodelId}/changesets/{changesetId}", (sp, r) => Api<ChangesetsApi>(sp).GetAsync(r));
-    public static readonly ApiRoute DownloadChangeset = new(nameof(DownloadChangeset), "GET", "imodels/{imodelId}/changesets/{changesetId}/download", (sp, r) => Api<ChangesetsApi>(sp).DownloadAsync(r));
-    public static readonly ApiRoute GetElements = new(nameof(GetElements), "GET", "imodels/{imodelId}/elements", (sp, r) => Api<ElementsApi>(sp).ListAsync(r));
-    public static readonly ApiRoute GetElement = new(nameof(GetElement), "GET", "imodels/{imodelId}/elements/{elementId}", (sp, r) => Api<ElementsApi>(sp).GetAsync(r));
-    public static readonly ApiRoute GetElementRelationships = new(nameof(GetElementRelationships), "GET", "imodels/{imodelId}/elements/{elementId}/relationships", (sp, r) => Api<ElementsApi>(sp).RelationshipsAsync(r));
-    public static readonly ApiRoute GetChangedElements = new(nameof(GetChangedElements), "GET", "imodels/{imodelId}/changedElements", (sp, r) => Api<ElementsApi>(sp).ChangedElementsAsync(r));
-    public static readonly ApiRoute GetSchema = new(nameof(GetSchema), "GET", "imodels/{imodelId}/schema", (sp, r) => Api<ElementsApi>(sp).SchemaAsync(r));
+    public static readonly ApiRoute CreateITwin = new(nameof(CreateITwin), "POST", "itwins", (sp, r) => Api<ITwinsApi>(sp).CreateAsync(r), Scope: null);
+    public static readonly ApiRoute GetITwins = new(nameof(GetITwins), "GET", "itwins", (sp, r) => Api<ITwinsApi>(sp).ListAsync(r), Scope: null);
+    public static readonly ApiRoute GetITwin = new(nameof(GetITwin), "GET", "itwins/{itwinId}", (sp, r) => Api<ITwinsApi>(sp).GetAsync(r), OfITwin);
+    public static readonly ApiRoute GetITwinMembers = new(nameof(GetITwinMembers), "GET", "itwins/{itwinId}/members", (sp, r) => Api<ITwinsApi>(sp).ListMembersAsync(r), OfITwin);
+    public static readonly ApiRoute AddITwinMember = new(nameof(AddITwinMember), "POST", "itwins/{itwinId}/members", (sp, r) => Api<ITwinsApi>(sp).AddMemberAsync(r), OfITwin, Requires: Role.Owner);
+    public static readonly ApiRoute UpdateITwinMember = new(nameof(UpdateITwinMember), "PATCH", "itwins/{itwinId}/members/{memberId}", (sp, r) => Api<ITwinsApi>(sp).UpdateMemberAsync(r), OfITwin, Requires: Role.Owner);
+    public static readonly ApiRoute RemoveITwinMember = new(nameof(RemoveITwinMember), "DELETE", "itwins/{itwinId}/members/{memberId}", (sp, r) => Api<ITwinsApi>(sp).RemoveMemberAsync(r), OfITwin);
 
-    public static readonly ApiRoute UploadFile = new(nameof(UploadFile), "POST", "storage/files", (sp, r) => Api<StorageFilesApi>(sp).UploadAsync(r));
-    public static readonly ApiRoute GetFile = new(nameof(GetFile), "GET", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).GetAsync(r));
-    public static readonly ApiRoute DownloadFile = new(nameof(DownloadFile), "GET", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).DownloadAsync(r));
-    public static readonly ApiRoute ReplaceFileContent = new(nameof(ReplaceFileContent), "PUT", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).ReplaceContentAsync(r));
-    public static readonly ApiRoute DeleteFile = new(nameof(DeleteFile), "DELETE", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).DeleteAsync(r));
+    public static readonly ApiRoute CreateIModel = new(nameof(CreateIModel), "POST", "imodels", (sp, r) => Api<IModelsApi>(sp).CreateAsync(r), ITwinLocator.ITwin(IdSource.Body, "iTwinId"));
+    public static readonly ApiRoute GetIModels = new(nameof(GetIModels), "GET", "imodels", (sp, r) => Api<IModelsApi>(sp).ListAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId"));
+    public static readonly ApiRoute GetIModel = new(nameof(GetIModel), "GET", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).GetAsync(r), OfIModel);
+    public static readonly ApiRoute DeleteIModel = new(nameof(DeleteIModel), "DELETE", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).DeleteAsync(r), OfIModel);
 
-    public static readonly ApiRoute GetConnections = new(nameof(GetConnections), "GET", "synchronization/imodels/connections", (sp, r) => Api<ConnectionsApi>(sp).ListAllKindsAsync(r));
+    public static readonly ApiRoute GetChangesets = new(nameof(GetChangesets), "GET", "imodels/{imodelId}/changesets", (sp, r) => Api<ChangesetsApi>(sp).ListAsync(r), OfIModel);
+    public static readonly ApiRoute GetChangeset = new(nameof(GetChangeset), "GET", "imodels/{imodelId}/changesets/{changesetId}", (sp, r) => Api<ChangesetsApi>(sp).GetAsync(r), OfIModel);
+    public static readonly ApiRoute DownloadChangeset = new(nameof(DownloadChangeset), "GET", "imodels/{imodelId}/changesets/{changesetId}/download", (sp, r) => Api<ChangesetsApi>(sp).DownloadAsync(r), OfIModel);
+    public static readonly ApiRoute GetElements = new(nameof(GetElements), "GET", "imodels/{imodelId}/elements", (sp, r) => Api<ElementsApi>(sp).ListAsync(r), OfIModel);
+    public static readonly ApiRoute GetElement = new(nameof(GetElement), "GET", "imodels/{imodelId}/elements/{elementId}", (sp, r) => Api<ElementsApi>(sp).GetAsync(r), OfIModel);
+    public static readonly ApiRoute GetElementRelationships = new(nameof(GetElementRelationships), "GET", "imodels/{imodelId}/elements/{elementId}/relationships", (sp, r) => Api<ElementsApi>(sp).RelationshipsAsync(r), OfIModel);
+    public static readonly ApiRoute GetChangedElements = new(nameof(GetChangedElements), "GET", "imodels/{imodelId}/changedElements", (sp, r) => Api<ElementsApi>(sp).ChangedElementsAsync(r), OfIModel);
+    public static readonly ApiRoute GetSchema = new(nameof(GetSchema), "GET", "imodels/{imodelId}/schema", (sp, r) => Api<ElementsApi>(sp).SchemaAsync(r), OfIModel);
 
-    public static readonly ApiRoute CreateStorageConnection = new(nameof(CreateStorageConnection), "POST", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).CreateAsync(r));
-    public static readonly ApiRoute GetStorageConnections = new(nameof(GetStorageConnections), "GET", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).ListAsync(r));
-    public static readonly ApiRoute GetStorageConnection = new(nameof(GetStorageConnection), "GET", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetAsync(r));
-    public static readonly ApiRoute UpdateStorageConnection = new(nameof(UpdateStorageConnection), "PUT", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateAsync(r));
-    public static readonly ApiRoute DeleteStorageConnection = new(nameof(DeleteStorageConnection), "DELETE", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).DeleteAsync(r));
-    public static readonly ApiRoute RunStorageConnection = new(nameof(RunStorageConnection), "POST", Storage + "/{connectionId}/run", (sp, r) => Api<RunsApi>(sp).StartStorageRunAsync(r));
-    public static readonly ApiRoute GetStorageConnectionRuns = new(nameof(GetStorageConnectionRuns), "GET", Storage + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Storage));
-    public static readonly ApiRoute GetStorageConnectionRun = new(nameof(GetStorageConnectionRun), "GET", Storage + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Storage));
-    public static readonly ApiRoute CancelStorageConnectionRun = new(nameof(CancelStorageConnectionRun), "POST", Storage + "/{connectionId}/runs/{runId}/cancel", (sp, r) => Api<RunsApi>(sp).CancelAsync(r, ConnectionKind.Storage));
-    public static readonly ApiRoute AddStorageConnectionSourceFile = new(nameof(AddStorageConnectionSourceFile), "POST", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).AddSourceFileAsync(r));
-    public static readonly ApiRoute GetStorageConnectionSourceFiles = new(nameof(GetStorageConnectionSourceFiles), "GET", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).ListSourceFilesAsync(r));
-    public static readonly ApiRoute GetStorageConnectionSourceFile = new(nameof(GetStorageConnectionSourceFile), "GET", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetSourceFileAsync(r));
-    public static readonly ApiRoute UpdateStorageConnectionSourceFile = new(nameof(UpdateStorageConnectionSourceFile), "PUT", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateSourceFileAsync(r));
-    public static readonly ApiRoute RemoveStorageConnectionSourceFile = new(nameof(RemoveStorageConnectionSourceFile), "DELETE", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).RemoveSourceFileAsync(r));
+    public static readonly ApiRoute UploadFile = new(nameof(UploadFile), "POST", "storage/files", (sp, r) => Api<StorageFilesApi>(sp).UploadAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId"));
+    public static readonly ApiRoute GetFile = new(nameof(GetFile), "GET", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).GetAsync(r), OfFile);
+    public static readonly ApiRoute DownloadFile = new(nameof(DownloadFile), "GET", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).DownloadAsync(r), OfFile);
+    public static readonly ApiRoute ReplaceFileContent = new(nameof(ReplaceFileContent), "PUT", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).ReplaceContentAsync(r), OfFile);
+    public static readonly ApiRoute DeleteFile = new(nameof(DeleteFile), "DELETE", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).DeleteAsync(r), OfFile);
 
-    public static readonly ApiRoute CreateManifestConnection = new(nameof(CreateManifestConnection), "POST", Manifest, (sp, r) => Api<ManifestConnectionsApi>(sp).CreateAsync(r));
-    public static readonly ApiRoute GetManifestConnections = new(nameof(GetManifestConnections), "GET", Manifest, (sp, r) => Api<ManifestConnectionsApi>(sp).ListAsync(r));
-    public static readonly ApiRoute GetManifestConnection = new(nameof(GetManifestConnection), "GET", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetAsync(r));
-    public static readonly ApiRoute UpdateManifestConnection = new(nameof(UpdateManifestConnection), "PUT", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateAsync(r));
-    public static readonly ApiRoute DeleteManifestConnection = new(nameof(DeleteManifestConnection), "DELETE", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).DeleteAsync(r));
-    public static readonly ApiRoute RunManifestConnection = new(nameof(RunManifestConnection), "POST", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).StartManifestRunAsync(r));
-    public static readonly ApiRoute GetManifestConnectionRuns = new(nameof(GetManifestConnectionRuns), "GET", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Manifest));
-    public static readonly ApiRoute GetManifestConnectionRun = new(nameof(GetManifestConnectionRun), "GET", Manifest + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Manifest));
-    public static readonly ApiRoute CancelManifestConnectionRun = new(nameof(CancelManifestConnectionRun), "POST", Manifest + "/{connectionId}/runs/{runId}/cancel", (sp, r) => Api<RunsApi>(sp).CancelAsync(r, ConnectionKind.Manifest));
-    public static readonly ApiRoute AddManifestConnectionSourceFile = new(nameof(AddManifestConnectionSourceFile), "POST", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).AddSourceFileAsync(r));
-    public static readonly ApiRoute GetManifestConnectionSourceFiles = new(nameof(GetManifestConnectionSourceFiles), "GET", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).ListSourceFilesAsync(r));
-    public static readonly ApiRoute GetManifestConnectionSourceFile = new(nameof(GetManifestConnectionSourceFile), "GET", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetSourceFileAsync(r));
-    public static readonly ApiRoute UpdateManifestConnectionSourceFile = new(nameof(UpdateManifestConnectionSourceFile), "PUT", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateSourceFileAsync(r));
-    public static readonly ApiRoute RemoveManifestConnectionSourceFile = new(nameof(RemoveManifestConnectionSourceFile), "DELETE", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).RemoveSourceFileAsync(r));
+    public static readonly ApiRoute GetConnections = new(nameof(GetConnections), "GET", "synchronization/imodels/connections", (sp, r) => Api<ConnectionsApi>(sp).ListAllKindsAsync(r), ITwinLocator.IModel(IdSource.Query, "imodelId"));
 
-    public static readonly ApiRoute GetITwinConfiguration = new(nameof(GetITwinConfiguration), "GET", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Get"));
-    public static readonly ApiRoute CreateITwinConfiguration = new(nameof(CreateITwinConfiguration), "POST", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Create"));
-    public static readonly ApiRoute PatchITwinConfiguration = new(nameof(PatchITwinConfiguration), "PATCH", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Patch"));
-    public static readonly ApiRoute DeleteITwinConfiguration = new(nameof(DeleteITwinConfiguration), "DELETE", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Delete"));
-    public static readonly ApiRoute GetIModelConfiguration = new(nameof(GetIModelConfiguration), "GET", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Get"));
-    public static readonly ApiRoute CreateIModelConfiguration = new(nameof(CreateIModelConfiguration), "POST", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Create"));
-    public static readonly ApiRoute PatchIModelConfiguration = new(nameof(PatchIModelConfiguration), "PATCH", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Patch"));
-    public static readonly ApiRoute DeleteIModelConfiguration = new(nameof(DeleteIModelConfiguration), "DELETE", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Delete"));
-    public static readonly ApiRoute GetConnectionConfiguration = new(nameof(GetConnectionConfiguration), "GET", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Get"));
-    public static readonly ApiRoute CreateConnectionConfiguration = new(nameof(CreateConnectionConfiguration), "POST", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Create"));
-    public static readonly ApiRoute PatchConnectionConfiguration = new(nameof(PatchConnectionConfiguration), "PATCH", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Patch"));
-    public static readonly ApiRoute DeleteConnectionConfiguration = new(nameof(DeleteConnectionConfiguration), "DELETE", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Delete"));
+    public static readonly ApiRoute CreateStorageConnection = new(nameof(CreateStorageConnection), "POST", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).CreateAsync(r), ITwinLocator.IModelInBody("iModelId", ErrorCodes.InvalidStorageConnectionRequest));
+    public static readonly ApiRoute GetStorageConnections = new(nameof(GetStorageConnections), "GET", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).ListAsync(r), ITwinLocator.IModel(IdSource.Query, "iModelId"));
+    public static readonly ApiRoute GetStorageConnection = new(nameof(GetStorageConnection), "GET", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetAsync(r), OfConnection);
+    public static readonly ApiRoute UpdateStorageConnection = new(nameof(UpdateStorageConnection), "PUT", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateAsync(r), OfConnection);
+    public static readonly ApiRoute DeleteStorageConnection = new(nameof(DeleteStorageConnection), "DELETE", Storage + "/{connectionId}", (sp, r) => Api<StorageConnectionsApi>(sp).DeleteAsync(r), OfConnection);
+    public static readonly ApiRoute RunStorageConnection = new(nameof(RunStorageConnection), "POST", Storage + "/{connectionId}/run", (sp, r) => Api<RunsApi>(sp).StartStorageRunAsync(r), OfConnection);
+    public static readonly ApiRoute GetStorageConnectionRuns = new(nameof(GetStorageConnectionRuns), "GET", Storage + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Storage), OfConnection);
+    public static readonly ApiRoute GetStorageConnectionRun = new(nameof(GetStorageConnectionRun), "GET", Storage + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Storage), OfConnection);
+    public static readonly ApiRoute CancelStorageConnectionRun = new(nameof(CancelStorageConnectionRun), "POST", Storage + "/{connectionId}/runs/{runId}/cancel", (sp, r) => Api<RunsApi>(sp).CancelAsync(r, ConnectionKind.Storage), OfConnection);
+    public static readonly ApiRoute AddStorageConnectionSourceFile = new(nameof(AddStorageConnectionSourceFile), "POST", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).AddSourceFileAsync(r), OfConnection);
+    public static readonly ApiRoute GetStorageConnectionSourceFiles = new(nameof(GetStorageConnectionSourceFiles), "GET", Storage + "/{connectionId}/sourcefiles", (sp, r) => Api<StorageConnectionsApi>(sp).ListSourceFilesAsync(r), OfConnection);
+    public static readonly ApiRoute GetStorageConnectionSourceFile = new(nameof(GetStorageConnectionSourceFile), "GET", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).GetSourceFileAsync(r), OfConnection);
+    public static readonly ApiRoute UpdateStorageConnectionSourceFile = new(nameof(UpdateStorageConnectionSourceFile), "PUT", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).UpdateSourceFileAsync(r), OfConnection);
+    public static readonly ApiRoute RemoveStorageConnectionSourceFile = new(nameof(RemoveStorageConnectionSourceFile), "DELETE", Storage + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<StorageConnectionsApi>(sp).RemoveSourceFileAsync(r), OfConnection);
+
+    public static readonly ApiRoute CreateManifestConnection = new(nameof(CreateManifestConnection), "POST", Manifest, (sp, r) => Api<ManifestConnectionsApi>(sp).CreateAsync(r), ITwinLocator.IModelInBody("iModelId", ErrorCodes.InvalidManifestConnectionRequest));
+    public static readonly ApiRoute GetManifestConnections = new(nameof(GetManifestConnections), "GET", Manifest, (sp, r) => Api<ManifestConnectionsApi>(sp).ListAsync(r), ITwinLocator.IModel(IdSource.Query, "iModelId"));
+    public static readonly ApiRoute GetManifestConnection = new(nameof(GetManifestConnection), "GET", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetAsync(r), OfConnection);
+    public static readonly ApiRoute UpdateManifestConnection = new(nameof(UpdateManifestConnection), "PUT", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateAsync(r), OfConnection);
+    public static readonly ApiRoute DeleteManifestConnection = new(nameof(DeleteManifestConnection), "DELETE", Manifest + "/{connectionId}", (sp, r) => Api<ManifestConnectionsApi>(sp).DeleteAsync(r), OfConnection);
+    public static readonly ApiRoute RunManifestConnection = new(nameof(RunManifestConnection), "POST", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).StartManifestRunAsync(r), OfConnection);
+    public static readonly ApiRoute GetManifestConnectionRuns = new(nameof(GetManifestConnectionRuns), "GET", Manifest + "/{connectionId}/runs", (sp, r) => Api<RunsApi>(sp).ListAsync(r, ConnectionKind.Manifest), OfConnection);
+    public static readonly ApiRoute GetManifestConnectionRun = new(nameof(GetManifestConnectionRun), "GET", Manifest + "/{connectionId}/runs/{runId}", (sp, r) => Api<RunsApi>(sp).GetAsync(r, ConnectionKind.Manifest), OfConnection);
+    public static readonly ApiRoute CancelManifestConnectionRun = new(nameof(CancelManifestConnectionRun), "POST", Manifest + "/{connectionId}/runs/{runId}/cancel", (sp, r) => Api<RunsApi>(sp).CancelAsync(r, ConnectionKind.Manifest), OfConnection);
+    public static readonly ApiRoute AddManifestConnectionSourceFile = new(nameof(AddManifestConnectionSourceFile), "POST", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).AddSourceFileAsync(r), OfConnection);
+    public static readonly ApiRoute GetManifestConnectionSourceFiles = new(nameof(GetManifestConnectionSourceFiles), "GET", Manifest + "/{connectionId}/sourcefiles", (sp, r) => Api<ManifestConnectionsApi>(sp).ListSourceFilesAsync(r), OfConnection);
+    public static readonly ApiRoute GetManifestConnectionSourceFile = new(nameof(GetManifestConnectionSourceFile), "GET", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).GetSourceFileAsync(r), OfConnection);
+    public static readonly ApiRoute UpdateManifestConnectionSourceFile = new(nameof(UpdateManifestConnectionSourceFile), "PUT", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).UpdateSourceFileAsync(r), OfConnection);
+    public static readonly ApiRoute RemoveManifestConnectionSourceFile = new(nameof(RemoveManifestConnectionSourceFile), "DELETE", Manifest + "/{connectionId}/sourcefiles/{sourceFileId}", (sp, r) => Api<ManifestConnectionsApi>(sp).RemoveSourceFileAsync(r), OfConnection);
+
+    public static readonly ApiRoute GetITwinConfiguration = new(nameof(GetITwinConfiguration), "GET", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Get"), OfITwin);
+    public static readonly ApiRoute CreateITwinConfiguration = new(nameof(CreateITwinConfiguration), "POST", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Create"), OfITwin);
+    public static readonly ApiRoute PatchITwinConfiguration = new(nameof(PatchITwinConfiguration), "PATCH", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Patch"), OfITwin);
+    public static readonly ApiRoute DeleteITwinConfiguration = new(nameof(DeleteITwinConfiguration), "DELETE", "synchronization/configurations/itwins/{itwinId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.ITwin, "Delete"), OfITwin);
+    public static readonly ApiRoute GetIModelConfiguration = new(nameof(GetIModelConfiguration), "GET", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Get"), OfIModel);
+    public static readonly ApiRoute CreateIModelConfiguration = new(nameof(CreateIModelConfiguration), "POST", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Create"), OfIModel);
+    public static readonly ApiRoute PatchIModelConfiguration = new(nameof(PatchIModelConfiguration), "PATCH", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Patch"), OfIModel);
+    public static readonly ApiRoute DeleteIModelConfiguration = new(nameof(DeleteIModelConfiguration), "DELETE", "synchronization/configurations/imodels/{imodelId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.IModel, "Delete"), OfIModel);
+    public static readonly ApiRoute GetConnectionConfiguration = new(nameof(GetConnectionConfiguration), "GET", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Get"), OfConnection);
+    public static readonly ApiRoute CreateConnectionConfiguration = new(nameof(CreateConnectionConfiguration), "POST", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Create"), OfConnection);
+    public static readonly ApiRoute PatchConnectionConfiguration = new(nameof(PatchConnectionConfiguration), "PATCH", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Patch"), OfConnection);
+    public static readonly ApiRoute DeleteConnectionConfiguration = new(nameof(DeleteConnectionConfiguration), "DELETE", "synchronization/configurations/connections/{connectionId}", (sp, r) => Api<ConfigurationsApi>(sp).HandleAsync(r, ConfigurationLevel.Connection, "Delete"), OfConnection);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
         Health,
+        CreateITwin, GetITwins, GetITwin, GetITwinMembers, AddITwinMember, UpdateITwinMember, RemoveITwinMember,
         CreateIModel, GetIModels, GetIModel, DeleteIModel,
         GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetElementRelationships, GetChangedElements, GetSchema,
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
