@@ -49,6 +49,22 @@ param authAudience string
 @description('A user id (token sub): at start-up, iTwins that only data from before access control refers to get this Owner. Empty: none.')
 param adoptUnownedITwinsAs string = ''
 
+@description('OAuth 2.0 authorization endpoint users grant offline access at, for User connections (empty: User connections run like Service ones).')
+param userGrantAuthorizeEndpoint string = ''
+
+@description('OAuth 2.0 token endpoint that redeems authorization codes (PKCE) and refresh tokens.')
+param userGrantTokenEndpoint string = ''
+
+@description('Client id the service uses at the authorization server.')
+param userGrantClientId string = 'syncfunctions'
+
+@description('Confidential clients only: the client secret, best as a Key Vault reference (@Microsoft.KeyVault(SecretUri=...)), resolved with the app\'s identity.')
+@secure()
+param userGrantClientSecret string = ''
+
+@description('Name of the Key Vault certificate that encrypts the Data Protection key ring (which encrypts stored refresh tokens). Create it once in the vault this template makes (docs/deployment.md); empty: keys rest protected by the storage account only.')
+param dataProtectionCertificateName string = ''
+
 @description('Subscribe the automatic-resync blob trigger to the files container\'s Event Grid events. The subscription needs the app\'s blobs_extension key, which exists once the code is deployed: deploy with false, deploy the code, deploy again with true.')
 param subscribeBlobEvents bool = false
 
@@ -61,6 +77,8 @@ var storageName = take('st${baseName}${environmentName}${suffix}', 24)
 // Function App names: at most 60 characters, letters, digits and hyphens, globally unique (its host name).
 var appName = 'func-${baseName}-${environmentName}-${suffix}'
 var identityName = 'id-${baseName}-${environmentName}'
+// Key Vault names: 3-24 letters, digits and hyphens, globally unique.
+var vaultName = take('kv-${baseName}-${suffix}', 24)
 var deploymentContainer = 'deployments'
 // The service's table and container prefix (Storage:Prefix): its files container is "<prefix>-storage".
 var storagePrefix = 'sync'
@@ -140,6 +158,18 @@ var appSettings = [
   { name: 'Access__RoleCacheDuration', value: '00:00:30' }
   { name: 'Access__CacheEntries', value: '100000' }
   { name: 'Access__AdoptUnownedITwinsAs', value: adoptUnownedITwinsAs }
+  { name: 'Cors__PreflightMaxAge', value: '00:10:00' }
+  { name: 'RateLimits__PerCaller', value: '1000' }
+  { name: 'RateLimits__PerITwin', value: '5000' }
+  { name: 'RateLimits__Window', value: '00:00:10' }
+  { name: 'DataProtection__KeyVaultUri', value: empty(dataProtectionCertificateName) ? '' : vault.properties.vaultUri }
+  { name: 'DataProtection__CertificateName', value: dataProtectionCertificateName }
+  { name: 'UserGrant__AuthorizeEndpoint', value: userGrantAuthorizeEndpoint }
+  { name: 'UserGrant__TokenEndpoint', value: userGrantTokenEndpoint }
+  { name: 'UserGrant__ClientId', value: userGrantClientId }
+  { name: 'UserGrant__ClientSecret', value: userGrantClientSecret }
+  { name: 'UserGrant__Scope', value: 'openid offline_access itwin-platform' }
+  { name: 'UserGrant__StateLifetime', value: '00:10:00' }
   { name: 'Runs__AbandonAfter', value: '06:00:00' }
   { name: 'Runs__FileReadTimeout', value: '01:00:00' }
   { name: 'Downloads__AllowHttp', value: 'false' }
@@ -223,6 +253,37 @@ resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+// Holds the certificate that encrypts the Data Protection key ring; the app reads it with its identity.
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: vaultName
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    enablePurgeProtection: true
+  }
+}
+
+// Key Vault Reader (the certificate's metadata) and Key Vault Secrets User (its private key, kept as a secret).
+var vaultRoles = [
+  '21090545-7ca7-4776-b22c-e363652d74d2'
+  '4633458b-17de-408a-b874-0445c86b69e6'
+]
+
+resource vaultAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in vaultRoles: {
+    name: guid(vault.id, identity.id, role)
+    scope: vault
+    properties: {
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    }
+  }
+]
+
 // Monitoring Metrics Publisher, for Entra-authenticated Application Insights ingestion.
 resource insightsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(insights.id, identity.id, '3913510d-42f4-4e42-8a64-420c390055eb')
@@ -267,3 +328,4 @@ output storageAccountName string = storage.name
 output identityClientId string = identity.properties.clientId
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${packages.name}'
 output eventGridTopicName string = storageEvents.name
+output keyVaultName string = vault.name

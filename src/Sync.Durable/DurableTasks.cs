@@ -14,7 +14,7 @@ public static class DurableTasks
     public static readonly IReadOnlyList<Type> Orchestrators = [typeof(HealthProbeOrchestrator), typeof(SyncRunOrchestrator), typeof(ConfigurationOrchestrator), typeof(ResyncTimerOrchestrator)];
 
     public static readonly IReadOnlyList<Type> Activities =
-        [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(SynchronizeFilesActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity), typeof(RunEndedActivity), typeof(ClaimAutomaticRunActivity)];
+        [typeof(HealthEchoActivity), typeof(BeginRunActivity), typeof(SynchronizeFileActivity), typeof(SynchronizeFilesActivity), typeof(PushChangesetActivity), typeof(FinalizeRunActivity), typeof(RunEndedActivity), typeof(ClaimAutomaticRunActivity), typeof(AuthorizeRunActivity)];
 
     public static readonly IReadOnlyList<Type> Entities = [typeof(HealthProbeCounter), typeof(ConnectionRunLock), typeof(ConfigurationScope), typeof(ResyncScheduler)];
 }

@@ -1,9 +1,14 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Durable.Resync;
+using Sync.Durable.Runs;
+using Sync.Engine.Stores;
 using Sync.Http.Access;
 using Sync.Http.Api;
 using Sync.Http.Auth;
+using Sync.Http.Grants;
 using Sync.Http.Routing;
 
 namespace Sync.Http;
@@ -17,6 +22,11 @@ public static class HttpServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSyncHttpApi(this IServiceCollection services, IConfiguration configuration, bool allowDevTokens)
     {
+        services.AddCors();
+        var corsPolicy = (configuration.GetSection(CorsSettings.Section).Get<CorsSettings>() ?? new CorsSettings()).Policy(isDevelopment: allowDevTokens);
+        services.AddSingleton(sp => new ApiCors(sp.GetRequiredService<ICorsService>(), corsPolicy));
+        services.AddSingleton(configuration.GetSection(RateLimitSettings.Section).Get<RateLimitSettings>() ?? new RateLimitSettings());
+        services.AddSingleton<ApiRateLimits>();
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         auth.AllowDevTokens = allowDevTokens;
         services.AddSingleton(auth);
@@ -25,10 +35,19 @@ public static class HttpServiceCollectionExtensions
         services.AddSingleton(configuration.GetSection(AccessOptions.Section).Get<AccessOptions>() ?? new AccessOptions());
         services.AddSingleton<AccessControl>();
         services.AddHostedService<UnrecordedITwinAdoption>();
+        services.AddSingleton(configuration.GetSection(UserGrantOptions.Section).Get<UserGrantOptions>() ?? new UserGrantOptions());
+        services.AddSingleton(sp => new UserGrants(
+            sp.GetRequiredService<UserGrantOptions>(),
+            sp.GetRequiredService<IUserGrantStore>(),
+            sp.GetRequiredService<IDataProtectionProvider>(),
+            sp.GetRequiredService<TokenService>(),
+            new HttpClient { Timeout = TimeSpan.FromSeconds(30) }));
+        services.AddSingleton<IRunAuthorization>(sp => sp.GetRequiredService<UserGrants>());
         services.AddSingleton(configuration.GetSection(ResyncOptions.Section).Get<ResyncOptions>() ?? new ResyncOptions());
         services.AddScoped<StorageFileChanges>();
         services.AddScoped<HealthApi>();
         services.AddScoped<ITwinsApi>();
+        services.AddScoped<AuthorizationApi>();
         services.AddScoped<IModelsApi>();
         services.AddScoped<StorageFilesApi>();
         services.AddScoped<ChangesetsApi>();

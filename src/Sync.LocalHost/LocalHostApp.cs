@@ -18,9 +18,11 @@ namespace Sync.LocalHost;
 /// </summary>
 public static class LocalHostApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="logging">More log destinations (tests read what the host logs).</param>
+    public static WebApplication Build(string[] args, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Storage uploads stream to blobs with their own size limit; JSON bodies have theirs (JsonBody).
@@ -52,6 +54,13 @@ public static class LocalHostApp
         {
             // Only framework answers without a body get here: unknown routes and unsupported methods.
             var context = pages.HttpContext;
+            if (context.Response.StatusCode == 405 && context.Response.Headers.Allow.ToString() == HttpMethods.Options)
+            {
+                // Only the catch-all preflight route matched the path: no resource lives there.
+                context.Response.StatusCode = 404;
+                context.Response.Headers.Remove("Allow");
+            }
+
             var result = context.Response.StatusCode switch
             {
                 404 => ApiResult.Error(HttpStatusCode.NotFound, ErrorCodes.NotFound, $"No resource at '{context.Request.Path}'."),

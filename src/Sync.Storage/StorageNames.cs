@@ -21,12 +21,15 @@ public sealed class StorageNames(string prefix)
     /// <summary>iTwins, their members, and each user's list of iTwins.</summary>
     public string ITwinsTable { get; } = prefix + "itwins";
 
+    /// <summary>Users' stored authorization grants (encrypted refresh tokens).</summary>
+    public string UserGrantsTable { get; } = prefix + "usergrants";
+
     public string StorageContainer { get; } = prefix.ToLowerInvariant() + "-storage";
 
     /// <summary>Engine blobs: snapshots, staged operations, changesets, state documents.</summary>
     public string SyncContainer { get; } = prefix.ToLowerInvariant() + "-sync";
 
-    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable, RunTasksTable, ITwinsTable];
+    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable, RunTasksTable, ITwinsTable, UserGrantsTable];
 
     public IEnumerable<string> Containers => [StorageContainer, SyncContainer];
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Engine.Stores;
@@ -23,6 +25,14 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IChangesetLog, TableChangesetLog>();
         services.AddSingleton<IRunStore, TableRunStore>();
         services.AddSingleton<IITwinStore, TableITwinStore>();
+        services.AddSingleton<IUserGrantStore, TableUserGrantStore>();
+        var dataProtection = services.AddDataProtection().SetApplicationName("SyncFunctions");
+        if ((configuration.GetSection(KeyRingProtection.Section).Get<KeyRingProtection>() ?? new KeyRingProtection()).LoadCertificate() is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
+
+        services.AddOptions<KeyManagementOptions>().Configure<StorageAccount>((keys, storage) => keys.XmlRepository = new BlobKeyRing(storage));
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -324,6 +324,7 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         ["LastRunId"] = c.LastRunId,
         ["ActiveRunId"] = c.ActiveRunId,
         ["CreatedDateTime"] = c.CreatedDateTime,
+        ["OwnerId"] = c.OwnerId,
     };
 
     private static Connection ToConnection(TableEntity row) => new(
@@ -335,7 +336,8 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         Enum.Parse<AuthenticationType>(row.GetString("AuthenticationType")),
         row.GetString("LastRunId"),
         row.GetDateTimeOffset("CreatedDateTime") ?? DateTimeOffset.MinValue,
-        row.GetString("ActiveRunId"));
+        row.GetString("ActiveRunId"),
+        row.GetString("OwnerId"));
 
     private static TableEntity ToRow(Guid iModelId, SourceFile f) => new(Key(iModelId), FileRowKey(f.ConnectionId, f.Id))
     {

@@ -6,6 +6,7 @@ using Sync.Durable.Configuration;
 using Sync.Durable.Health;
 using Sync.Durable.Resync;
 using Sync.Durable.Runs;
+using Sync.Engine.Model;
 using Sync.Engine.Runs;
 
 namespace SyncFunctions;
@@ -67,6 +68,10 @@ public static class DurableTaskFunctions
     [Function(nameof(RunEndedActivity))]
     public static Task<bool> RunEnded([ActivityTrigger] RunReference input, FunctionContext functionContext) =>
         Activity<RunEndedActivity>(functionContext).RunAsync(Context(nameof(RunEndedActivity), functionContext), input);
+
+    [Function(nameof(AuthorizeRunActivity))]
+    public static Task<RunError?> AuthorizeRun([ActivityTrigger] RunInput input, FunctionContext functionContext) =>
+        Activity<AuthorizeRunActivity>(functionContext).RunAsync(Context(nameof(AuthorizeRunActivity), functionContext), input);
 
     [Function(nameof(ClaimAutomaticRunActivity))]
     public static Task<RunClaim> ClaimAutomaticRun([ActivityTrigger] RunInput input, FunctionContext functionContext) =>

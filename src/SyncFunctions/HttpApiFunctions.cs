@@ -18,6 +18,10 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient durableClient, FunctionContext context) =>
         InvokeWithDurableAsync(ApiRoutes.Health, request, context, durableClient);
 
+    [Function(nameof(ApiRoutes.Preflight))]
+    public Task<IActionResult> Preflight([HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = "{*path}")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.Preflight, request, context);
+
     [Function(nameof(ApiRoutes.CreateITwin))]
     public Task<IActionResult> CreateITwin([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "itwins")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.CreateITwin, request, context);
@@ -117,6 +121,14 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     [Function(nameof(ApiRoutes.GetConnections))]
     public Task<IActionResult> GetConnections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/connections")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.GetConnections, request, context);
+
+    [Function(nameof(ApiRoutes.GetAuthorizationInformation))]
+    public Task<IActionResult> GetAuthorizationInformation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/connections/authorizationInformation")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetAuthorizationInformation, request, context);
+
+    [Function(nameof(ApiRoutes.CompleteAuthorization))]
+    public Task<IActionResult> CompleteAuthorization([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/authorization/callback")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CompleteAuthorization, request, context);
 
     [Function(nameof(ApiRoutes.CreateStorageConnection))]
     public Task<IActionResult> CreateStorageConnection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "synchronization/imodels/storageConnections")] HttpRequest request, FunctionContext context) =>

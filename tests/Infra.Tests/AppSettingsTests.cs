@@ -7,6 +7,8 @@ using Sync.Durable.Resync;
 using Sync.Engine.Runs;
 using Sync.Http.Access;
 using Sync.Http.Auth;
+using Sync.Http.Grants;
+using Sync.Http.Routing;
 using Sync.Storage;
 
 namespace Infra.Tests;
@@ -34,6 +36,9 @@ public sealed partial class AppSettingsTests
         ["Auth:AllowDevTokens"] = "set by code, never by configuration",
         ["Downloads:AllowedAddresses"] = "the only way around the download address check: empty in Azure",
         ["Resync:ScanInterval"] = "the local host's container scan; Azure has the Event Grid blob trigger",
+        ["Cors:AllowedOrigins"] = "a list, one setting per origin (Cors__AllowedOrigins__0, …), added for the browser apps a deployment serves (docs/deployment.md)",
+        ["DataProtection:CertificateFile"] = "self-hosting without Key Vault; Azure reads the certificate from the vault",
+        ["DataProtection:CertificatePassword"] = "self-hosting without Key Vault; Azure reads the certificate from the vault",
     };
 
     /// <summary>Keys the code reads that the local settings sample leaves out, and why.</summary>
@@ -47,6 +52,9 @@ public sealed partial class AppSettingsTests
         ["Auth:AllowDevTokens"] = "set by code, never by configuration",
         ["Downloads:AllowedAddresses"] = "a list, empty unless a test server needs it",
         ["Resync:ScanInterval"] = "the local host's container scan; the Functions app has the blob trigger",
+        ["Cors:AllowedOrigins"] = "a list, empty unless browser apps call the API",
+        ["DataProtection:CertificateFile"] = "self-hosting without Key Vault; the Functions app reads the certificate from the vault",
+        ["DataProtection:CertificatePassword"] = "self-hosting without Key Vault; the Functions app reads the certificate from the vault",
     };
 
     /// <summary>Every key the Functions app's code reads.</summary>
@@ -58,6 +66,10 @@ public sealed partial class AppSettingsTests
         .. OptionKeys(typeof(DownloadOptions), DownloadOptions.Section),
         .. OptionKeys(typeof(ResyncOptions), ResyncOptions.Section),
         .. OptionKeys(typeof(AccessOptions), AccessOptions.Section),
+        .. OptionKeys(typeof(UserGrantOptions), UserGrantOptions.Section),
+        .. OptionKeys(typeof(CorsSettings), CorsSettings.Section),
+        .. OptionKeys(typeof(KeyRingProtection), KeyRingProtection.Section),
+        .. OptionKeys(typeof(RateLimitSettings), RateLimitSettings.Section),
         "Engine:CacheDirectory",
         "Engine:IndexCheckpointOperations",
         // The blob trigger's container name and connection (SyncFunctions.ResyncFunctions).

@@ -53,7 +53,7 @@ public sealed class AccessMatrixTests
         var missing = routes.Select(r => r.Name).Except(Requests.Keys).ToList();
         Assert.IsEmpty(missing, "routes without a line in the access matrix: " + string.Join(", ", missing));
         CollectionAssert.AreEquivalent(
-            new[] { nameof(ApiRoutes.CreateITwin), nameof(ApiRoutes.GetITwins) },
+            new[] { nameof(ApiRoutes.CreateITwin), nameof(ApiRoutes.GetITwins), nameof(ApiRoutes.GetAuthorizationInformation) },
             routes.Where(r => r.Scope is null).Select(r => r.Name).ToArray(),
             "only these act on the caller alone; every other route names an iTwin");
 
@@ -226,6 +226,7 @@ public sealed class AccessMatrixTests
         [nameof(ApiRoutes.DownloadFile)] = i => ($"/storage/files/{i.File}/content", null),
         [nameof(ApiRoutes.ReplaceFileContent)] = i => ($"/storage/files/{i.File}/content", "id,name\n1,pump\n"),
         [nameof(ApiRoutes.DeleteFile)] = i => ($"/storage/files/{i.File}", null),
+        [nameof(ApiRoutes.GetAuthorizationInformation)] = _ => ("/synchronization/imodels/connections/authorizationInformation?redirectUrl=http%3A%2F%2Flocalhost%3A3301%2Fcallback", null),
         [nameof(ApiRoutes.GetConnections)] = i => ($"/synchronization/imodels/connections?imodelId={i.IModel}", null),
         [nameof(ApiRoutes.CreateStorageConnection)] = i => (Storage, new { iModelId = i.IModel, sourceFiles = new[] { new { storageFileId = i.File, connectorType = "PSEXCEL" } } }),
         [nameof(ApiRoutes.GetStorageConnections)] = i => ($"{Storage}?iModelId={i.IModel}", null),

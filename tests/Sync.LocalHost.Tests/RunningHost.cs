@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Sync.Testing;
 
 namespace Sync.LocalHost.Tests;
@@ -44,7 +45,10 @@ internal sealed class RunningHost : IAsyncDisposable
     /// <summary>Lets manifest downloads reach the tests' loopback file server; every other private address stays refused.</summary>
     public const string AllowLoopbackFileServer = "--Downloads:AllowedAddresses:0=127.0.0.1";
 
-    public static async Task<RunningHost> StartAsync(string prefix, string taskHub, params string[] extraArgs)
+    public static Task<RunningHost> StartAsync(string prefix, string taskHub, params string[] extraArgs) => StartAsync(prefix, taskHub, logs: null, extraArgs);
+
+    /// <param name="logs">When set, every message the host logs (any level) is added to it.</param>
+    public static async Task<RunningHost> StartAsync(string prefix, string taskHub, ICollection<string>? logs, params string[] extraArgs)
     {
         string[] args =
         [
@@ -61,7 +65,7 @@ internal sealed class RunningHost : IAsyncDisposable
             "--Downloads:ReadTimeout=00:00:03",
             .. extraArgs,
         ];
-        var app = LocalHostApp.Build(args);
+        var app = LocalHostApp.Build(args, logs is null ? null : logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CollectingLoggerProvider(logs)));
         await app.StartAsync();
         var host = new RunningHost(app, new Uri(app.Urls.First()));
         host.Token = await host.MintTokenAsync("test-user", "Test User");
@@ -75,6 +79,13 @@ internal sealed class RunningHost : IAsyncDisposable
         var host = await StartAsync(TestStorage.NewPrefix("t"), TestStorage.NewPrefix("Hub"), extraArgs);
         await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         return host;
+    }
+
+    /// <summary>Sends <paramref name="token"/> from now on instead of the test user's.</summary>
+    public void UseToken(string token)
+    {
+        Token = token;
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     public async Task<string> MintTokenAsync(string userId, string name)
@@ -151,5 +162,31 @@ internal sealed class RunningHost : IAsyncDisposable
         _client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Keeps every log message (with its exception) of a host, for tests that check what gets logged.</summary>
+internal sealed class CollectingLoggerProvider(ICollection<string> messages) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Collector(messages, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Collector(ICollection<string> messages, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (messages)
+            {
+                messages.Add($"{category} {formatter(state, exception)} {exception}");
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ using Sync.Engine.Runs;
 namespace Sync.Durable.Runs;
 
 /// <summary>
-/// One run of a connection: take the connection's run lock → read the configuration scopes → resolve the
+/// One run of a connection: take the connection's run lock → check that it may act for the connection
+/// (<see cref="AuthorizeRunActivity"/>: a User connection needs its owner's grant) → read the configuration scopes → resolve the
 /// settings and the files (one activity) → fan out one <see cref="SynchronizeFileActivity"/> per file (spatial
 /// roots first, whose coordinate system the others are read into), at most
 /// <see cref="MaxParallelFiles"/> at a time, retrying only what threw (a transient fault; unreadable files come
@@ -71,6 +72,12 @@ public sealed class SyncRunOrchestrator : TaskOrchestrator<RunInput, string>
             var cancelled = context.WaitForExternalEvent<bool>(CancelEvent);
             try
             {
+                if (await context.CallActivityAsync<RunError?>(nameof(AuthorizeRunActivity), input, Retry) is { } denied)
+                {
+                    await context.CallActivityAsync(nameof(FinalizeRunActivity), new FinalizeInput(input, [], null, denied.ErrorKey, denied.Description), Retry);
+                    return denied.ErrorKey;
+                }
+
                 settings ??= await ResolveSettingsAsync(context, input);
                 var plan = await context.CallActivityAsync<RunPlan>(nameof(BeginRunActivity), new BeginRunInput(input, settings), Retry);
                 // Files whose version the iModel already holds were decided in that one step, without an activity each.

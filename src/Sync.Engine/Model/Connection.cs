@@ -15,7 +15,10 @@ public enum AuthenticationType
     Service,
 }
 
-/// <summary>A link between source files and one iModel (storage or manifest kind).</summary>
+/// <summary>
+/// A link between source files and one iModel (storage or manifest kind). <see cref="OwnerId"/> is the user who
+/// created it (null for connections from before owners were recorded): <c>User</c> connections run on their behalf.
+/// </summary>
 public sealed record Connection(
     string Id,
     ConnectionKind Kind,
@@ -25,7 +28,8 @@ public sealed record Connection(
     AuthenticationType AuthenticationType,
     string? LastRunId,
     DateTimeOffset CreatedDateTime,
-    string? ActiveRunId = null);
+    string? ActiveRunId = null,
+    string? OwnerId = null);
 
 /// <summary>
 /// One file of a connection. <see cref="ExternalId"/> is the storage file id (storage connections)

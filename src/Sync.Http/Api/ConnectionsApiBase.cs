@@ -53,7 +53,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         // problem found is reported in one answer.
         var connection = iModel is null
             ? null
-            : new Connection(ScopedId.New(iModel.Id), Kind, iModel.Id, iModel.ITwinId, displayName, authentication, null, DateTimeOffset.UtcNow);
+            : new Connection(ScopedId.New(iModel.Id), Kind, iModel.Id, iModel.ITwinId, displayName, authentication, null, DateTimeOffset.UtcNow, OwnerId: request.RequiredCaller.UserId);
         var files = new List<SourceFile>();
         foreach (var item in connection is null ? [] : items ?? [])
         {
@@ -105,7 +105,10 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         return ApiResult.Ok(new { connection = Present(request, connection) });
     }
 
-    /// <summary>Changes displayName and/or authenticationType; the iModel cannot change, source files have their own operations.</summary>
+    /// <summary>
+    /// Changes displayName and/or authenticationType; the iModel cannot change, source files have their own operations.
+    /// A connection without an owner (from before owners were recorded) becomes the caller's.
+    /// </summary>
     public async Task<ApiResult> UpdateAsync(ApiRequest request)
     {
         var existing = await FindAsync(request);
@@ -129,6 +132,8 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
             {
                 DisplayName = setName ? displayName : c.DisplayName,
                 AuthenticationType = authentication ?? c.AuthenticationType,
+                // A connection from before owners were recorded is owned by whoever updates it first.
+                OwnerId = c.OwnerId ?? request.RequiredCaller.UserId,
             },
             request.Aborted) ?? throw NotFound(existing.Id);
         return ApiResult.Ok(new { connection = Present(request, updated) });

@@ -29,6 +29,9 @@ public sealed class ApiException(HttpStatusCode status, string code, string mess
     /// <summary>The <c>WWW-Authenticate</c> challenge (RFC 6750) a 401 or 403 answer carries.</summary>
     public string? Challenge { get; init; }
 
+    /// <summary>When to try again (429), sent as <c>Retry-After</c>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ApiException Invalid(string code, string message, params ApiErrorDetail[] details) =>
         new(HttpStatusCode.UnprocessableEntity, code, message, details: details.Length == 0 ? null : details);
 }

@@ -33,6 +33,9 @@ public sealed class ApiResult : IResult, IActionResult
 
     public static ApiResult NoContent() => new(HttpStatusCode.NoContent, null, null);
 
+    /// <summary>302 Found to <paramref name="location"/> (a browser's next stop).</summary>
+    public static ApiResult Redirect(string location) => new ApiResult(HttpStatusCode.Found, null, null).WithHeader("Location", location);
+
     public static ApiResult Stream(HttpStatusCode status, Func<HttpResponse, Task> writer) => new(status, null, writer);
 
     public static ApiResult Error(HttpStatusCode status, string code, string message, string? target = null, IReadOnlyList<ApiErrorDetail>? details = null) =>
@@ -42,6 +45,11 @@ public sealed class ApiResult : IResult, IActionResult
     {
         ArgumentNullException.ThrowIfNull(e);
         var result = Error(e.Status, e.Code, e.Message, e.Target, e.Details);
+        if (e.RetryAfter is { } wait)
+        {
+            result.WithHeader("Retry-After", ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         return e.Challenge is { } challenge ? result.WithHeader("WWW-Authenticate", challenge) : result;
     }
 

@@ -21,6 +21,8 @@ public static class ErrorCodes
     public const string MemberNotFound = "MemberNotFound";
     public const string InsufficientPermissions = "InsufficientPermissions";
     public const string InvalidITwinRequest = "InvalidiTwinRequest";
+    public const string InvalidAuthorizationInformationRequest = "InvalidAuthorizationInformationRequest";
+    public const string InvalidAuthorizationRequest = "InvalidAuthorizationRequest";
     public const string FileNotFound = "FileNotFound";
     public const string ConnectionNotFound = "ConnectionNotFound";
     public const string StorageConnectionSourceFileNotFound = "StorageConnectionSourceFileNotFound";

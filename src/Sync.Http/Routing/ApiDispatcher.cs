@@ -9,17 +9,25 @@ using Sync.Http.Infrastructure;
 namespace Sync.Http.Routing;
 
 /// <summary>
-/// Runs one route for either host: authenticates, checks the token's scope and the caller's role in the route's
-/// iTwin (<see cref="AccessControl"/>), calls the handler, and turns every failure into the API's error JSON.
-/// Nothing escapes as a framework error page or a stack trace.
+/// Runs one route for either host: authenticates, checks the token's scope, the caller's request rate, the caller's
+/// role in the route's iTwin (<see cref="AccessControl"/>) and that iTwin's request rate, calls the handler, turns
+/// every failure into the API's error JSON, and adds the CORS headers the request's origin earns. Nothing escapes
+/// as a framework error page or a stack trace.
 /// </summary>
-public sealed class ApiDispatcher(TokenService tokens, AccessControl access, ILogger<ApiDispatcher> logger)
+public sealed class ApiDispatcher(TokenService tokens, AccessControl access, ApiRateLimits limits, ApiCors cors, ILogger<ApiDispatcher> logger)
 {
     /// <param name="requestServices">The invocation's service scope (handlers are scoped).</param>
     public async Task<ApiResult> InvokeAsync(ApiRoute route, HttpRequest request, IReadOnlyDictionary<string, string?> routeValues, IServiceProvider requestServices)
     {
         ArgumentNullException.ThrowIfNull(route);
         ArgumentNullException.ThrowIfNull(request);
+        var result = await InvokeRouteAsync(route, request, routeValues, requestServices);
+        cors.Apply(request.HttpContext);
+        return result;
+    }
+
+    private async Task<ApiResult> InvokeRouteAsync(ApiRoute route, HttpRequest request, IReadOnlyDictionary<string, string?> routeValues, IServiceProvider requestServices)
+    {
         try
         {
             Caller? caller = null;
@@ -28,7 +36,12 @@ public sealed class ApiDispatcher(TokenService tokens, AccessControl access, ILo
             {
                 caller = await tokens.AuthenticateAsync(request.Headers.Authorization.ToString());
                 tokens.RequireScope(caller, route.Method);
+                limits.AcquireForCaller(caller.UserId);
                 grant = await access.AuthorizeAsync(route, request, routeValues, caller);
+                if (grant is not null)
+                {
+                    limits.AcquireForITwin(grant.ITwinId);
+                }
             }
 
             return await route.Handler(requestServices, new ApiRequest(request, routeValues, caller, grant));

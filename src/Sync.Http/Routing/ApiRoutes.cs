@@ -23,6 +23,9 @@ public static class ApiRoutes
 
     public static readonly ApiRoute Health = new(nameof(Health), "GET", "health", (sp, r) => sp.GetRequiredService<HealthApi>().GetAsync(r), Scope: null, AllowAnonymous: true);
 
+    /// <summary>Browsers' CORS preflight for any path: 204, with the allowing headers that the dispatcher adds to every answer.</summary>
+    public static readonly ApiRoute Preflight = new(nameof(Preflight), "OPTIONS", "{*path}", (_, _) => Task.FromResult(ApiResult.NoContent()), Scope: null, AllowAnonymous: true);
+
     public static readonly ApiRoute CreateITwin = new(nameof(CreateITwin), "POST", "itwins", (sp, r) => Api<ITwinsApi>(sp).CreateAsync(r), Scope: null);
     public static readonly ApiRoute GetITwins = new(nameof(GetITwins), "GET", "itwins", (sp, r) => Api<ITwinsApi>(sp).ListAsync(r), Scope: null);
     public static readonly ApiRoute GetITwin = new(nameof(GetITwin), "GET", "itwins/{itwinId}", (sp, r) => Api<ITwinsApi>(sp).GetAsync(r), OfITwin);
@@ -52,6 +55,9 @@ public static class ApiRoutes
     public static readonly ApiRoute DeleteFile = new(nameof(DeleteFile), "DELETE", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).DeleteAsync(r), OfFile);
 
     public static readonly ApiRoute GetConnections = new(nameof(GetConnections), "GET", "synchronization/imodels/connections", (sp, r) => Api<ConnectionsApi>(sp).ListAllKindsAsync(r), ITwinLocator.IModel(IdSource.Query, "imodelId"));
+
+    public static readonly ApiRoute GetAuthorizationInformation = new(nameof(GetAuthorizationInformation), "GET", "synchronization/imodels/connections/authorizationInformation", (sp, r) => Api<AuthorizationApi>(sp).GetInformationAsync(r), Scope: null);
+    public static readonly ApiRoute CompleteAuthorization = new(nameof(CompleteAuthorization), "GET", "synchronization/authorization/callback", (sp, r) => Api<AuthorizationApi>(sp).CallbackAsync(r), Scope: null, AllowAnonymous: true);
 
     public static readonly ApiRoute CreateStorageConnection = new(nameof(CreateStorageConnection), "POST", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).CreateAsync(r), ITwinLocator.IModelInBody("iModelId", ErrorCodes.InvalidStorageConnectionRequest));
     public static readonly ApiRoute GetStorageConnections = new(nameof(GetStorageConnections), "GET", Storage, (sp, r) => Api<StorageConnectionsApi>(sp).ListAsync(r), ITwinLocator.IModel(IdSource.Query, "iModelId"));
@@ -98,12 +104,12 @@ public static class ApiRoutes
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
-        Health,
+        Health, Preflight,
         CreateITwin, GetITwins, GetITwin, GetITwinMembers, AddITwinMember, UpdateITwinMember, RemoveITwinMember,
         CreateIModel, GetIModels, GetIModel, DeleteIModel,
         GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetElementRelationships, GetChangedElements, GetSchema,
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
-        GetConnections,
+        GetConnections, GetAuthorizationInformation, CompleteAuthorization,
         CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,
         RunStorageConnection, GetStorageConnectionRuns, GetStorageConnectionRun, CancelStorageConnectionRun,
         AddStorageConnectionSourceFile, GetStorageConnectionSourceFiles, GetStorageConnectionSourceFile, UpdateStorageConnectionSourceFile, RemoveStorageConnectionSourceFile,
