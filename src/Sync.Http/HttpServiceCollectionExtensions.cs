@@ -39,6 +39,7 @@ public static class HttpServiceCollectionExtensions
         services.AddSingleton(sp => new UserGrants(
             sp.GetRequiredService<UserGrantOptions>(),
             sp.GetRequiredService<IUserGrantStore>(),
+            sp.GetRequiredService<IITwinStore>(),
             sp.GetRequiredService<IDataProtectionProvider>(),
             sp.GetRequiredService<TokenService>(),
             new HttpClient { Timeout = TimeSpan.FromSeconds(30) }));

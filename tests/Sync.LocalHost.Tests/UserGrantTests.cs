@@ -129,6 +129,41 @@ public sealed class UserGrantTests
     }
 
     [TestMethod]
+    public async Task A_User_connection_stops_when_its_owner_leaves_the_iTwin_until_a_Member_takes_it_over()
+    {
+        var host = SharedHost.Host;
+        var (iTwinId, iModelId) = await host.CreateIModelAsync();
+        string connection = await host.CreateStorageConnectionAsync(iModelId, await host.UploadIdAsync(iTwinId));
+        string heir = await host.MintTokenAsync("heir", "Heir");
+        void AsHeir(HttpRequestMessage r) => r.Headers.Authorization = new("Bearer", heir);
+        Assert.AreEqual(HttpStatusCode.Created, (await host.SendAsync(HttpMethod.Post, $"/itwins/{iTwinId}/members", new { userId = "heir", role = "Owner" })).Status);
+        Assert.AreEqual(HttpStatusCode.NoContent, (await host.SendAsync(HttpMethod.Delete, $"/itwins/{iTwinId}/members/test-user", configure: AsHeir)).Status);
+
+        async Task<System.Text.Json.JsonElement> RunAsHeirAsync()
+        {
+            var (status, body) = await host.SendAsync(HttpMethod.Post, $"{Storage}/{connection}/run", configure: AsHeir);
+            Assert.AreEqual(HttpStatusCode.Accepted, status, body.ToString());
+            string runPath = host.LastLocation!.PathAndQuery;
+            for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(250))
+            {
+                var (_, run) = await host.SendAsync(HttpMethod.Get, runPath, configure: AsHeir);
+                if (run.GetProperty("run").Str("state") == "Completed")
+                {
+                    return run.GetProperty("run");
+                }
+
+                Assert.IsLessThan(deadline, DateTime.UtcNow, "the run did not complete");
+            }
+        }
+
+        var orphaned = await RunAsHeirAsync();
+        Assert.AreEqual("UserNotAuthorized", orphaned.GetProperty("error").Str("errorKey"), orphaned.ToString());
+        Assert.AreEqual(HttpStatusCode.OK, (await host.SendAsync(HttpMethod.Put, $"{Storage}/{connection}", new { displayName = "Taken over" }, AsHeir)).Status);
+        var adopted = await RunAsHeirAsync();
+        Assert.AreEqual("Success", adopted.Str("result"), adopted.ToString());
+    }
+
+    [TestMethod]
     public async Task Without_an_authorization_server_every_user_is_authorized_and_User_connections_run()
     {
         var (status, body) = await SharedHost.Host.SendAsync(HttpMethod.Get, "/synchronization/imodels/connections/authorizationInformation?redirectUrl=http%3A%2F%2Flocalhost%3A3301%2Fcallback");

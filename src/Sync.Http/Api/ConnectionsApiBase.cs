@@ -1,5 +1,6 @@
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
+using Sync.Http.Access;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
@@ -8,7 +9,7 @@ namespace Sync.Http.Api;
 /// What storage and manifest connections share: create/list/get/update/delete of the connection and of its
 /// source files. A subclass says how its source files are read from a request and presented.
 /// </summary>
-public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore connections)
+public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore connections, AccessControl access)
 {
     protected IConnectionStore Connections { get; } = connections;
 
@@ -107,7 +108,8 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
 
     /// <summary>
     /// Changes displayName and/or authenticationType; the iModel cannot change, source files have their own operations.
-    /// A connection without an owner (from before owners were recorded) becomes the caller's.
+    /// A connection whose owner is unknown (from before owners were recorded) or no longer a Member of its iTwin
+    /// becomes the caller's: User connections run on their owner's behalf.
     /// </summary>
     public async Task<ApiResult> UpdateAsync(ApiRequest request)
     {
@@ -126,14 +128,19 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
 
         body.ThrowIfInvalid("Cannot update the connection: the request is invalid.");
         bool setName = body.Has("displayName");
+        string? owner = existing.OwnerId;
+        if (owner is null || await access.RoleAsync(existing.ITwinId, owner, request.Aborted) is not (Role.Member or Role.Owner))
+        {
+            owner = request.RequiredCaller.UserId;
+        }
+
         var updated = await Connections.UpdateAsync(
             existing.Id,
             c => c with
             {
                 DisplayName = setName ? displayName : c.DisplayName,
                 AuthenticationType = authentication ?? c.AuthenticationType,
-                // A connection from before owners were recorded is owned by whoever updates it first.
-                OwnerId = c.OwnerId ?? request.RequiredCaller.UserId,
+                OwnerId = owner,
             },
             request.Aborted) ?? throw NotFound(existing.Id);
         return ApiResult.Ok(new { connection = Present(request, updated) });

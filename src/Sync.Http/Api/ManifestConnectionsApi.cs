@@ -1,12 +1,13 @@
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
+using Sync.Http.Access;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
 /// <summary>Manifest connections: source files are the caller's own document ids; URLs and connectors come with each run.</summary>
-public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStore connections)
-    : ConnectionsApiBase(iModels, connections)
+public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStore connections, AccessControl access)
+    : ConnectionsApiBase(iModels, connections, access)
 {
     protected override ConnectionKind Kind => ConnectionKind.Manifest;
 

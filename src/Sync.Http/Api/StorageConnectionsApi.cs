@@ -1,13 +1,14 @@
 using Sync.Engine.Catalog;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
+using Sync.Http.Access;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
 /// <summary>Storage connections: source files are files of our iTwin storage, each with a connector type.</summary>
-public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore connections, IStorageFileStore files)
-    : ConnectionsApiBase(iModels, connections)
+public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore connections, IStorageFileStore files, AccessControl access)
+    : ConnectionsApiBase(iModels, connections, access)
 {
     protected override ConnectionKind Kind => ConnectionKind.Storage;
 

@@ -17,9 +17,10 @@ namespace Sync.Http.Grants;
 /// with ASP.NET Core Data Protection (never logged, never returned), and the check every run of a <c>User</c>
 /// connection makes: its owner's grant is redeemed at the token endpoint, which proves it still valid.
 /// </summary>
-public sealed class UserGrants(UserGrantOptions options, IUserGrantStore store, IDataProtectionProvider protection, TokenService tokens, HttpClient http) : IRunAuthorization
+public sealed class UserGrants(UserGrantOptions options, IUserGrantStore store, IITwinStore iTwins, IDataProtectionProvider protection, TokenService tokens, HttpClient http) : IRunAuthorization
 {
     public const string UserNotAuthenticated = "UserNotAuthenticated";
+    public const string UserNotAuthorized = "UserNotAuthorized";
 
     private readonly ITimeLimitedDataProtector _state = protection.CreateProtector("Sync.UserGrant.State").ToTimeLimitedDataProtector();
     private readonly IDataProtector _grant = protection.CreateProtector("Sync.UserGrant.RefreshToken");
@@ -109,7 +110,18 @@ public sealed class UserGrants(UserGrantOptions options, IUserGrantStore store, 
     public async Task<RunError?> CheckAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (!options.Enabled || connection.AuthenticationType == AuthenticationType.Service)
+        if (connection.AuthenticationType == AuthenticationType.Service)
+        {
+            return null;
+        }
+
+        // Acting for the owner needs what the owner may do: a run writes, so Member at least.
+        if (connection.OwnerId is { } member && await iTwins.GetRoleAsync(connection.ITwinId, member, cancellationToken) is not (Role.Member or Role.Owner))
+        {
+            return new RunError(UserNotAuthorized, $"This User connection runs on behalf of its owner '{member}', who is no longer a Member or Owner of its iTwin. A Member who updates the connection (PUT) becomes its owner; or make it a Service connection.");
+        }
+
+        if (!options.Enabled)
         {
             return null;
         }
