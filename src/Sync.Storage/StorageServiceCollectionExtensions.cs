@@ -9,8 +9,9 @@ namespace Sync.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the storage account (from the <c>Storage</c> configuration section), every store, and a hosted
-    /// service that creates the tables and containers at start-up.
+    /// Registers the storage account (from the <c>Storage</c> configuration section), every store, a hosted service
+    /// that creates the tables and containers at start-up, and ASP.NET Core Data Protection with its key ring in
+    /// blobs (encrypted with the <c>DataProtection</c> section's certificate when there is one).
     /// </summary>
     public static IServiceCollection AddSyncStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +27,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRunStore, TableRunStore>();
         services.AddSingleton<IITwinStore, TableITwinStore>();
         services.AddSingleton<IUserGrantStore, TableUserGrantStore>();
+
+        // Before Data Protection, whose own hosted service reads the key ring (in a container) at start-up.
+        services.AddHostedService<StorageInitializer>();
         var dataProtection = services.AddDataProtection().SetApplicationName("SyncFunctions");
         if ((configuration.GetSection(KeyRingProtection.Section).Get<KeyRingProtection>() ?? new KeyRingProtection()).LoadCertificate() is { } certificate)
         {
@@ -33,7 +37,6 @@ public static class StorageServiceCollectionExtensions
         }
 
         services.AddOptions<KeyManagementOptions>().Configure<StorageAccount>((keys, storage) => keys.XmlRepository = new BlobKeyRing(storage));
-        services.AddHostedService<StorageInitializer>();
         return services;
     }
 }
