@@ -51,7 +51,7 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
     public async Task<IReadOnlyList<IModel>> ListByITwinAsync(Guid iTwinId, CancellationToken cancellationToken)
     {
         var list = new List<IModel>();
-        await foreach (var row in _models.QueryAsync<TableEntity>(e => e.PartitionKey == Key(iTwinId), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _models.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Key(iTwinId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             list.Add(ToModel(row));
         }

@@ -59,7 +59,7 @@ public sealed class TableITwinStore(StorageAccount account) : IITwinStore
     public async Task<IReadOnlyList<Guid>> ListITwinIdsOfUserAsync(string userId, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(r => r.PartitionKey == UserPartition(userId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UserPartition(userId)}"), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             ids.Add(Guid.Parse(row.RowKey));
         }
@@ -71,7 +71,7 @@ public sealed class TableITwinStore(StorageAccount account) : IITwinStore
     {
         var members = new List<ITwinMember>();
         string from = MemberPrefix, to = MemberPrefix[..^1] + (char)(MemberPrefix[^1] + 1);
-        await foreach (var row in _table.QueryAsync<TableEntity>(r => r.PartitionKey == Key(iTwinId) && r.RowKey.CompareTo(from) >= 0 && r.RowKey.CompareTo(to) < 0, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Key(iTwinId)} and RowKey ge {from} and RowKey lt {to}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             members.Add(ToMember(row));
         }

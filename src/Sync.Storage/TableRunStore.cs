@@ -114,7 +114,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
     {
         var runs = new List<Run>();
         int index = 0;
-        await foreach (var row in _table.QueryAsync<TableEntity>(r => r.PartitionKey == connectionId, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (index++ < skip)
             {
@@ -134,7 +134,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
     public async Task<int> CountAsync(string connectionId, CancellationToken cancellationToken)
     {
         int count = 0;
-        await foreach (var _ in _table.QueryAsync<TableEntity>(r => r.PartitionKey == connectionId, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}"), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             count++;
         }
@@ -201,7 +201,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
         }
         else
         {
-            await foreach (var row in _tasks.QueryAsync<TableEntity>(r => r.PartitionKey == partition, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var row in _tasks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 actions.Add(new(TableTransactionActionType.Delete, row, ETag.All));
             }
@@ -234,7 +234,7 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
 
         string partition = TasksPartition(row.PartitionKey, row.RowKey);
         var rows = new List<TableEntity>();
-        await foreach (var taskRow in _tasks.QueryAsync<TableEntity>(r => r.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var taskRow in _tasks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(taskRow);
         }
