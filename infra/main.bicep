@@ -159,6 +159,8 @@ var appSettings = [
   { name: 'Access__CacheEntries', value: '100000' }
   { name: 'Access__AdoptUnownedITwinsAs', value: adoptUnownedITwinsAs }
   { name: 'Cors__PreflightMaxAge', value: '00:10:00' }
+  { name: 'StorageApi__UploadUrlLifetime', value: '02:00:00' }
+  { name: 'StorageApi__DownloadUrlLifetime', value: '00:15:00' }
   { name: 'RateLimits__PerCaller', value: '1000' }
   { name: 'RateLimits__PerITwin', value: '5000' }
   { name: 'RateLimits__Window', value: '00:00:10' }

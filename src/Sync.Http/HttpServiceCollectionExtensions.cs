@@ -51,6 +51,8 @@ public static class HttpServiceCollectionExtensions
         services.AddScoped<AuthorizationApi>();
         services.AddScoped<IModelsApi>();
         services.AddScoped<StorageFilesApi>();
+        services.AddScoped<StorageFoldersApi>();
+        services.AddSingleton(configuration.GetSection(StorageUploadOptions.Section).Get<StorageUploadOptions>() ?? new StorageUploadOptions());
         services.AddScoped<ChangesetsApi>();
         services.AddScoped<ElementsApi>();
         services.AddScoped<RunsApi>();

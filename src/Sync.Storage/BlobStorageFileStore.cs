@@ -22,12 +22,17 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
 
     private readonly TableClient _rows = account.Table(account.Names.StorageFilesTable);
     private readonly BlobContainerClient _container = account.Container(account.Names.StorageContainer);
+    private readonly BlobContainerClient _uploads = account.Container(account.Names.UploadsContainer);
 
     public async Task<StorageFile> UploadAsync(Guid iTwinId, string name, Stream content, CancellationToken cancellationToken)
     {
         string id = ScopedId.New(iTwinId);
         var (blobName, size, hash) = await WriteVersionBlobAsync(iTwinId, id, content, cancellationToken).ConfigureAwait(false);
-        var file = new StorageFile(id, iTwinId, name, size, hash, 1, DateTimeOffset.UtcNow, blobName);
+        var file = new StorageFile(id, iTwinId, name, size, hash, 1, DateTimeOffset.UtcNow, blobName)
+        {
+            ParentFolderId = ScopedId.Fixed(iTwinId),
+            CreatedDateTime = DateTimeOffset.UtcNow,
+        };
         await _rows.AddEntityAsync(ToRow(file), cancellationToken).ConfigureAwait(false);
         return file;
     }
@@ -45,11 +50,11 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         while (true)
         {
             var before = ToFile(current);
-            var after = before with { Size = size, ContentHash = hash, Version = before.Version + 1, LastModified = DateTimeOffset.UtcNow, BlobName = blobName };
+            var after = before with { Size = size, ContentHash = hash, Version = before.Version + 1, LastModified = DateTimeOffset.UtcNow, BlobName = blobName, Pending = false };
             try
             {
                 await _rows.UpdateEntityAsync(ToRow(after), current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                await _container.DeleteBlobIfExistsAsync(before.BlobName, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await DeleteVersionBlobAsync(before.BlobName, cancellationToken).ConfigureAwait(false);
                 return after;
             }
             catch (RequestFailedException e) when (e.Status is 412 or 404)
@@ -64,10 +69,151 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         }
     }
 
-    public async Task<StorageFile?> GetAsync(string fileId, CancellationToken cancellationToken)
+    public async Task<StorageFile?> GetAsync(string fileId, CancellationToken cancellationToken) =>
+        await FindAsync(fileId, cancellationToken).ConfigureAwait(false) is { Pending: false } file ? file : null;
+
+    public async Task<StorageFile?> FindAsync(string fileId, CancellationToken cancellationToken)
     {
         var row = await GetRowAsync(fileId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToFile(row);
+    }
+
+    public async Task<StorageFile> CreatePendingAsync(Guid iTwinId, string parentFolderId, string name, string? description, string? modifiedBy, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var file = new StorageFile(ScopedId.New(iTwinId), iTwinId, name, 0, string.Empty, 0, now, string.Empty)
+        {
+            ParentFolderId = parentFolderId,
+            Description = description,
+            Pending = true,
+            CreatedDateTime = now,
+            LastModifiedBy = modifiedBy,
+        };
+        await _rows.AddEntityAsync(ToRow(file), cancellationToken).ConfigureAwait(false);
+        return file;
+    }
+
+    public async Task<Uri?> BeginUploadAsync(string fileId, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        string? uploadName = null;
+        var updated = await UpdateRowAsync(fileId, row =>
+        {
+            uploadName = $"{row.PartitionKey}/{fileId}/{Guid.NewGuid():N}";
+            row["PendingUpload"] = uploadName;
+        }, cancellationToken).ConfigureAwait(false);
+        return updated is null
+            ? null
+            : await account.SasUriAsync(_uploads.GetBlobClient(uploadName), Azure.Storage.Sas.BlobSasPermissions.Create | Azure.Storage.Sas.BlobSasPermissions.Write, lifetime, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StorageFile?> CompleteUploadAsync(string fileId, string? modifiedBy, CancellationToken cancellationToken)
+    {
+        var row = await GetRowAsync(fileId, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        string uploadName = row.GetString("PendingUpload") ?? throw new UploadMissingException(fileId);
+        var upload = _uploads.GetBlobClient(uploadName);
+        string blobName;
+        long size;
+        string hash;
+        try
+        {
+            await using var content = (await upload.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Content;
+            (blobName, size, hash) = await WriteVersionBlobAsync(Guid.Parse(row.PartitionKey), fileId, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new UploadMissingException(fileId);
+        }
+
+        string? replaced = null;
+        var completed = await UpdateRowAsync(fileId, current =>
+        {
+            var before = ToFile(current);
+            replaced = before.BlobName;
+            var after = before with
+            {
+                Size = size,
+                ContentHash = hash,
+                Version = before.Version + 1,
+                LastModified = DateTimeOffset.UtcNow,
+                BlobName = blobName,
+                Pending = false,
+                LastModifiedBy = modifiedBy ?? before.LastModifiedBy,
+            };
+            foreach (var (key, value) in ToRow(after))
+            {
+                current[key] = value;
+            }
+
+            current.Remove("PendingUpload");
+        }, cancellationToken).ConfigureAwait(false);
+        await DeleteVersionBlobAsync(completed is null ? blobName : replaced, cancellationToken).ConfigureAwait(false);
+        await upload.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return completed is null ? null : ToFile(completed);
+    }
+
+    public async Task<Uri?> DownloadUrlAsync(string fileId, TimeSpan lifetime, CancellationToken cancellationToken) =>
+        await GetAsync(fileId, cancellationToken).ConfigureAwait(false) is { } file
+            ? await account.SasUriAsync(_container.GetBlobClient(file.BlobName), Azure.Storage.Sas.BlobSasPermissions.Read, lifetime, cancellationToken).ConfigureAwait(false)
+            : null;
+
+    public async Task<StorageFile?> UpdateMetadataAsync(string fileId, string? name, string? description, string? modifiedBy, CancellationToken cancellationToken)
+    {
+        var row = await UpdateRowAsync(fileId, current =>
+        {
+            current["Name"] = name ?? current.GetString("Name");
+            current["Description"] = description ?? current.GetString("Description");
+            current["LastModifiedBy"] = modifiedBy ?? current.GetString("LastModifiedBy");
+        }, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToFile(row);
+    }
+
+    public async Task<IReadOnlyList<StorageFile>> ListInFolderAsync(Guid iTwinId, string folderId, CancellationToken cancellationToken)
+    {
+        string root = ScopedId.Fixed(iTwinId);
+        var files = new List<StorageFile>();
+        await foreach (var row in _rows.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {iTwinId.ToString("D")}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var file = ToFile(row);
+            if (!file.Pending && (file.ParentFolderId ?? root) == folderId)
+            {
+                files.Add(file);
+            }
+        }
+
+        return files.OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Applies <paramref name="change"/> to the file's row under its ETag (retried on a lost race); null when there is no such file.</summary>
+    private async Task<TableEntity?> UpdateRowAsync(string fileId, Action<TableEntity> change, CancellationToken cancellationToken)
+    {
+        while (await GetRowAsync(fileId, cancellationToken).ConfigureAwait(false) is { } row)
+        {
+            var etag = row.ETag;
+            change(row);
+            try
+            {
+                await _rows.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return row;
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    private async Task DeleteVersionBlobAsync(string? blobName, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(blobName))
+        {
+            await _container.DeleteBlobIfExistsAsync(blobName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<(StorageFile File, Stream Content)?> OpenReadAsync(string fileId, CancellationToken cancellationToken)
@@ -111,7 +257,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
             return false;
         }
 
-        await _container.DeleteBlobIfExistsAsync(row.GetString("BlobName"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await DeleteVersionBlobAsync(row.GetString("BlobName"), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -224,13 +370,13 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
             bool sameContent = before.ContentHash == hash;
             var after = sameContent
                 ? before with { BlobName = blobName }
-                : before with { Size = size, ContentHash = hash, Version = before.Version + 1, LastModified = DateTimeOffset.UtcNow, BlobName = blobName };
+                : before with { Size = size, ContentHash = hash, Version = before.Version + 1, LastModified = DateTimeOffset.UtcNow, BlobName = blobName, Pending = false };
             try
             {
                 await _rows.UpdateEntityAsync(ToRow(after), current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 if (before.BlobName != blobName)
                 {
-                    await _container.DeleteBlobIfExistsAsync(before.BlobName, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await DeleteVersionBlobAsync(before.BlobName, cancellationToken).ConfigureAwait(false);
                 }
 
                 return new DirectWrite(sameContent ? DirectWriteOutcome.SameContent : DirectWriteOutcome.NewVersion, after);
@@ -286,6 +432,11 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         ["Version"] = file.Version,
         ["LastModified"] = file.LastModified,
         ["BlobName"] = file.BlobName,
+        ["ParentFolderId"] = file.ParentFolderId,
+        ["Description"] = file.Description,
+        ["Pending"] = file.Pending,
+        ["CreatedDateTime"] = file.CreatedDateTime,
+        ["LastModifiedBy"] = file.LastModifiedBy,
     };
 
     private static StorageFile ToFile(TableEntity row) => new(
@@ -296,5 +447,12 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         row.GetString("ContentHash"),
         row.GetInt32("Version") ?? 1,
         row.GetDateTimeOffset("LastModified") ?? DateTimeOffset.MinValue,
-        row.GetString("BlobName"));
+        row.GetString("BlobName"))
+    {
+        ParentFolderId = row.GetString("ParentFolderId"),
+        Description = row.GetString("Description"),
+        Pending = row.GetBoolean("Pending") ?? false,
+        CreatedDateTime = row.GetDateTimeOffset("CreatedDateTime"),
+        LastModifiedBy = row.GetString("LastModifiedBy"),
+    };
 }

@@ -39,6 +39,25 @@ public sealed class StorageAccount : IStoreHealth
 
     public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
 
+    /// <summary>
+    /// A URL that grants <paramref name="permissions"/> on one blob until <paramref name="lifetime"/> from now: an
+    /// account-key SAS when the client holds the key (Azurite), else a user-delegation SAS signed with a key the
+    /// service's identity obtains (Azure; needs Storage Blob Delegator).
+    /// </summary>
+    public async Task<Uri> SasUriAsync(BlobClient blob, Azure.Storage.Sas.BlobSasPermissions permissions, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var expires = DateTimeOffset.UtcNow.Add(lifetime);
+        if (blob.CanGenerateSasUri)
+        {
+            return blob.GenerateSasUri(permissions, expires);
+        }
+
+        var sas = new Azure.Storage.Sas.BlobSasBuilder(permissions, expires) { BlobContainerName = blob.BlobContainerName, BlobName = blob.Name, Resource = "b" };
+        var key = await Blobs.GetUserDelegationKeyAsync(DateTimeOffset.UtcNow.AddMinutes(-5), expires, cancellationToken).ConfigureAwait(false);
+        return new Azure.Storage.Blobs.BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, Blobs.AccountName) }.ToUri();
+    }
+
     /// <summary>Creates every table and container the service uses; idempotent.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

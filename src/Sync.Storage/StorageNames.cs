@@ -24,12 +24,18 @@ public sealed class StorageNames(string prefix)
     /// <summary>Users' stored authorization grants (encrypted refresh tokens).</summary>
     public string UserGrantsTable { get; } = prefix + "usergrants";
 
+    /// <summary>Storage API uploads in flight (PUT by clients through SAS URLs): a file's version only once completed.</summary>
+    public string UploadsContainer { get; } = prefix.ToLowerInvariant() + "-uploads";
+
+    /// <summary>Folders of iTwin storage (the root folder of each iTwin has no row).</summary>
+    public string StorageFoldersTable { get; } = prefix + "storagefolders";
+
     public string StorageContainer { get; } = prefix.ToLowerInvariant() + "-storage";
 
     /// <summary>Engine blobs: snapshots, staged operations, changesets, state documents.</summary>
     public string SyncContainer { get; } = prefix.ToLowerInvariant() + "-sync";
 
-    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable, RunTasksTable, ITwinsTable, UserGrantsTable];
+    public IEnumerable<string> Tables => [IModelsTable, IModelIndexTable, StorageFilesTable, ConnectionsTable, ChangesetsTable, RunsTable, RunTasksTable, ITwinsTable, UserGrantsTable, StorageFoldersTable];
 
-    public IEnumerable<string> Containers => [StorageContainer, SyncContainer];
+    public IEnumerable<string> Containers => [StorageContainer, SyncContainer, UploadsContainer];
 }

@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRunStore, TableRunStore>();
         services.AddSingleton<IITwinStore, TableITwinStore>();
         services.AddSingleton<IUserGrantStore, TableUserGrantStore>();
+        services.AddSingleton<IStorageFolderStore, TableStorageFolderStore>();
 
         // Before Data Protection, whose own hosted service reads the key ring (in a container) at start-up.
         services.AddHostedService<StorageInitializer>();

@@ -118,6 +118,50 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> DeleteFile([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "storage/files/{fileId}")] HttpRequest request, string fileId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.DeleteFile, request, context, ("fileId", fileId));
 
+    [Function(nameof(ApiRoutes.GetStorageTopLevel))]
+    public Task<IActionResult> GetStorageTopLevel([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetStorageTopLevel, request, context);
+
+    [Function(nameof(ApiRoutes.GetFolder))]
+    public Task<IActionResult> GetFolder([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/folders/{folderId}")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetFolder, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.GetFolderFolders))]
+    public Task<IActionResult> GetFolderFolders([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/folders/{folderId}/folders")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetFolderFolders, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.CreateFolder))]
+    public Task<IActionResult> CreateFolder([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/folders/{folderId}/folders")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CreateFolder, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.GetFolderFiles))]
+    public Task<IActionResult> GetFolderFiles([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/folders/{folderId}/files")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetFolderFiles, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.CreateFolderFile))]
+    public Task<IActionResult> CreateFolderFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/folders/{folderId}/files")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CreateFolderFile, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.GetFolderItems))]
+    public Task<IActionResult> GetFolderItems([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/folders/{folderId}/list")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetFolderItems, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.UpdateFile))]
+    public Task<IActionResult> UpdateFile([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "storage/files/{fileId}")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateFile, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.CompleteFileUpload))]
+    public Task<IActionResult> CompleteFileUpload([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/files/{fileId}/complete")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.CompleteFileUpload, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.UpdateFileContent))]
+    public Task<IActionResult> UpdateFileContent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/files/{fileId}/updateContent")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateFileContent, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.DownloadFileLink))]
+    public Task<IActionResult> DownloadFileLink([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/files/{fileId}/download")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DownloadFileLink, request, context, ("fileId", fileId));
+
     [Function(nameof(ApiRoutes.GetConnections))]
     public Task<IActionResult> GetConnections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/connections")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.GetConnections, request, context);

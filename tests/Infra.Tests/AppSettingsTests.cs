@@ -6,6 +6,7 @@ using Sync.Durable.Downloads;
 using Sync.Durable.Resync;
 using Sync.Engine.Runs;
 using Sync.Http.Access;
+using Sync.Http.Api;
 using Sync.Http.Auth;
 using Sync.Http.Grants;
 using Sync.Http.Routing;
@@ -70,6 +71,7 @@ public sealed partial class AppSettingsTests
         .. OptionKeys(typeof(CorsSettings), CorsSettings.Section),
         .. OptionKeys(typeof(KeyRingProtection), KeyRingProtection.Section),
         .. OptionKeys(typeof(RateLimitSettings), RateLimitSettings.Section),
+        .. OptionKeys(typeof(StorageUploadOptions), StorageUploadOptions.Section),
         "Engine:CacheDirectory",
         "Engine:IndexCheckpointOperations",
         // The blob trigger's container name and connection (SyncFunctions.ResyncFunctions).

@@ -41,7 +41,7 @@ public sealed partial class ApiRoutesTests
     {
         // The resource a route's path names last (of those that belong to an iTwin) is the one access is checked on:
         // checking an outer one would let an id from another iTwin through.
-        string[] owners = ["{connectionId}", "{fileId}", "{imodelId}", "{itwinId}"];
+        string[] owners = ["{connectionId}", "{fileId}", "{folderId}", "{imodelId}", "{itwinId}"];
         foreach (var route in ApiRoutes.All.Where(r => !r.AllowAnonymous))
         {
             string? named = owners.FirstOrDefault(o => route.Template.Contains(o, StringComparison.Ordinal));

@@ -27,7 +27,7 @@ public sealed class AccessMatrixTests
 
     /// <summary>The ids of one iTwin's resources; <see cref="Unknown"/> names none that exist.</summary>
     private sealed record Ids(string ITwin, string IModel, string File, string StorageConnection, string ManifestConnection,
-        string StorageRun, string ManifestRun, string StorageSourceFile, string ManifestSourceFile, string Element, string Member)
+        string StorageRun, string ManifestRun, string StorageSourceFile, string ManifestSourceFile, string Element, string Member, string Folder)
     {
         public Ids Unknown() => this with
         {
@@ -36,6 +36,7 @@ public sealed class AccessMatrixTests
             File = "no-such-file",
             StorageConnection = UnknownConnection,
             ManifestConnection = UnknownConnection,
+            Folder = Sync.Engine.Model.ScopedId.New(Guid.NewGuid()),
         };
     }
 
@@ -227,6 +228,17 @@ public sealed class AccessMatrixTests
         [nameof(ApiRoutes.ReplaceFileContent)] = i => ($"/storage/files/{i.File}/content", "id,name\n1,pump\n"),
         [nameof(ApiRoutes.DeleteFile)] = i => ($"/storage/files/{i.File}", null),
         [nameof(ApiRoutes.GetAuthorizationInformation)] = _ => ("/synchronization/imodels/connections/authorizationInformation?redirectUrl=http%3A%2F%2Flocalhost%3A3301%2Fcallback", null),
+        [nameof(ApiRoutes.GetStorageTopLevel)] = i => ($"/storage/?projectId={i.ITwin}", null),
+        [nameof(ApiRoutes.GetFolder)] = i => ($"/storage/folders/{i.Folder}", null),
+        [nameof(ApiRoutes.GetFolderFolders)] = i => ($"/storage/folders/{i.Folder}/folders", null),
+        [nameof(ApiRoutes.CreateFolder)] = i => ($"/storage/folders/{i.Folder}/folders", new { displayName = "Sub" }),
+        [nameof(ApiRoutes.GetFolderFiles)] = i => ($"/storage/folders/{i.Folder}/files", null),
+        [nameof(ApiRoutes.CreateFolderFile)] = i => ($"/storage/folders/{i.Folder}/files", new { displayName = "later.csv" }),
+        [nameof(ApiRoutes.GetFolderItems)] = i => ($"/storage/folders/{i.Folder}/list", null),
+        [nameof(ApiRoutes.UpdateFile)] = i => ($"/storage/files/{i.File}", new { description = "checked" }),
+        [nameof(ApiRoutes.CompleteFileUpload)] = i => ($"/storage/files/{i.File}/complete", null),
+        [nameof(ApiRoutes.UpdateFileContent)] = i => ($"/storage/files/{i.File}/updateContent", null),
+        [nameof(ApiRoutes.DownloadFileLink)] = i => ($"/storage/files/{i.File}/download", null),
         [nameof(ApiRoutes.GetConnections)] = i => ($"/synchronization/imodels/connections?imodelId={i.IModel}", null),
         [nameof(ApiRoutes.CreateStorageConnection)] = i => (Storage, new { iModelId = i.IModel, sourceFiles = new[] { new { storageFileId = i.File, connectorType = "PSEXCEL" } } }),
         [nameof(ApiRoutes.GetStorageConnections)] = i => ($"{Storage}?iModelId={i.IModel}", null),
@@ -294,12 +306,15 @@ public sealed class AccessMatrixTests
             Assert.AreEqual(HttpStatusCode.Created, (await Host.SendAsync(HttpMethod.Post, $"/synchronization/configurations/{scope}", new { autoSync = true })).Status);
         }
 
+        var (_, top) = await Host.SendAsync(HttpMethod.Get, $"/storage/?iTwinId={iTwinId}");
+        var (_, folder) = await Host.SendAsync(HttpMethod.Post, $"/storage/folders/{top.GetProperty("_links").GetProperty("folder").Str("href").Split('/')[^1]}/folders", new { displayName = "Matrix" });
+
         const string readerId = "matrix-reader";
         Assert.AreEqual(HttpStatusCode.Created, (await Host.SendAsync(HttpMethod.Post, $"/itwins/{iTwinId}/members", new { userId = readerId, role = "Reader" })).Status);
         return new Ids(
             iTwinId.ToString(), iModelId, fileId, storage, manifest, storageRun.Str("id"), manifestRun.Str("id"),
             storageFiles.GetProperty("sourceFiles")[0].Str("id"), manifestFiles.GetProperty("sourceFiles")[0].Str("id"),
-            elements.GetProperty("elements")[0].Str("id"), readerId);
+            elements.GetProperty("elements")[0].Str("id"), readerId, folder.GetProperty("folder").Str("id"));
     }
 
     private static readonly HttpClient Client = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };

@@ -20,6 +20,15 @@ public static class ScopedId
         return Base64Url.EncodeToString(bytes);
     }
 
+    /// <summary>The one id of its scope whose random part is zero (e.g. an iTwin's root folder).</summary>
+    public static string Fixed(Guid scope)
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        bytes.Clear();
+        scope.TryWriteBytes(bytes[..16]);
+        return Base64Url.EncodeToString(bytes);
+    }
+
     public static bool TryGetScope(string? id, out Guid scope)
     {
         scope = Guid.Empty;

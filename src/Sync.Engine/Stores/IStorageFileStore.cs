@@ -10,7 +10,35 @@ public interface IStorageFileStore
     /// <summary>Stores new content as the next version; null when the file does not exist.</summary>
     Task<StorageFile?> ReplaceContentAsync(string fileId, Stream content, CancellationToken cancellationToken);
 
+    /// <summary>The file, unless there is none or it is still <see cref="StorageFile.Pending"/>.</summary>
     Task<StorageFile?> GetAsync(string fileId, CancellationToken cancellationToken);
+
+    /// <summary>The file, pending ones included.</summary>
+    Task<StorageFile?> FindAsync(string fileId, CancellationToken cancellationToken);
+
+    /// <summary>Creates a file without a version (pending): readers see it once its first upload completes.</summary>
+    Task<StorageFile> CreatePendingAsync(Guid iTwinId, string parentFolderId, string name, string? description, string? modifiedBy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A write-only URL for a new upload of the file's content, valid for <paramref name="lifetime"/>; what is put
+    /// there becomes a version only through <see cref="CompleteUploadAsync"/>. Null when the file does not exist.
+    /// </summary>
+    Task<Uri?> BeginUploadAsync(string fileId, TimeSpan lifetime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the uploaded content the file's next version (size and SHA-256 read from it, streamed); the file stops
+    /// being pending. Null when the file does not exist; <see cref="UploadMissingException"/> when nothing was uploaded.
+    /// </summary>
+    Task<StorageFile?> CompleteUploadAsync(string fileId, string? modifiedBy, CancellationToken cancellationToken);
+
+    /// <summary>A read-only URL of the file's current content, valid for <paramref name="lifetime"/>; null when there is no such (completed) file.</summary>
+    Task<Uri?> DownloadUrlAsync(string fileId, TimeSpan lifetime, CancellationToken cancellationToken);
+
+    /// <summary>Renames or re-describes the file (null: unchanged); null when there is no such file.</summary>
+    Task<StorageFile?> UpdateMetadataAsync(string fileId, string? name, string? description, string? modifiedBy, CancellationToken cancellationToken);
+
+    /// <summary>The completed files of a folder (the root folder's include files created without one).</summary>
+    Task<IReadOnlyList<StorageFile>> ListInFolderAsync(Guid iTwinId, string folderId, CancellationToken cancellationToken);
 
     /// <summary>Opens the current content for reading; null when the file does not exist.</summary>
     Task<(StorageFile File, Stream Content)?> OpenReadAsync(string fileId, CancellationToken cancellationToken);
@@ -26,6 +54,9 @@ public interface IStorageFileStore
     /// <summary>The blobs of the files container that this store did not write or adopt yet: candidates for <see cref="AdoptDirectWriteAsync"/>.</summary>
     IAsyncEnumerable<BlobVersion> ListDirectWritesAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A completion found nothing uploaded for the file.</summary>
+public sealed class UploadMissingException(string fileId) : Exception($"Nothing was uploaded for file '{fileId}'.");
 
 public enum DirectWriteOutcome
 {

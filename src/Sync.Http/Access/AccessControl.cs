@@ -20,7 +20,7 @@ public sealed record AccessGrant(Guid ITwinId, Role Role);
 /// Roles are cached for <see cref="AccessOptions.RoleCacheDuration"/> and forgotten at once when this host changes
 /// a membership; which iTwin a resource belongs to never changes, so those facts are cached until evicted.
 /// </summary>
-public sealed class AccessControl(IITwinStore iTwins, IIModelStore iModels, IConnectionStore connections, IStorageFileStore files, AccessOptions options) : IDisposable
+public sealed class AccessControl(IITwinStore iTwins, IIModelStore iModels, IConnectionStore connections, IStorageFileStore files, IStorageFolderStore folders, AccessOptions options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.CacheEntries) });
 
@@ -42,7 +42,9 @@ public sealed class AccessControl(IITwinStore iTwins, IIModelStore iModels, ICon
         string? id = locator.Source switch
         {
             IdSource.Route => routeValues.TryGetValue(locator.Name, out string? value) ? value : null,
-            IdSource.Query => request.Query.TryGetValue(locator.Name, out var values) ? values.ToString() : null,
+            IdSource.Query => request.Query.TryGetValue(locator.Name, out var values) || (locator.AlternativeName is { } other && request.Query.TryGetValue(other, out values))
+                ? values.ToString()
+                : null,
             _ => await ReadBodyPropertyAsync(request, locator.Name, aborted),
         };
         if (string.IsNullOrEmpty(id))
@@ -116,7 +118,9 @@ public sealed class AccessControl(IITwinStore iTwins, IIModelStore iModels, ICon
         {
             ResourceKind.IModel => Guid.TryParse(id, out Guid model) ? (await iModels.GetAsync(model, cancellationToken))?.ITwinId : null,
             ResourceKind.Connection => (await connections.GetAsync(id, cancellationToken))?.ITwinId,
-            _ => (await files.GetAsync(id, cancellationToken))?.ITwinId,
+            ResourceKind.Folder => (await folders.GetAsync(id, cancellationToken))?.ITwinId,
+            // Pending files too: completing an upload is an operation on a file no reader sees yet.
+            _ => (await files.FindAsync(id, cancellationToken))?.ITwinId,
         };
         if (found is { } iTwinId)
         {

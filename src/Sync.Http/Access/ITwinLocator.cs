@@ -9,6 +9,7 @@ public enum ResourceKind
     IModel,
     Connection,
     File,
+    Folder,
 }
 
 /// <summary>Where a route carries the id of the resource it acts on.</summary>
@@ -28,6 +29,9 @@ public enum IdSource
 /// </summary>
 public sealed record ITwinLocator(ResourceKind Kind, IdSource Source, string Name, Func<string, ApiException> NotFound)
 {
+    /// <summary>Another query parameter name the id may come under (Bentley's Storage API: <c>projectId</c> or <c>iTwinId</c>).</summary>
+    public string? AlternativeName { get; init; }
+
     public static ITwinLocator ITwin(IdSource source, string name) => new(ResourceKind.ITwin, source, name, ITwinNotFound);
 
     public static ITwinLocator IModel(IdSource source, string name) => new(ResourceKind.IModel, source, name, IModelNotFound);
@@ -38,6 +42,9 @@ public sealed record ITwinLocator(ResourceKind Kind, IdSource Source, string Nam
 
     public static ITwinLocator Connection(string name) => new(ResourceKind.Connection, IdSource.Route, name, id =>
         ApiException.NotFound(ErrorCodes.ConnectionNotFound, $"Requested Connection '{id}' is not available."));
+
+    public static ITwinLocator Folder(string name) => new(ResourceKind.Folder, IdSource.Route, name, id =>
+        ApiException.NotFound(ErrorCodes.FolderNotFound, $"Requested folder '{id}' is not available."));
 
     public static ITwinLocator File(string name) => new(ResourceKind.File, IdSource.Route, name, id =>
         ApiException.NotFound(ErrorCodes.FileNotFound, $"Requested file '{id}' is not available."));

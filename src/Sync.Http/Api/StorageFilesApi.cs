@@ -8,8 +8,12 @@ using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
-/// <summary>Our iTwin storage: the files that storage connections read. Bodies stream through; nothing is buffered whole.</summary>
-public sealed class StorageFilesApi(IStorageFileStore files, StorageFileChanges changes, ILogger<StorageFilesApi> logger)
+/// <summary>
+/// Files of iTwin storage, the ones storage connections read: our own upload and content operations (bodies stream
+/// through; nothing is buffered whole) and Bentley's Storage API ones (completion of an upload made straight to blob
+/// storage, new-version links, metadata updates, download redirects). A file is the same file either way.
+/// </summary>
+public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore folders, StorageFileChanges changes, StorageUploadOptions uploads, ILogger<StorageFilesApi> logger)
 {
     public async Task<ApiResult> UploadAsync(ApiRequest request)
     {
@@ -24,14 +28,66 @@ public sealed class StorageFilesApi(IStorageFileStore files, StorageFileChanges 
         }
 
         var file = await files.UploadAsync(iTwinId, name, request.Http.Body, request.Aborted);
-        return ApiResult.Created(new { file = Present(request, file) }, Self(request, file.Id));
+        return ApiResult.Created(new { file = await PresentAsync(request, file) }, Self(request, file.Id));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
         string id = request.Route("fileId");
         var file = await files.GetAsync(id, request.Aborted) ?? throw NotFound(id);
-        return ApiResult.Ok(new { file = Present(request, file) });
+        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
+    }
+
+    /// <summary>Storage API: 302 to a short-lived read-only URL of the current content.</summary>
+    public async Task<ApiResult> DownloadLinkAsync(ApiRequest request)
+    {
+        string id = request.Route("fileId");
+        var url = await files.DownloadUrlAsync(id, uploads.DownloadUrlLifetime, request.Aborted) ?? throw NotFound(id);
+        return ApiResult.Redirect(url.AbsoluteUri);
+    }
+
+    /// <summary>Storage API: links for a new version (PUT the bytes to <c>uploadUrl</c>, then POST <c>completeUrl</c>).</summary>
+    public async Task<ApiResult> UpdateContentLinksAsync(ApiRequest request)
+    {
+        string id = request.Route("fileId");
+        var url = await files.BeginUploadAsync(id, uploads.UploadUrlLifetime, request.Aborted) ?? throw NotFound(id);
+        return ApiResult.Ok(StorageItems.UploadLinks(request, id, url));
+    }
+
+    /// <summary>Storage API: the uploaded bytes become the file's next version (size and SHA-256 read as they are copied).</summary>
+    public async Task<ApiResult> CompleteAsync(ApiRequest request)
+    {
+        string id = request.Route("fileId");
+        StorageFile file;
+        try
+        {
+            file = await files.CompleteUploadAsync(id, StorageItems.CallerName(request), request.Aborted) ?? throw NotFound(id);
+        }
+        catch (UploadMissingException e)
+        {
+            throw ApiException.Conflict("FileUploadMissing", e.Message + " PUT the content to the uploadUrl first.");
+        }
+
+        await ReportChangeAsync(file);
+        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
+    }
+
+    /// <summary>Storage API: <c>PATCH {displayName?, description?}</c>.</summary>
+    public async Task<ApiResult> UpdateAsync(ApiRequest request)
+    {
+        string id = request.Route("fileId");
+        var body = await JsonBody.ReadAsync(request.Http, ErrorCodes.InvalidFileRequest, request.Aborted);
+        string? name = body.OptionalString("displayName", maxLength: 255)?.Trim();
+        if (name is not null && (name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0))
+        {
+            body.Problem(ErrorCodes.InvalidValue, "A file name has no path separators.", "displayName");
+        }
+
+        string? description = body.OptionalString("description", maxLength: 1024);
+        body.ThrowIfInvalid("Cannot update the file: the request is invalid.");
+        _ = await files.GetAsync(id, request.Aborted) ?? throw NotFound(id);
+        var file = await files.UpdateMetadataAsync(id, name, description, StorageItems.CallerName(request), request.Aborted) ?? throw NotFound(id);
+        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
     }
 
     public async Task<ApiResult> DownloadAsync(ApiRequest request)
@@ -56,18 +112,8 @@ public sealed class StorageFilesApi(IStorageFileStore files, StorageFileChanges 
     {
         string id = request.Route("fileId");
         var file = await files.ReplaceContentAsync(id, request.Http.Body, request.Aborted) ?? throw NotFound(id);
-        try
-        {
-            // Our own uploads are reported at once; a scan or blob trigger would only see them later.
-            await changes.FileChangedAsync(file, CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The new version is stored: the next run (manual, or the next change's) still reads it.
-            logger.LogWarning(e, "Automatic resync was not started for storage file {FileId} version {Version}", file.Id, file.Version);
-        }
-
-        return ApiResult.Ok(new { file = Present(request, file) });
+        await ReportChangeAsync(file);
+        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
     }
 
     public async Task<ApiResult> DeleteAsync(ApiRequest request)
@@ -80,19 +126,19 @@ public sealed class StorageFilesApi(IStorageFileStore files, StorageFileChanges 
 
     private static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.FileNotFound, $"Requested file '{id}' is not available.");
 
-    private static object Present(ApiRequest request, StorageFile f) => new
+    /// <summary>Our own new versions are reported at once (automatic resync); a scan or blob trigger would only see them later.</summary>
+    private async Task ReportChangeAsync(StorageFile file)
     {
-        id = f.Id,
-        iTwinId = f.ITwinId,
-        name = f.Name,
-        size = f.Size,
-        contentHash = f.ContentHash,
-        version = f.Version,
-        lastModifiedDateTime = ApiJson.Timestamp(f.LastModified),
-        _links = new
+        try
         {
-            self = new Link(Self(request, f.Id)),
-            content = new Link(Self(request, f.Id) + "/content"),
-        },
-    };
+            await changes.FileChangedAsync(file, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The new version is stored: the next run (manual, or the next change's) still reads it.
+            logger.LogWarning(e, "Automatic resync was not started for storage file {FileId} version {Version}", file.Id, file.Version);
+        }
+    }
+
+    private Task<object> PresentAsync(ApiRequest request, StorageFile file) => StorageItems.FileAsync(request, folders, file);
 }

@@ -24,6 +24,8 @@ public static class ErrorCodes
     public const string InvalidAuthorizationInformationRequest = "InvalidAuthorizationInformationRequest";
     public const string InvalidAuthorizationRequest = "InvalidAuthorizationRequest";
     public const string FileNotFound = "FileNotFound";
+    public const string FolderNotFound = "FolderNotFound";
+    public const string InvalidFolderRequest = "InvalidFolderRequest";
     public const string ConnectionNotFound = "ConnectionNotFound";
     public const string StorageConnectionSourceFileNotFound = "StorageConnectionSourceFileNotFound";
     public const string ManifestConnectionSourceFileNotFound = "ManifestConnectionSourceFileNotFound";

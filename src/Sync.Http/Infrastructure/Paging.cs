@@ -26,7 +26,7 @@ public sealed record Paging(int Top, int Skip)
     public IReadOnlyList<T> Apply<T>(IReadOnlyList<T> all) => all.Skip(Skip).Take(Top).ToList();
 
     /// <summary>self, prev (unless on the first page) and next (while items remain), repeating the other query parameters.</summary>
-    public object Links(ApiRequest request, int totalCount)
+    public PageLinks Links(ApiRequest request, int totalCount)
     {
         ArgumentNullException.ThrowIfNull(request);
         string Href(int skip)
@@ -39,12 +39,10 @@ public sealed record Paging(int Top, int Skip)
             return $"{request.BaseUrl}{request.Http.Path}?{string.Join('&', parts)}";
         }
 
-        return new
-        {
-            self = new Link(Href(Skip)),
-            prev = Skip > 0 ? new Link(Href(Math.Max(0, Skip - Top))) : null,
-            next = (long)Skip + Top < totalCount ? new Link(Href(Skip + Top)) : null,
-        };
+        return new PageLinks(
+            new Link(Href(Skip)),
+            Skip > 0 ? new Link(Href(Math.Max(0, Skip - Top))) : null,
+            (long)Skip + Top < totalCount ? new Link(Href(Skip + Top)) : null);
     }
 
     private static int ReadInt(IQueryCollection query, string name, int fallback, int min, int max, List<ApiErrorDetail> problems)
@@ -65,3 +63,6 @@ public sealed record Paging(int Top, int Skip)
 }
 
 public sealed record Link(string Href);
+
+/// <summary>The <c>_links</c> of a page: <c>self</c>, and <c>prev</c>/<c>next</c> where there is one.</summary>
+public sealed record PageLinks(Link Self, Link? Prev, Link? Next);

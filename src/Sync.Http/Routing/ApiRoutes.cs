@@ -20,6 +20,7 @@ public static class ApiRoutes
     private static readonly ITwinLocator OfIModel = ITwinLocator.IModel(IdSource.Route, "imodelId");
     private static readonly ITwinLocator OfConnection = ITwinLocator.Connection("connectionId");
     private static readonly ITwinLocator OfFile = ITwinLocator.File("fileId");
+    private static readonly ITwinLocator OfFolder = ITwinLocator.Folder("folderId");
 
     public static readonly ApiRoute Health = new(nameof(Health), "GET", "health", (sp, r) => sp.GetRequiredService<HealthApi>().GetAsync(r), Scope: null, AllowAnonymous: true);
 
@@ -53,6 +54,18 @@ public static class ApiRoutes
     public static readonly ApiRoute DownloadFile = new(nameof(DownloadFile), "GET", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).DownloadAsync(r), OfFile);
     public static readonly ApiRoute ReplaceFileContent = new(nameof(ReplaceFileContent), "PUT", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).ReplaceContentAsync(r), OfFile);
     public static readonly ApiRoute DeleteFile = new(nameof(DeleteFile), "DELETE", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).DeleteAsync(r), OfFile);
+
+    public static readonly ApiRoute GetStorageTopLevel = new(nameof(GetStorageTopLevel), "GET", "storage", (sp, r) => Api<StorageFoldersApi>(sp).TopLevelAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" });
+    public static readonly ApiRoute GetFolder = new(nameof(GetFolder), "GET", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).GetAsync(r), OfFolder);
+    public static readonly ApiRoute GetFolderFolders = new(nameof(GetFolderFolders), "GET", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).ListFoldersAsync(r), OfFolder);
+    public static readonly ApiRoute CreateFolder = new(nameof(CreateFolder), "POST", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).CreateFolderAsync(r), OfFolder);
+    public static readonly ApiRoute GetFolderFiles = new(nameof(GetFolderFiles), "GET", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).ListFilesAsync(r), OfFolder);
+    public static readonly ApiRoute CreateFolderFile = new(nameof(CreateFolderFile), "POST", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).CreateFileAsync(r), OfFolder);
+    public static readonly ApiRoute GetFolderItems = new(nameof(GetFolderItems), "GET", "storage/folders/{folderId}/list", (sp, r) => Api<StorageFoldersApi>(sp).ListItemsAsync(r), OfFolder);
+    public static readonly ApiRoute UpdateFile = new(nameof(UpdateFile), "PATCH", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).UpdateAsync(r), OfFile);
+    public static readonly ApiRoute CompleteFileUpload = new(nameof(CompleteFileUpload), "POST", "storage/files/{fileId}/complete", (sp, r) => Api<StorageFilesApi>(sp).CompleteAsync(r), OfFile);
+    public static readonly ApiRoute UpdateFileContent = new(nameof(UpdateFileContent), "POST", "storage/files/{fileId}/updateContent", (sp, r) => Api<StorageFilesApi>(sp).UpdateContentLinksAsync(r), OfFile);
+    public static readonly ApiRoute DownloadFileLink = new(nameof(DownloadFileLink), "GET", "storage/files/{fileId}/download", (sp, r) => Api<StorageFilesApi>(sp).DownloadLinkAsync(r), OfFile);
 
     public static readonly ApiRoute GetConnections = new(nameof(GetConnections), "GET", "synchronization/imodels/connections", (sp, r) => Api<ConnectionsApi>(sp).ListAllKindsAsync(r), ITwinLocator.IModel(IdSource.Query, "imodelId"));
 
@@ -109,6 +122,8 @@ public static class ApiRoutes
         CreateIModel, GetIModels, GetIModel, DeleteIModel,
         GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetElementRelationships, GetChangedElements, GetSchema,
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
+        GetStorageTopLevel, GetFolder, GetFolderFolders, CreateFolder, GetFolderFiles, CreateFolderFile, GetFolderItems,
+        UpdateFile, CompleteFileUpload, UpdateFileContent, DownloadFileLink,
         GetConnections, GetAuthorizationInformation, CompleteAuthorization,
         CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,
         RunStorageConnection, GetStorageConnectionRuns, GetStorageConnectionRun, CancelStorageConnectionRun,
