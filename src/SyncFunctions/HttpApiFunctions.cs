@@ -22,6 +22,10 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> Preflight([HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = "{*path}")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.Preflight, request, context);
 
+    [Function(nameof(ApiRoutes.GetOpenApiDocument))]
+    public Task<IActionResult> GetOpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetOpenApiDocument, request, context);
+
     [Function(nameof(ApiRoutes.CreateITwin))]
     public Task<IActionResult> CreateITwin([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "itwins")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.CreateITwin, request, context);

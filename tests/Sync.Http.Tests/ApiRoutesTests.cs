@@ -20,7 +20,7 @@ public sealed partial class ApiRoutesTests
     [TestMethod]
     public void Only_health_and_the_browsers_return_from_sign_in_are_anonymous()
     {
-        CollectionAssert.AreEqual(new[] { "Health", "Preflight", "CompleteAuthorization" }, ApiRoutes.All.Where(r => r.AllowAnonymous).Select(r => r.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "Health", "Preflight", "GetOpenApiDocument", "CompleteAuthorization" }, ApiRoutes.All.Where(r => r.AllowAnonymous).Select(r => r.Name).ToArray());
     }
 
     [TestMethod]
@@ -57,6 +57,27 @@ public sealed partial class ApiRoutesTests
     }
 
     [TestMethod]
+    public void The_OpenAPI_document_has_exactly_the_operations_of_the_route_table_and_validates()
+    {
+        string json = OpenApiDescription.Json("read-scope", "write-scope");
+        var (document, diagnostic) = Microsoft.OpenApi.OpenApiDocument.Parse(json, "json");
+        Assert.IsNotNull(document, string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
+        Assert.IsEmpty(diagnostic!.Errors, string.Join("; ", diagnostic.Errors.Select(e => e.Message)));
+        StringAssert.StartsWith(diagnostic.SpecificationVersion.ToString(), "OpenApi3_1");
+
+        var described = document.Paths.SelectMany(p => p.Value.Operations!.Select(o => $"{o.Key.Method} {p.Key} {o.Value.OperationId}")).Order().ToList();
+        var served = ApiRoutes.All.Where(r => r != ApiRoutes.Preflight).Select(r => $"{r.Method} /{r.Template} {r.Name}").Order().ToList();
+        CollectionAssert.AreEqual(served, described);
+
+        var run = document.Paths["/synchronization/imodels/storageConnections/{connectionId}/run"].Operations![HttpMethod.Post];
+        Assert.AreEqual("connectionId", run.Parameters!.Single().Name);
+        Assert.IsTrue(run.Responses!.ContainsKey("403") && run.Responses.ContainsKey("429"));
+        Assert.AreEqual("write-scope", run.Security!.Single().Values.Single().Single());
+        var list = document.Paths["/imodels"].Operations![HttpMethod.Get];
+        Assert.AreEqual(("iTwinId", true), (list.Parameters!.Single().Name, list.Parameters!.Single().Required));
+    }
+
+    [TestMethod]
     public void Reads_need_a_Reader_deletes_and_member_management_an_Owner_everything_else_a_Member()
     {
         foreach (var route in ApiRoutes.All.Where(r => !r.AllowAnonymous))
@@ -72,6 +93,6 @@ public sealed partial class ApiRoutesTests
         }
     }
 
-    [GeneratedRegex(@"^[A-Za-z]+(/([A-Za-z]+|\{[a-zA-Z]+\}))*$")]
+    [GeneratedRegex(@"^[A-Za-z.]+(/([A-Za-z]+|\{[a-zA-Z]+\}))*$")]
     private static partial Regex TemplatePattern();
 }

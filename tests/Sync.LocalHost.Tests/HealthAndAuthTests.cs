@@ -118,6 +118,18 @@ public sealed class HealthAndAuthTests
     }
 
     [TestMethod]
+    public async Task The_OpenAPI_document_is_served_without_a_token_and_lists_every_operation()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
+        using var answer = await anonymous.GetAsync(new Uri("/openapi.json", UriKind.Relative));
+        Assert.AreEqual(HttpStatusCode.OK, answer.StatusCode);
+        using var document = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        StringAssert.StartsWith(document.RootElement.GetProperty("openapi").GetString(), "3.1");
+        int operations = document.RootElement.GetProperty("paths").EnumerateObject().Sum(p => p.Value.EnumerateObject().Count());
+        Assert.AreEqual(Sync.Http.Routing.ApiRoutes.All.Count - 1, operations, "every route but the preflight catch-all");
+    }
+
+    [TestMethod]
     public async Task A_minted_token_is_accepted()
     {
         var (status, body) = await Host.SendAsync(HttpMethod.Get, $"/imodels?iTwinId={await Host.CreateITwinAsync()}");

@@ -31,7 +31,7 @@ public sealed class StorageConnectionsApiTests
         Assert.AreEqual(iTwinId.ToString(), connection.Str("iTwinId"), "resolved from the iModel");
         Assert.AreEqual("Service", connection.Str("authenticationType"));
         StringAssert.EndsWith(connection.GetProperty("_links").GetProperty("iModel").Str("href"), $"/imodels/{iModelId}");
-        Assert.AreEqual(new Uri(Host.BaseAddress, $"/synchronization/imodels/storageconnections/{id}"), Host.LastLocation);
+        Assert.AreEqual(new Uri(Host.BaseAddress, $"/synchronization/imodels/storageConnections/{id}"), Host.LastLocation);
 
         var (_, got) = await Host.SendAsync(HttpMethod.Get, $"{Path}/{id}");
         Assert.AreEqual(id, got.GetProperty("connection").Str("id"));

@@ -26,7 +26,7 @@ public sealed class ConnectionsApi(IConnectionStore connections)
 
     internal static object Present(ApiRequest request, Connection c)
     {
-        string segment = c.Kind == ConnectionKind.Storage ? "storageconnections" : "manifestconnections";
+        string segment = c.Kind == ConnectionKind.Storage ? "storageConnections" : "manifestConnections";
         return new
         {
             id = c.Id,

@@ -15,7 +15,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
 
     protected abstract ConnectionKind Kind { get; }
 
-    /// <summary>The lower-case path segment used in links: storageconnections or manifestconnections.</summary>
+    /// <summary>The path segment used in links, in the route's own casing (clients compare it): storageConnections or manifestConnections.</summary>
     protected abstract string Segment { get; }
 
     protected abstract string ConnectionErrorCode { get; }

@@ -11,7 +11,7 @@ public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStor
 {
     protected override ConnectionKind Kind => ConnectionKind.Manifest;
 
-    protected override string Segment => "manifestconnections";
+    protected override string Segment => "manifestConnections";
 
     protected override string ConnectionErrorCode => ErrorCodes.InvalidManifestConnectionRequest;
 

@@ -127,7 +127,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
     private static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.ConnectionNotFound, $"Requested Connection '{id}' is not available.");
 
     private static string RunUrl(ApiRequest request, ConnectionKind kind, string connectionId, string runId) =>
-        request.Url($"/synchronization/imodels/{(kind == ConnectionKind.Manifest ? "manifestconnections" : "storageconnections")}/{connectionId}/runs/{runId}");
+        request.Url($"/synchronization/imodels/{(kind == ConnectionKind.Manifest ? "manifestConnections" : "storageConnections")}/{connectionId}/runs/{runId}");
 
     private static object Present(ApiRequest request, ConnectionKind kind, Run run) => new
     {

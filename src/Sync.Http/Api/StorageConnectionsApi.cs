@@ -12,7 +12,7 @@ public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore
 {
     protected override ConnectionKind Kind => ConnectionKind.Storage;
 
-    protected override string Segment => "storageconnections";
+    protected override string Segment => "storageConnections";
 
     protected override string ConnectionErrorCode => ErrorCodes.InvalidStorageConnectionRequest;
 

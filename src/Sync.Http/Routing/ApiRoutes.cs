@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Engine.Catalog;
 using Sync.Engine.Model;
 using Sync.Http.Access;
 using Sync.Http.Api;
+using Sync.Http.Auth;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Routing;
@@ -26,6 +28,9 @@ public static class ApiRoutes
 
     /// <summary>Browsers' CORS preflight for any path: 204, with the allowing headers that the dispatcher adds to every answer.</summary>
     public static readonly ApiRoute Preflight = new(nameof(Preflight), "OPTIONS", "{*path}", (_, _) => Task.FromResult(ApiResult.NoContent()), Scope: null, AllowAnonymous: true);
+
+    /// <summary>This API's OpenAPI 3.1 document, built from this table.</summary>
+    public static readonly ApiRoute GetOpenApiDocument = new(nameof(GetOpenApiDocument), "GET", "openapi.json", (sp, _) => Task.FromResult(OpenApiDocumentResult(sp)), Scope: null, AllowAnonymous: true);
 
     public static readonly ApiRoute CreateITwin = new(nameof(CreateITwin), "POST", "itwins", (sp, r) => Api<ITwinsApi>(sp).CreateAsync(r), Scope: null);
     public static readonly ApiRoute GetITwins = new(nameof(GetITwins), "GET", "itwins", (sp, r) => Api<ITwinsApi>(sp).ListAsync(r), Scope: null);
@@ -117,7 +122,7 @@ public static class ApiRoutes
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
-        Health, Preflight,
+        Health, Preflight, GetOpenApiDocument,
         CreateITwin, GetITwins, GetITwin, GetITwinMembers, AddITwinMember, UpdateITwinMember, RemoveITwinMember,
         CreateIModel, GetIModels, GetIModel, DeleteIModel,
         GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetElementRelationships, GetChangedElements, GetSchema,
@@ -135,6 +140,17 @@ public static class ApiRoutes
         GetConnectionConfiguration, CreateConnectionConfiguration, PatchConnectionConfiguration, DeleteConnectionConfiguration,
         AddManifestConnectionSourceFile, GetManifestConnectionSourceFiles, GetManifestConnectionSourceFile, UpdateManifestConnectionSourceFile, RemoveManifestConnectionSourceFile,
     ];
+
+    private static ApiResult OpenApiDocumentResult(IServiceProvider services)
+    {
+        var auth = services.GetRequiredService<AuthOptions>();
+        string json = OpenApiDescription.Json(auth.ReadScope, auth.WriteScope);
+        return ApiResult.Stream(System.Net.HttpStatusCode.OK, response =>
+        {
+            response.ContentType = "application/json; charset=utf-8";
+            return response.WriteAsync(json);
+        });
+    }
 
     private static T Api<T>(IServiceProvider services)
         where T : notnull => services.GetRequiredService<T>();
