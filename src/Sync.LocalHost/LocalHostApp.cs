@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
+using Scalar.AspNetCore;
 using Sync.Durable;
 using Sync.Durable.Downloads;
 using Sync.Durable.Runs;
@@ -75,6 +76,9 @@ public static class LocalHostApp
             app.MapMethods("/" + route.Template, [route.Method], (HttpContext context, ApiDispatcher dispatcher) =>
                 dispatcher.InvokeAsync(route, context.Request, context.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value?.ToString()), context.RequestServices));
         }
+
+        // The API reference page over /openapi.json, its script served from the package (no CDN).
+        app.MapScalarApiReference("/docs", options => options.WithOpenApiRoutePattern("/openapi.json").WithTitle("SyncFunctions API"));
 
         if (app.Environment.IsDevelopment())
         {

@@ -130,6 +130,19 @@ public sealed class HealthAndAuthTests
     }
 
     [TestMethod]
+    public async Task The_API_reference_page_and_its_script_are_served_locally()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
+        string page = await anonymous.GetStringAsync(new Uri("/docs", UriKind.Relative));
+        StringAssert.Contains(page, "openapi.json", "the page reads our document (its JSON configuration escapes the slash)");
+        Assert.DoesNotContain("cdn.", page, "no script from a CDN");
+        var script = System.Text.RegularExpressions.Regex.Match(page, "<script[^>]+src=\"([^\"]+)\"");
+        Assert.IsTrue(script.Success, page);
+        using var answer = await anonymous.GetAsync(new Uri(new Uri(Host.BaseAddress, "/docs/"), script.Groups[1].Value));
+        Assert.AreEqual(HttpStatusCode.OK, answer.StatusCode, script.Groups[1].Value);
+    }
+
+    [TestMethod]
     public async Task A_minted_token_is_accepted()
     {
         var (status, body) = await Host.SendAsync(HttpMethod.Get, $"/imodels?iTwinId={await Host.CreateITwinAsync()}");
