@@ -52,6 +52,7 @@ public static class HttpServiceCollectionExtensions
         services.AddScoped<IModelsApi>();
         services.AddScoped<StorageFilesApi>();
         services.AddScoped<StorageFoldersApi>();
+        services.AddScoped<RecycleBinApi>();
         services.AddSingleton(configuration.GetSection(StorageUploadOptions.Section).Get<StorageUploadOptions>() ?? new StorageUploadOptions());
         services.AddScoped<ChangesetsApi>();
         services.AddScoped<ElementsApi>();

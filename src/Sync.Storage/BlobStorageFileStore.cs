@@ -40,7 +40,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
     public async Task<StorageFile?> ReplaceContentAsync(string fileId, Stream content, CancellationToken cancellationToken)
     {
         var current = await GetRowAsync(fileId, cancellationToken).ConfigureAwait(false);
-        if (current is null)
+        if (current is null || current.GetString("DeletedWith") is not null)
         {
             return null;
         }
@@ -70,7 +70,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
     }
 
     public async Task<StorageFile?> GetAsync(string fileId, CancellationToken cancellationToken) =>
-        await FindAsync(fileId, cancellationToken).ConfigureAwait(false) is { Pending: false } file ? file : null;
+        await FindAsync(fileId, cancellationToken).ConfigureAwait(false) is { Pending: false, DeletedWith: null } file ? file : null;
 
     public async Task<StorageFile?> FindAsync(string fileId, CancellationToken cancellationToken)
     {
@@ -100,6 +100,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         {
             uploadName = $"{row.PartitionKey}/{fileId}/{Guid.NewGuid():N}";
             row["PendingUpload"] = uploadName;
+            return row.GetString("DeletedWith") is null;
         }, cancellationToken).ConfigureAwait(false);
         return updated is null
             ? null
@@ -109,7 +110,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
     public async Task<StorageFile?> CompleteUploadAsync(string fileId, string? modifiedBy, CancellationToken cancellationToken)
     {
         var row = await GetRowAsync(fileId, cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        if (row is null || row.GetString("DeletedWith") is not null)
         {
             return null;
         }
@@ -150,6 +151,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
             }
 
             current.Remove("PendingUpload");
+            return true;
         }, cancellationToken).ConfigureAwait(false);
         await DeleteVersionBlobAsync(completed is null ? blobName : replaced, cancellationToken).ConfigureAwait(false);
         await upload.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -168,6 +170,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
             current["Name"] = name ?? current.GetString("Name");
             current["Description"] = description ?? current.GetString("Description");
             current["LastModifiedBy"] = modifiedBy ?? current.GetString("LastModifiedBy");
+            return current.GetString("DeletedWith") is null;
         }, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToFile(row);
     }
@@ -179,7 +182,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         await foreach (var row in _rows.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {iTwinId.ToString("D")}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var file = ToFile(row);
-            if (!file.Pending && (file.ParentFolderId ?? root) == folderId)
+            if (!file.Pending && file.DeletedWith is null && (file.ParentFolderId ?? root) == folderId)
             {
                 files.Add(file);
             }
@@ -188,13 +191,64 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         return files.OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Applies <paramref name="change"/> to the file's row under its ETag (retried on a lost race); null when there is no such file.</summary>
-    private async Task<TableEntity?> UpdateRowAsync(string fileId, Action<TableEntity> change, CancellationToken cancellationToken)
+    public async Task<bool> MoveToRecycleBinAsync(string fileId, string deletedWith, CancellationToken cancellationToken) =>
+        await UpdateRowAsync(fileId, row =>
+        {
+            if (row.GetBoolean("Pending") == true || row.GetString("DeletedWith") is not null)
+            {
+                return false;
+            }
+
+            row["DeletedWith"] = deletedWith;
+            row["DeletedDateTime"] = DateTimeOffset.UtcNow;
+            return true;
+        }, cancellationToken).ConfigureAwait(false) is not null;
+
+    public async Task<IReadOnlyList<StorageFile>> ListRecycledAsync(Guid iTwinId, CancellationToken cancellationToken)
+    {
+        var files = new List<StorageFile>();
+        await foreach (var row in _rows.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {iTwinId.ToString("D")}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetString("DeletedWith") is not null)
+            {
+                files.Add(ToFile(row));
+            }
+        }
+
+        return files;
+    }
+
+    public async Task LeaveRecycleBinAsync(StorageFile file, bool restore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (!restore)
+        {
+            await DeleteAsync(file.Id, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await UpdateRowAsync(file.Id, row =>
+        {
+            row.Remove("DeletedWith");
+            row.Remove("DeletedDateTime");
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the file's row under its ETag (retried on a lost race); null when there is
+    /// no such file or <paramref name="change"/> declines (returns false).
+    /// </summary>
+    private async Task<TableEntity?> UpdateRowAsync(string fileId, Func<TableEntity, bool> change, CancellationToken cancellationToken)
     {
         while (await GetRowAsync(fileId, cancellationToken).ConfigureAwait(false) is { } row)
         {
             var etag = row.ETag;
-            change(row);
+            if (!change(row))
+            {
+                return null;
+            }
+
             try
             {
                 await _rows.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -437,6 +491,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         ["Pending"] = file.Pending,
         ["CreatedDateTime"] = file.CreatedDateTime,
         ["LastModifiedBy"] = file.LastModifiedBy,
+        ["DeletedWith"] = file.DeletedWith,
     };
 
     private static StorageFile ToFile(TableEntity row) => new(
@@ -454,5 +509,6 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
         Pending = row.GetBoolean("Pending") ?? false,
         CreatedDateTime = row.GetDateTimeOffset("CreatedDateTime"),
         LastModifiedBy = row.GetString("LastModifiedBy"),
+        DeletedWith = row.GetString("DeletedWith"),
     };
 }

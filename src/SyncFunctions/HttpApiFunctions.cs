@@ -166,6 +166,38 @@ public sealed class HttpApiFunctions(ApiDispatcher dispatcher)
     public Task<IActionResult> DownloadFileLink([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/files/{fileId}/download")] HttpRequest request, string fileId, FunctionContext context) =>
         InvokeAsync(ApiRoutes.DownloadFileLink, request, context, ("fileId", fileId));
 
+    [Function(nameof(ApiRoutes.UpdateFolder))]
+    public Task<IActionResult> UpdateFolder([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "storage/folders/{folderId}")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.UpdateFolder, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.DeleteFolder))]
+    public Task<IActionResult> DeleteFolder([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "storage/folders/{folderId}")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DeleteFolder, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.SearchFolder))]
+    public Task<IActionResult> SearchFolder([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/folders/{folderId}/search")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.SearchFolder, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.GetRecycleBin))]
+    public Task<IActionResult> GetRecycleBin([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "storage/recycleBin")] HttpRequest request, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.GetRecycleBin, request, context);
+
+    [Function(nameof(ApiRoutes.RestoreRecycledFile))]
+    public Task<IActionResult> RestoreRecycledFile([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/recycleBin/files/{fileId}/restore")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.RestoreRecycledFile, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.DeleteRecycledFile))]
+    public Task<IActionResult> DeleteRecycledFile([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "storage/recycleBin/files/{fileId}")] HttpRequest request, string fileId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DeleteRecycledFile, request, context, ("fileId", fileId));
+
+    [Function(nameof(ApiRoutes.RestoreRecycledFolder))]
+    public Task<IActionResult> RestoreRecycledFolder([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "storage/recycleBin/folders/{folderId}/restore")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.RestoreRecycledFolder, request, context, ("folderId", folderId));
+
+    [Function(nameof(ApiRoutes.DeleteRecycledFolder))]
+    public Task<IActionResult> DeleteRecycledFolder([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "storage/recycleBin/folders/{folderId}")] HttpRequest request, string folderId, FunctionContext context) =>
+        InvokeAsync(ApiRoutes.DeleteRecycledFolder, request, context, ("folderId", folderId));
+
     [Function(nameof(ApiRoutes.GetConnections))]
     public Task<IActionResult> GetConnections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synchronization/imodels/connections")] HttpRequest request, FunctionContext context) =>
         InvokeAsync(ApiRoutes.GetConnections, request, context);

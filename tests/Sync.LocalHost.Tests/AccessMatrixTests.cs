@@ -27,7 +27,8 @@ public sealed class AccessMatrixTests
 
     /// <summary>The ids of one iTwin's resources; <see cref="Unknown"/> names none that exist.</summary>
     private sealed record Ids(string ITwin, string IModel, string File, string StorageConnection, string ManifestConnection,
-        string StorageRun, string ManifestRun, string StorageSourceFile, string ManifestSourceFile, string Element, string Member, string Folder)
+        string StorageRun, string ManifestRun, string StorageSourceFile, string ManifestSourceFile, string Element, string Member, string Folder,
+        string BinFile, string BinFolder)
     {
         public Ids Unknown() => this with
         {
@@ -37,6 +38,8 @@ public sealed class AccessMatrixTests
             StorageConnection = UnknownConnection,
             ManifestConnection = UnknownConnection,
             Folder = Sync.Engine.Model.ScopedId.New(Guid.NewGuid()),
+            BinFile = "no-such-file",
+            BinFolder = Sync.Engine.Model.ScopedId.New(Guid.NewGuid()),
         };
     }
 
@@ -95,11 +98,13 @@ public sealed class AccessMatrixTests
 
             var memberAnswer = await SendAsync(route.Method, path, body, member);
             Expect(route.RequiredRole == Sync.Engine.Model.Role.Owner ? IsForbidden(memberAnswer) : IsAllowed(route.Method, memberAnswer), "member", memberAnswer);
+            await RebinAsync(route.Name, ids);
 
             if (route.Method != "DELETE")
             {
                 var ownerAnswer = await SendAsync(route.Method, path, body, Host.Token!);
                 Expect(IsAllowed(route.Method, ownerAnswer), "owner", ownerAnswer);
+                await RebinAsync(route.Name, ids);
             }
         }
 
@@ -198,7 +203,15 @@ public sealed class AccessMatrixTests
         nameof(ApiRoutes.DeleteConnectionConfiguration), nameof(ApiRoutes.DeleteIModelConfiguration), nameof(ApiRoutes.DeleteITwinConfiguration),
         nameof(ApiRoutes.DeleteStorageConnection), nameof(ApiRoutes.DeleteManifestConnection),
         nameof(ApiRoutes.RemoveITwinMember), nameof(ApiRoutes.DeleteFile), nameof(ApiRoutes.DeleteIModel),
+        nameof(ApiRoutes.DeleteFolder), nameof(ApiRoutes.DeleteRecycledFile), nameof(ApiRoutes.DeleteRecycledFolder),
     ];
+
+    /// <summary>What puts a restored item back into the recycle bin, so the next caller finds it there too.</summary>
+    private static readonly Dictionary<string, Func<Ids, string>> Rebin = new()
+    {
+        [nameof(ApiRoutes.RestoreRecycledFile)] = i => $"/storage/files/{i.BinFile}",
+        [nameof(ApiRoutes.RestoreRecycledFolder)] = i => $"/storage/folders/{i.BinFolder}",
+    };
 
     /// <summary>One concrete request per route: its path and JSON body (null: none), for the given ids.</summary>
     private static readonly Dictionary<string, Func<Ids, (string Path, object? Body)>> Requests = new()
@@ -235,6 +248,14 @@ public sealed class AccessMatrixTests
         [nameof(ApiRoutes.GetFolderFiles)] = i => ($"/storage/folders/{i.Folder}/files", null),
         [nameof(ApiRoutes.CreateFolderFile)] = i => ($"/storage/folders/{i.Folder}/files", new { displayName = "later.csv" }),
         [nameof(ApiRoutes.GetFolderItems)] = i => ($"/storage/folders/{i.Folder}/list", null),
+        [nameof(ApiRoutes.UpdateFolder)] = i => ($"/storage/folders/{i.Folder}", new { description = "checked" }),
+        [nameof(ApiRoutes.DeleteFolder)] = i => ($"/storage/folders/{i.Folder}", null),
+        [nameof(ApiRoutes.SearchFolder)] = i => ($"/storage/folders/{i.Folder}/search?name=*", null),
+        [nameof(ApiRoutes.GetRecycleBin)] = i => ($"/storage/recycleBin?projectId={i.ITwin}", null),
+        [nameof(ApiRoutes.RestoreRecycledFile)] = i => ($"/storage/recycleBin/files/{i.BinFile}/restore", null),
+        [nameof(ApiRoutes.DeleteRecycledFile)] = i => ($"/storage/recycleBin/files/{i.BinFile}", null),
+        [nameof(ApiRoutes.RestoreRecycledFolder)] = i => ($"/storage/recycleBin/folders/{i.BinFolder}/restore", null),
+        [nameof(ApiRoutes.DeleteRecycledFolder)] = i => ($"/storage/recycleBin/folders/{i.BinFolder}", null),
         [nameof(ApiRoutes.UpdateFile)] = i => ($"/storage/files/{i.File}", new { description = "checked" }),
         [nameof(ApiRoutes.CompleteFileUpload)] = i => ($"/storage/files/{i.File}/complete", null),
         [nameof(ApiRoutes.UpdateFileContent)] = i => ($"/storage/files/{i.File}/updateContent", null),
@@ -307,14 +328,27 @@ public sealed class AccessMatrixTests
         }
 
         var (_, top) = await Host.SendAsync(HttpMethod.Get, $"/storage/?iTwinId={iTwinId}");
-        var (_, folder) = await Host.SendAsync(HttpMethod.Post, $"/storage/folders/{top.GetProperty("_links").GetProperty("folder").Str("href").Split('/')[^1]}/folders", new { displayName = "Matrix" });
+        string root = top.GetProperty("_links").GetProperty("folder").Str("href").Split('/')[^1];
+        var (_, folder) = await Host.SendAsync(HttpMethod.Post, $"/storage/folders/{root}/folders", new { displayName = "Matrix" });
+        var (_, binFolder) = await Host.SendAsync(HttpMethod.Post, $"/storage/folders/{root}/folders", new { displayName = "Binned" });
+        string binFile = await Host.UploadIdAsync(iTwinId, "binned.csv");
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/storage/files/{binFile}")).Status);
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/storage/folders/{binFolder.GetProperty("folder").Str("id")}")).Status);
 
         const string readerId = "matrix-reader";
         Assert.AreEqual(HttpStatusCode.Created, (await Host.SendAsync(HttpMethod.Post, $"/itwins/{iTwinId}/members", new { userId = readerId, role = "Reader" })).Status);
         return new Ids(
             iTwinId.ToString(), iModelId, fileId, storage, manifest, storageRun.Str("id"), manifestRun.Str("id"),
             storageFiles.GetProperty("sourceFiles")[0].Str("id"), manifestFiles.GetProperty("sourceFiles")[0].Str("id"),
-            elements.GetProperty("elements")[0].Str("id"), readerId, folder.GetProperty("folder").Str("id"));
+            elements.GetProperty("elements")[0].Str("id"), readerId, folder.GetProperty("folder").Str("id"), binFile, binFolder.GetProperty("folder").Str("id"));
+    }
+
+    private static async Task RebinAsync(string routeName, Ids ids)
+    {
+        if (Rebin.TryGetValue(routeName, out var path))
+        {
+            Assert.AreEqual(HttpStatusCode.NoContent, (await SendAsync("DELETE", path(ids), null, Host.Token!)).Status, "back into the recycle bin");
+        }
     }
 
     private static readonly HttpClient Client = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };

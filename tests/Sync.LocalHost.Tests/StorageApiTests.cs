@@ -113,6 +113,56 @@ public sealed class StorageApiTests
         Assert.AreEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), body.GetProperty("file").Str("contentHash"));
     }
 
+    [TestMethod]
+    public async Task Deleted_folders_and_files_wait_in_the_recycle_bin_to_be_restored_or_deleted_for_good()
+    {
+        var iTwinId = await Host.CreateITwinAsync("Recycle bin");
+        var (_, top) = await Host.SendAsync(HttpMethod.Get, $"/storage/?iTwinId={iTwinId}");
+        string rootId = top.GetProperty("_links").GetProperty("folder").Str("href").Split('/')[^1];
+        var (_, created) = await Host.SendAsync(HttpMethod.Post, $"/storage/folders/{rootId}/folders", new { displayName = "Plans" });
+        string plans = created.GetProperty("folder").Str("id");
+        var (_, inner) = await Host.SendAsync(HttpMethod.Post, $"/storage/folders/{plans}/folders", new { displayName = "Level 1" });
+        string level = inner.GetProperty("folder").Str("id");
+        string deep = await CreateFileAsync(level, "valves.csv");
+        string loose = await CreateFileAsync(rootId, "loose.csv");
+
+        var (_, renamed) = await Host.SendAsync(HttpMethod.Patch, $"/storage/folders/{plans}", new { displayName = "Drawings" });
+        Assert.AreEqual("/Drawings", renamed.GetProperty("folder").Str("path"));
+        var (_, deepFile) = await Host.SendAsync(HttpMethod.Get, $"/storage/files/{deep}");
+        Assert.AreEqual("/Drawings/Level 1/valves.csv", deepFile.GetProperty("file").Str("path"));
+        var (_, search) = await Host.SendAsync(HttpMethod.Get, $"/storage/folders/{rootId}/search?name=*.CSV");
+        CollectionAssert.AreEquivalent(new[] { deep, loose }, search.GetProperty("items").EnumerateArray().Select(i => i.Str("id")).ToArray());
+        (await Host.SendAsync(HttpMethod.Delete, $"/storage/folders/{rootId}")).AssertError(HttpStatusCode.UnprocessableEntity, "InvalidFolderRequest");
+
+        // A folder goes with everything in it.
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/storage/folders/{plans}")).Status);
+        (await Host.SendAsync(HttpMethod.Get, $"/storage/files/{deep}")).AssertError(HttpStatusCode.NotFound, "FileNotFound");
+        (await Host.SendAsync(HttpMethod.Get, $"/storage/folders/{level}")).AssertError(HttpStatusCode.NotFound, "FolderNotFound");
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/storage/files/{loose}")).Status);
+        var (_, bin) = await Host.SendAsync(HttpMethod.Get, $"/storage/recycleBin?projectId={iTwinId}");
+        CollectionAssert.AreEquivalent(new[] { plans, loose }, bin.GetProperty("items").EnumerateArray().Select(i => i.Str("id")).ToArray());
+        (await Host.SendAsync(HttpMethod.Post, $"/storage/recycleBin/folders/{level}/restore")).AssertError(HttpStatusCode.NotFound, "FolderNotFound");
+
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Post, $"/storage/recycleBin/folders/{plans}/restore")).Status);
+        (_, deepFile) = await Host.SendAsync(HttpMethod.Get, $"/storage/files/{deep}");
+        Assert.AreEqual("/Drawings/Level 1/valves.csv", deepFile.GetProperty("file").Str("path"));
+
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/storage/recycleBin/files/{loose}")).Status);
+        (await Host.SendAsync(HttpMethod.Post, $"/storage/recycleBin/files/{loose}/restore")).AssertError(HttpStatusCode.NotFound, "FileNotFound");
+        (_, bin) = await Host.SendAsync(HttpMethod.Get, $"/storage/recycleBin?iTwinId={iTwinId}");
+        Assert.AreEqual(0, bin.GetProperty("items").GetArrayLength(), bin.ToString());
+    }
+
+    private static async Task<string> CreateFileAsync(string folderId, string name)
+    {
+        var (_, links) = await Host.SendAsync(HttpMethod.Post, $"/storage/folders/{folderId}/files", new { displayName = name });
+        await PutAsync(new Uri(links.GetProperty("_links").GetProperty("uploadUrl").Str("href")), Encoding.UTF8.GetBytes("id,name\n1,pump\n"));
+        string completePath = new Uri(links.GetProperty("_links").GetProperty("completeUrl").Str("href")).PathAndQuery;
+        var (status, body) = await Host.SendAsync(HttpMethod.Post, completePath);
+        Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
+        return body.GetProperty("file").Str("id");
+    }
+
     private static async Task PutAsync(Uri uploadUrl, byte[] bytes)
     {
         using var http = new HttpClient();

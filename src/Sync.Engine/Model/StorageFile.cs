@@ -25,6 +25,9 @@ public sealed record StorageFile(
 
     /// <summary>Display name of whoever last changed the file (the token's <c>name</c>, else its subject).</summary>
     public string? LastModifiedBy { get; init; }
+
+    /// <summary>In the recycle bin: the id of the file or folder whose deletion put it there; null when not deleted.</summary>
+    public string? DeletedWith { get; init; }
 }
 
 /// <summary>A folder of an iTwin's storage. The root folder of every iTwin exists without a record (<see cref="Root"/>).</summary>
@@ -38,6 +41,9 @@ public sealed record StorageFolder(
     DateTimeOffset LastModifiedDateTime,
     string? LastModifiedBy)
 {
+    /// <summary>In the recycle bin: the id of the folder whose deletion put it there; null when not deleted.</summary>
+    public string? DeletedWith { get; init; }
+
     /// <summary>The iTwin's root folder: its id is derived from the iTwin id, so it needs no record.</summary>
     public static StorageFolder Root(Guid iTwinId) =>
         new(ScopedId.Fixed(iTwinId), iTwinId, "Root", null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null);

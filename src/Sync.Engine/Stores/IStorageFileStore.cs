@@ -37,8 +37,17 @@ public interface IStorageFileStore
     /// <summary>Renames or re-describes the file (null: unchanged); null when there is no such file.</summary>
     Task<StorageFile?> UpdateMetadataAsync(string fileId, string? name, string? description, string? modifiedBy, CancellationToken cancellationToken);
 
-    /// <summary>The completed files of a folder (the root folder's include files created without one).</summary>
+    /// <summary>The completed files of a folder (the root folder's include files created without one), not deleted ones.</summary>
     Task<IReadOnlyList<StorageFile>> ListInFolderAsync(Guid iTwinId, string folderId, CancellationToken cancellationToken);
+
+    /// <summary>Puts the file into the recycle bin, marked as deleted with <paramref name="deletedWith"/>; false when it is not there to delete.</summary>
+    Task<bool> MoveToRecycleBinAsync(string fileId, string deletedWith, CancellationToken cancellationToken);
+
+    /// <summary>Every file in the recycle bin: the ones whose own deletion or whose folder's deletion put them there.</summary>
+    Task<IReadOnlyList<StorageFile>> ListRecycledAsync(Guid iTwinId, CancellationToken cancellationToken);
+
+    /// <summary>Takes the file back out of the recycle bin (<paramref name="restore"/>) or deletes it and its content for good.</summary>
+    Task LeaveRecycleBinAsync(StorageFile file, bool restore, CancellationToken cancellationToken);
 
     /// <summary>Opens the current content for reading; null when the file does not exist.</summary>
     Task<(StorageFile File, Stream Content)?> OpenReadAsync(string fileId, CancellationToken cancellationToken);

@@ -20,7 +20,7 @@ public sealed record AccessGrant(Guid ITwinId, Role Role);
 /// Roles are cached for <see cref="AccessOptions.RoleCacheDuration"/> and forgotten at once when this host changes
 /// a membership; which iTwin a resource belongs to never changes, so those facts are cached until evicted.
 /// </summary>
-public sealed class AccessControl(IITwinStore iTwins, IIModelStore iModels, IConnectionStore connections, IStorageFileStore files, IStorageFolderStore folders, AccessOptions options) : IDisposable
+public sealed class AccessControl(IITwinStore iTwins, IIModelStore iModels, IConnectionStore connections, IStorageFileStore files, AccessOptions options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.CacheEntries) });
 
@@ -118,7 +118,8 @@ public sealed class AccessControl(IITwinStore iTwins, IIModelStore iModels, ICon
         {
             ResourceKind.IModel => Guid.TryParse(id, out Guid model) ? (await iModels.GetAsync(model, cancellationToken))?.ITwinId : null,
             ResourceKind.Connection => (await connections.GetAsync(id, cancellationToken))?.ITwinId,
-            ResourceKind.Folder => (await folders.GetAsync(id, cancellationToken))?.ITwinId,
+            // A folder id names its iTwin (the recycle bin's folders too); the handler answers one that does not exist.
+            ResourceKind.Folder => ScopedId.TryGetScope(id, out Guid scope) ? scope : null,
             // Pending files too: completing an upload is an operation on a file no reader sees yet.
             _ => (await files.FindAsync(id, cancellationToken))?.ITwinId,
         };

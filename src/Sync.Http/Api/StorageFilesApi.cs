@@ -119,7 +119,8 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
     public async Task<ApiResult> DeleteAsync(ApiRequest request)
     {
         string id = request.Route("fileId");
-        return await files.DeleteAsync(id, request.Aborted) ? ApiResult.NoContent() : throw NotFound(id);
+        // To the recycle bin, as Bentley's Storage API does: restorable until deleted from there.
+        return await files.MoveToRecycleBinAsync(id, id, request.Aborted) ? ApiResult.NoContent() : throw NotFound(id);
     }
 
     internal static string Self(ApiRequest request, string id) => request.Url($"/storage/files/{id}");
@@ -127,7 +128,7 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
     private static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.FileNotFound, $"Requested file '{id}' is not available.");
 
     /// <summary>Our own new versions are reported at once (automatic resync); a scan or blob trigger would only see them later.</summary>
-    private async Task ReportChangeAsync(StorageFile file)
+    internal async Task ReportChangeAsync(StorageFile file)
     {
         try
         {

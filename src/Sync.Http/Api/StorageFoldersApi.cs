@@ -75,6 +75,109 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
         return ApiResult.Json(HttpStatusCode.Accepted, StorageItems.UploadLinks(request, file.Id, uploadUrl));
     }
 
+    /// <summary><c>PATCH {displayName?, description?}</c>; the root folder cannot change.</summary>
+    public async Task<ApiResult> UpdateFolderAsync(ApiRequest request)
+    {
+        var folder = await FindAsync(request);
+        var body = await JsonBody.ReadAsync(request.Http, ErrorCodes.InvalidFolderRequest, request.Aborted);
+        string? name = body.Has("displayName") ? Name(body) : null;
+        string? description = body.OptionalString("description", maxLength: 1024);
+        if (folder.IsRoot)
+        {
+            body.Problem(ErrorCodes.InvalidValue, "The root folder cannot be changed.", "folderId");
+        }
+
+        body.ThrowIfInvalid("Cannot update the folder: the request is invalid.");
+        var updated = await folders.UpdateAsync(folder.Id, name, description, StorageItems.CallerName(request), request.Aborted) ?? throw NotFound(folder.Id);
+        return ApiResult.Ok(new { folder = await StorageItems.FolderAsync(request, folders, updated) });
+    }
+
+    /// <summary>Moves the folder and everything in it to the recycle bin (restored or deleted for good together).</summary>
+    public async Task<ApiResult> DeleteFolderAsync(ApiRequest request)
+    {
+        var folder = await FindAsync(request);
+        if (folder.IsRoot)
+        {
+            throw ApiException.Invalid(ErrorCodes.InvalidFolderRequest, "The root folder cannot be deleted.");
+        }
+
+        // Contents first: whatever fails midway stays reachable through the folder, which is still in place.
+        await foreach (var (_, file) in DescendantsAsync(folder))
+        {
+            if (file is not null)
+            {
+                await files.MoveToRecycleBinAsync(file.Id, folder.Id, request.Aborted);
+            }
+        }
+
+        await foreach (var (inner, _) in DescendantsAsync(folder))
+        {
+            if (inner is not null)
+            {
+                await folders.MoveToRecycleBinAsync(inner.Id, folder.Id, request.Aborted);
+            }
+        }
+
+        return await folders.MoveToRecycleBinAsync(folder.Id, folder.Id, request.Aborted) ? ApiResult.NoContent() : throw NotFound(folder.Id);
+    }
+
+    /// <summary><c>?name=</c>: files and folders below the folder (at any depth) whose name matches; <c>*</c> and <c>?</c> are wildcards, case is ignored.</summary>
+    public async Task<ApiResult> SearchAsync(ApiRequest request)
+    {
+        var folder = await FindAsync(request);
+        string? pattern = request.Query("name");
+        if (string.IsNullOrWhiteSpace(pattern) || pattern.Length > 255)
+        {
+            throw ApiException.Invalid(ErrorCodes.InvalidFolderRequest, "Query parameter 'name' is required.", new ApiErrorDetail(ErrorCodes.MissingRequiredProperty, "'name' is required.", "name"));
+        }
+
+        var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidFolderRequest);
+        var match = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(pattern.Trim()).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
+        var found = new List<Func<Task<object>>>();
+        await foreach (var (inner, file) in DescendantsAsync(folder))
+        {
+            if (inner is not null && match.IsMatch(inner.DisplayName))
+            {
+                found.Add(() => StorageItems.FolderAsync(request, folders, inner));
+            }
+            else if (file is not null && match.IsMatch(file.Name))
+            {
+                found.Add(() => StorageItems.FileAsync(request, folders, file));
+            }
+        }
+
+        var items = new List<object>();
+        foreach (var present in paging.Apply(found))
+        {
+            items.Add(await present());
+        }
+
+        return ApiResult.Ok(new { items, _links = paging.Links(request, found.Count) });
+    }
+
+    /// <summary>Every folder and file below <paramref name="top"/>, breadth first (each item is one or the other).</summary>
+    private async IAsyncEnumerable<(StorageFolder? Folder, StorageFile? File)> DescendantsAsync(StorageFolder top)
+    {
+        var queue = new Queue<StorageFolder>([top]);
+        for (int visited = 0; queue.Count > 0 && visited < 10_000; visited++)
+        {
+            var folder = queue.Dequeue();
+            foreach (var inner in await folders.ListChildrenAsync(folder.ITwinId, folder.Id, CancellationToken.None))
+            {
+                queue.Enqueue(inner);
+                yield return (inner, null);
+            }
+
+            foreach (var file in await files.ListInFolderAsync(folder.ITwinId, folder.Id, CancellationToken.None))
+            {
+                yield return (null, file);
+            }
+        }
+    }
+
     private static Guid Granted(ApiRequest request) =>
         request.Access?.ITwinId ?? throw new InvalidOperationException("Storage routes are authorized by AccessControl before they run.");
 

@@ -66,6 +66,14 @@ public static class ApiRoutes
     public static readonly ApiRoute CreateFolder = new(nameof(CreateFolder), "POST", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).CreateFolderAsync(r), OfFolder);
     public static readonly ApiRoute GetFolderFiles = new(nameof(GetFolderFiles), "GET", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).ListFilesAsync(r), OfFolder);
     public static readonly ApiRoute CreateFolderFile = new(nameof(CreateFolderFile), "POST", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).CreateFileAsync(r), OfFolder);
+    public static readonly ApiRoute UpdateFolder = new(nameof(UpdateFolder), "PATCH", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).UpdateFolderAsync(r), OfFolder);
+    public static readonly ApiRoute DeleteFolder = new(nameof(DeleteFolder), "DELETE", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).DeleteFolderAsync(r), OfFolder);
+    public static readonly ApiRoute SearchFolder = new(nameof(SearchFolder), "GET", "storage/folders/{folderId}/search", (sp, r) => Api<StorageFoldersApi>(sp).SearchAsync(r), OfFolder);
+    public static readonly ApiRoute GetRecycleBin = new(nameof(GetRecycleBin), "GET", "storage/recycleBin", (sp, r) => Api<RecycleBinApi>(sp).ListAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" });
+    public static readonly ApiRoute RestoreRecycledFile = new(nameof(RestoreRecycledFile), "POST", "storage/recycleBin/files/{fileId}/restore", (sp, r) => Api<RecycleBinApi>(sp).RestoreFileAsync(r), OfFile);
+    public static readonly ApiRoute DeleteRecycledFile = new(nameof(DeleteRecycledFile), "DELETE", "storage/recycleBin/files/{fileId}", (sp, r) => Api<RecycleBinApi>(sp).DeleteFileAsync(r), OfFile);
+    public static readonly ApiRoute RestoreRecycledFolder = new(nameof(RestoreRecycledFolder), "POST", "storage/recycleBin/folders/{folderId}/restore", (sp, r) => Api<RecycleBinApi>(sp).RestoreFolderAsync(r), OfFolder);
+    public static readonly ApiRoute DeleteRecycledFolder = new(nameof(DeleteRecycledFolder), "DELETE", "storage/recycleBin/folders/{folderId}", (sp, r) => Api<RecycleBinApi>(sp).DeleteFolderAsync(r), OfFolder);
     public static readonly ApiRoute GetFolderItems = new(nameof(GetFolderItems), "GET", "storage/folders/{folderId}/list", (sp, r) => Api<StorageFoldersApi>(sp).ListItemsAsync(r), OfFolder);
     public static readonly ApiRoute UpdateFile = new(nameof(UpdateFile), "PATCH", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).UpdateAsync(r), OfFile);
     public static readonly ApiRoute CompleteFileUpload = new(nameof(CompleteFileUpload), "POST", "storage/files/{fileId}/complete", (sp, r) => Api<StorageFilesApi>(sp).CompleteAsync(r), OfFile);
@@ -128,6 +136,7 @@ public static class ApiRoutes
         GetChangesets, GetChangeset, DownloadChangeset, GetElements, GetElement, GetElementRelationships, GetChangedElements, GetSchema,
         UploadFile, GetFile, DownloadFile, ReplaceFileContent, DeleteFile,
         GetStorageTopLevel, GetFolder, GetFolderFolders, CreateFolder, GetFolderFiles, CreateFolderFile, GetFolderItems,
+        UpdateFolder, DeleteFolder, SearchFolder, GetRecycleBin, RestoreRecycledFile, DeleteRecycledFile, RestoreRecycledFolder, DeleteRecycledFolder,
         UpdateFile, CompleteFileUpload, UpdateFileContent, DownloadFileLink,
         GetConnections, GetAuthorizationInformation, CompleteAuthorization,
         CreateStorageConnection, GetStorageConnections, GetStorageConnection, UpdateStorageConnection, DeleteStorageConnection,
