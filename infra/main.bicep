@@ -65,6 +65,9 @@ param userGrantClientSecret string = ''
 @description('Name of the Key Vault certificate that encrypts the Data Protection key ring (which encrypts stored refresh tokens). Create it once in the vault this template makes (docs/deployment.md); empty: keys rest protected by the storage account only.')
 param dataProtectionCertificateName string = ''
 
+@description('Origins of browser apps that upload and download Storage API files straight on the blob service (its CORS rules). The API\'s own CORS origins are app settings Cors__AllowedOrigins__0, … (docs/deployment.md).')
+param browserOrigins array = []
+
 @description('Subscribe the automatic-resync blob trigger to the files container\'s Event Grid events. The subscription needs the app\'s blobs_extension key, which exists once the code is deployed: deploy with false, deploy the code, deploy again with true.')
 param subscribeBlobEvents bool = false
 
@@ -107,6 +110,20 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: storage
   name: 'default'
+  properties: {
+    // Browser apps PUT to the Storage API's upload URLs and GET download URLs straight on the blob service.
+    cors: {
+      corsRules: empty(browserOrigins) ? [] : [
+        {
+          allowedOrigins: browserOrigins
+          allowedMethods: ['GET', 'HEAD', 'PUT', 'OPTIONS']
+          allowedHeaders: ['*']
+          exposedHeaders: ['ETag', 'x-ms-request-id']
+          maxAgeInSeconds: 600
+        }
+      ]
+    }
+  }
 }
 
 resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {

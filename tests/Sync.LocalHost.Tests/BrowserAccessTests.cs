@@ -42,6 +42,15 @@ public sealed class BrowserAccessTests
         var exposed = string.Join(',', created.Headers.GetValues("Access-Control-Expose-Headers"));
         StringAssert.Contains(exposed, "Location");
         StringAssert.Contains(exposed, "ETag");
+
+        // The blob service lets the same origin PUT to an upload URL (the bytes never pass through the API).
+        var iTwinId = await host.CreateITwinAsync();
+        var (_, top) = await host.SendAsync(HttpMethod.Get, $"/storage/?iTwinId={iTwinId}");
+        var (_, links) = await host.SendAsync(HttpMethod.Post, $"/storage/folders/{top.GetProperty("_links").GetProperty("folder").Str("href").Split('/')[^1]}/files", new { displayName = "from-browser.csv" });
+        using var blobPreflight = Preflight(links.GetProperty("_links").GetProperty("uploadUrl").Str("href"), App, "PUT");
+        using var blobAnswer = await new HttpClient().SendAsync(blobPreflight);
+        Assert.AreEqual(HttpStatusCode.OK, blobAnswer.StatusCode);
+        Assert.AreEqual(App, blobAnswer.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
 
     [TestMethod]
