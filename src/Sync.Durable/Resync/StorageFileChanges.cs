@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
 
@@ -10,6 +11,24 @@ namespace Sync.Durable.Resync;
 /// </summary>
 public sealed class StorageFileChanges(IIModelStore iModels, IConnectionStore connections, IDurableGateway durable, ResyncOptions options, TimeProvider clock)
 {
+    /// <summary>
+    /// Reports a version the API has just stored (our own uploads are reported at once; a scan or blob trigger would
+    /// see them only later). A failure is logged, never the request's: the version is stored, and the next run reads it.
+    /// </summary>
+    public async Task ReportAsync(StorageFile file, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(logger);
+        try
+        {
+            await FileChangedAsync(file, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Automatic resync was not started for storage file {FileId} version {Version}", file.Id, file.Version);
+        }
+    }
+
     /// <summary>Reports a new version of <paramref name="file"/>; returns the connections told (none when no connection maps it).</summary>
     public async Task<IReadOnlyList<string>> FileChangedAsync(StorageFile file, CancellationToken cancellationToken)
     {

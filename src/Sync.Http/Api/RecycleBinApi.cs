@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Sync.Durable.Resync;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
@@ -8,7 +10,7 @@ namespace Sync.Http.Api;
 /// The Storage API's recycle bin: what a DELETE put there (a file, or a folder with everything in it) is listed,
 /// restored together, or deleted for good together.
 /// </summary>
-public sealed class RecycleBinApi(IStorageFolderStore folders, IStorageFileStore files, StorageFilesApi fileChanges)
+public sealed class RecycleBinApi(IStorageFolderStore folders, IStorageFileStore files, StorageFileChanges changes, ILogger<RecycleBinApi> logger)
 {
     /// <summary><c>GET /storage/recycleBin?projectId=</c>: the deleted files and folders (a folder's contents go with it).</summary>
     public async Task<ApiResult> ListAsync(ApiRequest request)
@@ -48,7 +50,7 @@ public sealed class RecycleBinApi(IStorageFolderStore folders, IStorageFileStore
         if (restore)
         {
             // Back where connections can read it: as good as a new version for them.
-            await fileChanges.ReportChangeAsync(file with { DeletedWith = null });
+            await changes.ReportAsync(file with { DeletedWith = null }, logger);
         }
 
         return ApiResult.NoContent();
@@ -73,7 +75,7 @@ public sealed class RecycleBinApi(IStorageFolderStore folders, IStorageFileStore
             await files.LeaveRecycleBinAsync(file, restore, request.Aborted);
             if (restore)
             {
-                await fileChanges.ReportChangeAsync(file with { DeletedWith = null });
+                await changes.ReportAsync(file with { DeletedWith = null }, logger);
             }
         }
 

@@ -68,7 +68,7 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
             throw ApiException.Conflict("FileUploadMissing", e.Message + " PUT the content to the uploadUrl first.");
         }
 
-        await ReportChangeAsync(file);
+        await changes.ReportAsync(file, logger);
         return ApiResult.Ok(new { file = await PresentAsync(request, file) });
     }
 
@@ -112,7 +112,7 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
     {
         string id = request.Route("fileId");
         var file = await files.ReplaceContentAsync(id, request.Http.Body, request.Aborted) ?? throw NotFound(id);
-        await ReportChangeAsync(file);
+        await changes.ReportAsync(file, logger);
         return ApiResult.Ok(new { file = await PresentAsync(request, file) });
     }
 
@@ -126,20 +126,6 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
     internal static string Self(ApiRequest request, string id) => request.Url($"/storage/files/{id}");
 
     private static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.FileNotFound, $"Requested file '{id}' is not available.");
-
-    /// <summary>Our own new versions are reported at once (automatic resync); a scan or blob trigger would only see them later.</summary>
-    internal async Task ReportChangeAsync(StorageFile file)
-    {
-        try
-        {
-            await changes.FileChangedAsync(file, CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The new version is stored: the next run (manual, or the next change's) still reads it.
-            logger.LogWarning(e, "Automatic resync was not started for storage file {FileId} version {Version}", file.Id, file.Version);
-        }
-    }
 
     private Task<object> PresentAsync(ApiRequest request, StorageFile file) => StorageItems.FileAsync(request, folders, file);
 }
