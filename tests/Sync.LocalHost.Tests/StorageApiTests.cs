@@ -64,6 +64,15 @@ public sealed class StorageApiTests
         Assert.AreEqual(2, secondBody.GetProperty("file").GetProperty("version").GetInt32());
         CollectionAssert.AreEqual(second, await DownloadAsync(fileId));
 
+        // Run again: exactly the changed element, with the changed property.
+        var rerun = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", rerun.Str("result"), rerun.ToString());
+        Assert.AreEqual((0, 1, 0), await Host.ChangesetCountsAsync(iModelId, 2));
+        var (_, changed) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/changedElements?startChangesetId=2&endChangesetId=2");
+        var change = changed.GetProperty("changedElements").EnumerateArray().Single();
+        Assert.AreEqual("updated", change.Str("change").ToLowerInvariant(), change.ToString());
+        Assert.IsTrue(change.GetProperty("properties").EnumerateArray().Any(p => p.GetString()!.Contains("flow", StringComparison.OrdinalIgnoreCase)), change.ToString());
+
         var (patched, renamed) = await Host.SendAsync(HttpMethod.Patch, $"/storage/files/{fileId}", new { displayName = "pumps-2.csv", description = "north" });
         Assert.AreEqual(HttpStatusCode.OK, patched, renamed.ToString());
         Assert.AreEqual(("/Sync/pumps-2.csv", "north"), (renamed.GetProperty("file").Str("path"), renamed.GetProperty("file").Str("description")));
