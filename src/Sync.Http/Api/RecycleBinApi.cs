@@ -17,16 +17,16 @@ public sealed class RecycleBinApi(IStorageFolderStore folders, IStorageFileStore
     {
         Guid iTwinId = request.Access?.ITwinId ?? throw new InvalidOperationException("Storage routes are authorized by AccessControl before they run.");
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidFolderRequest);
-        var all = new List<Func<Task<object>>>();
-        all.AddRange((await folders.ListRecycledAsync(iTwinId, request.Aborted)).Select(f => (Func<Task<object>>)(() => StorageItems.FolderAsync(request, folders, f))));
-        all.AddRange((await files.ListRecycledAsync(iTwinId, request.Aborted)).Where(f => f.DeletedWith == f.Id).Select(f => (Func<Task<object>>)(() => StorageItems.FileAsync(request, folders, f))));
-        var items = new List<object>();
+        var all = new List<Func<Task<StorageItemView>>>();
+        all.AddRange((await folders.ListRecycledAsync(iTwinId, request.Aborted)).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FolderAsync(request, folders, f))));
+        all.AddRange((await files.ListRecycledAsync(iTwinId, request.Aborted)).Where(f => f.DeletedWith == f.Id).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FileAsync(request, folders, f))));
+        var items = new List<StorageItemView>();
         foreach (var present in paging.Apply(all))
         {
             items.Add(await present());
         }
 
-        return ApiResult.Ok(new { items, _links = paging.Links(request, all.Count) });
+        return ApiResult.Ok(new ItemsAnswer(items, StorageItems.ItemsLinks(paging.Links(request, all.Count))));
     }
 
     public Task<ApiResult> RestoreFileAsync(ApiRequest request) => LeaveFileAsync(request, restore: true);

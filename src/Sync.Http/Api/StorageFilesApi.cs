@@ -28,14 +28,14 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
         }
 
         var file = await files.UploadAsync(iTwinId, name, request.Http.Body, request.Aborted);
-        return ApiResult.Created(new { file = await PresentAsync(request, file) }, Self(request, file.Id));
+        return ApiResult.Created(new FileAnswer(await PresentAsync(request, file)), Self(request, file.Id));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
         string id = request.Route("fileId");
         var file = await files.GetAsync(id, request.Aborted) ?? throw NotFound(id);
-        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
+        return ApiResult.Ok(new FileAnswer(await PresentAsync(request, file)));
     }
 
     /// <summary>Storage API: 302 to a short-lived read-only URL of the current content.</summary>
@@ -69,7 +69,7 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
         }
 
         await changes.ReportAsync(file, logger);
-        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
+        return ApiResult.Ok(new FileAnswer(await PresentAsync(request, file)));
     }
 
     /// <summary>Storage API: <c>PATCH {displayName?, description?}</c>.</summary>
@@ -87,7 +87,7 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
         body.ThrowIfInvalid("Cannot update the file: the request is invalid.");
         _ = await files.GetAsync(id, request.Aborted) ?? throw NotFound(id);
         var file = await files.UpdateMetadataAsync(id, name, description, StorageItems.CallerName(request), request.Aborted) ?? throw NotFound(id);
-        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
+        return ApiResult.Ok(new FileAnswer(await PresentAsync(request, file)));
     }
 
     public async Task<ApiResult> DownloadAsync(ApiRequest request)
@@ -113,7 +113,7 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
         string id = request.Route("fileId");
         var file = await files.ReplaceContentAsync(id, request.Http.Body, request.Aborted) ?? throw NotFound(id);
         await changes.ReportAsync(file, logger);
-        return ApiResult.Ok(new { file = await PresentAsync(request, file) });
+        return ApiResult.Ok(new FileAnswer(await PresentAsync(request, file)));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiRequest request)
@@ -127,5 +127,5 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
 
     private static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.FileNotFound, $"Requested file '{id}' is not available.");
 
-    private Task<object> PresentAsync(ApiRequest request, StorageFile file) => StorageItems.FileAsync(request, folders, file);
+    private Task<StorageItemView> PresentAsync(ApiRequest request, StorageFile file) => StorageItems.FileAsync(request, folders, file);
 }

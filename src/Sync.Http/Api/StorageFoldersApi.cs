@@ -18,31 +18,31 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
     {
         var root = StorageFolder.Root(Granted(request));
         var (items, links) = await ItemsAsync(request, root, includeFolders: true, includeFiles: true);
-        return ApiResult.Ok(new { items, _links = new { self = links.Self, prev = links.Prev, next = links.Next, folder = new Link(StorageItems.FolderUrl(request, root.Id)) } });
+        return ApiResult.Ok(new ItemsAnswer(items, StorageItems.ItemsLinks(links, new Link(StorageItems.FolderUrl(request, root.Id)))));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
         var folder = await FindAsync(request);
-        return ApiResult.Ok(new { folder = await StorageItems.FolderAsync(request, folders, folder) });
+        return ApiResult.Ok(new FolderAnswer(await StorageItems.FolderAsync(request, folders, folder)));
     }
 
     public async Task<ApiResult> ListFoldersAsync(ApiRequest request)
     {
         var (items, links) = await ItemsAsync(request, await FindAsync(request), includeFolders: true, includeFiles: false);
-        return ApiResult.Ok(new { folders = items, _links = links });
+        return ApiResult.Ok(new FoldersAnswer(items, links));
     }
 
     public async Task<ApiResult> ListFilesAsync(ApiRequest request)
     {
         var (items, links) = await ItemsAsync(request, await FindAsync(request), includeFolders: false, includeFiles: true);
-        return ApiResult.Ok(new { files = items, _links = links });
+        return ApiResult.Ok(new FilesAnswer(items, links));
     }
 
     public async Task<ApiResult> ListItemsAsync(ApiRequest request)
     {
         var (items, links) = await ItemsAsync(request, await FindAsync(request), includeFolders: true, includeFiles: true);
-        return ApiResult.Ok(new { items, _links = links });
+        return ApiResult.Ok(new ItemsAnswer(items, StorageItems.ItemsLinks(links)));
     }
 
     public async Task<ApiResult> CreateFolderAsync(ApiRequest request)
@@ -53,7 +53,7 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
         string? description = body.OptionalString("description", maxLength: 1024);
         body.ThrowIfInvalid("Cannot create the folder: the request is invalid.");
         var folder = await folders.CreateAsync(parent.ITwinId, parent.Id, name!, description, StorageItems.CallerName(request), request.Aborted);
-        return ApiResult.Created(new { folder = await StorageItems.FolderAsync(request, folders, folder) }, StorageItems.FolderUrl(request, folder.Id));
+        return ApiResult.Created(new FolderAnswer(await StorageItems.FolderAsync(request, folders, folder)), StorageItems.FolderUrl(request, folder.Id));
     }
 
     /// <summary>Creates a file without content and answers 202 with its upload links; readers see it once completed.</summary>
@@ -89,7 +89,7 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
 
         body.ThrowIfInvalid("Cannot update the folder: the request is invalid.");
         var updated = await folders.UpdateAsync(folder.Id, name, description, StorageItems.CallerName(request), request.Aborted) ?? throw NotFound(folder.Id);
-        return ApiResult.Ok(new { folder = await StorageItems.FolderAsync(request, folders, updated) });
+        return ApiResult.Ok(new FolderAnswer(await StorageItems.FolderAsync(request, folders, updated)));
     }
 
     /// <summary>Moves the folder and everything in it to the recycle bin (restored or deleted for good together).</summary>
@@ -136,7 +136,7 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
             "^" + System.Text.RegularExpressions.Regex.Escape(pattern.Trim()).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
             TimeSpan.FromSeconds(1));
-        var found = new List<Func<Task<object>>>();
+        var found = new List<Func<Task<StorageItemView>>>();
         await foreach (var (inner, file) in DescendantsAsync(folder))
         {
             if (inner is not null && match.IsMatch(inner.DisplayName))
@@ -149,13 +149,13 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
             }
         }
 
-        var items = new List<object>();
+        var items = new List<StorageItemView>();
         foreach (var present in paging.Apply(found))
         {
             items.Add(await present());
         }
 
-        return ApiResult.Ok(new { items, _links = paging.Links(request, found.Count) });
+        return ApiResult.Ok(new ItemsAnswer(items, StorageItems.ItemsLinks(paging.Links(request, found.Count))));
     }
 
     /// <summary>Every folder and file below <paramref name="top"/>, breadth first (each item is one or the other).</summary>
@@ -202,21 +202,21 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
 
     internal static ApiException NotFound(string id) => ApiException.NotFound(ErrorCodes.FolderNotFound, $"Requested folder '{id}' is not available.");
 
-    private async Task<(List<object> Items, PageLinks Links)> ItemsAsync(ApiRequest request, StorageFolder folder, bool includeFolders, bool includeFiles)
+    private async Task<(List<StorageItemView> Items, PageLinks Links)> ItemsAsync(ApiRequest request, StorageFolder folder, bool includeFolders, bool includeFiles)
     {
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidFolderRequest);
-        var all = new List<Func<Task<object>>>();
+        var all = new List<Func<Task<StorageItemView>>>();
         if (includeFolders)
         {
-            all.AddRange((await folders.ListChildrenAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<object>>)(() => StorageItems.FolderAsync(request, folders, f))));
+            all.AddRange((await folders.ListChildrenAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FolderAsync(request, folders, f))));
         }
 
         if (includeFiles)
         {
-            all.AddRange((await files.ListInFolderAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<object>>)(() => StorageItems.FileAsync(request, folders, f))));
+            all.AddRange((await files.ListInFolderAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FileAsync(request, folders, f))));
         }
 
-        var page = new List<object>();
+        var page = new List<StorageItemView>();
         foreach (var present in paging.Apply(all))
         {
             page.Add(await present());

@@ -25,63 +25,53 @@ internal static class StorageItems
         return "/" + string.Join('/', names);
     }
 
-    public static async Task<object> FolderAsync(ApiRequest request, IStorageFolderStore folders, StorageFolder f) => new
-    {
-        id = f.Id,
-        type = "folder",
-        displayName = f.DisplayName,
-        description = f.Description,
-        path = f.IsRoot ? "/" : (await PathAsync(folders, f.ParentFolderId, request.Aborted)).TrimEnd('/') + "/" + f.DisplayName,
-        lastModifiedByDisplayName = f.LastModifiedBy,
-        createdDateTime = ApiJson.Timestamp(f.CreatedDateTime),
-        lastModifiedDateTime = ApiJson.Timestamp(f.LastModifiedDateTime),
-        parentFolderId = f.ParentFolderId,
-        _links = new
-        {
-            self = new Link(FolderUrl(request, f.Id)),
-            parentFolder = f.ParentFolderId is null ? null : new Link(FolderUrl(request, f.ParentFolderId)),
-        },
-    };
+    public static async Task<StorageItemView> FolderAsync(ApiRequest request, IStorageFolderStore folders, StorageFolder f) => new(
+        f.Id,
+        "folder",
+        f.DisplayName,
+        f.Description,
+        f.IsRoot ? "/" : (await PathAsync(folders, f.ParentFolderId, request.Aborted)).TrimEnd('/') + "/" + f.DisplayName,
+        null,
+        f.LastModifiedBy,
+        ApiJson.Timestamp(f.CreatedDateTime),
+        ApiJson.Timestamp(f.LastModifiedDateTime),
+        f.ParentFolderId,
+        new StorageItemLinks(new Link(FolderUrl(request, f.Id)), f.ParentFolderId is null ? null : new Link(FolderUrl(request, f.ParentFolderId))));
 
     /// <summary>A file in the Storage API's shape, plus our own fields (<c>name</c>, <c>contentHash</c>, <c>version</c>, <c>iTwinId</c>).</summary>
-    public static async Task<object> FileAsync(ApiRequest request, IStorageFolderStore folders, StorageFile f)
+    public static async Task<StorageItemView> FileAsync(ApiRequest request, IStorageFolderStore folders, StorageFile f)
     {
         string parent = f.ParentFolderId ?? ScopedId.Fixed(f.ITwinId);
-        return new
-        {
-            id = f.Id,
-            type = "file",
-            displayName = f.Name,
-            name = f.Name,
-            description = f.Description,
-            path = (await PathAsync(folders, parent, request.Aborted)).TrimEnd('/') + "/" + f.Name,
-            size = f.Size,
-            contentHash = f.ContentHash,
-            version = f.Version,
-            iTwinId = f.ITwinId,
-            lastModifiedByDisplayName = f.LastModifiedBy,
-            createdDateTime = ApiJson.Timestamp(f.CreatedDateTime ?? f.LastModified),
-            lastModifiedDateTime = ApiJson.Timestamp(f.LastModified),
-            parentFolderId = parent,
-            _links = new
+        return new StorageItemView(
+            f.Id,
+            "file",
+            f.Name,
+            f.Description,
+            (await PathAsync(folders, parent, request.Aborted)).TrimEnd('/') + "/" + f.Name,
+            f.Size,
+            f.LastModifiedBy,
+            ApiJson.Timestamp(f.CreatedDateTime ?? f.LastModified),
+            ApiJson.Timestamp(f.LastModified),
+            parent,
+            new StorageItemLinks(new Link(FileUrl(request, f.Id)), new Link(FolderUrl(request, parent)))
             {
-                self = new Link(FileUrl(request, f.Id)),
-                content = new Link(FileUrl(request, f.Id) + "/content"),
-                download = new Link(FileUrl(request, f.Id) + "/download"),
-                parentFolder = new Link(FolderUrl(request, parent)),
-            },
+                Content = new Link(FileUrl(request, f.Id) + "/content"),
+                Download = new Link(FileUrl(request, f.Id) + "/download"),
+            })
+        {
+            Name = f.Name,
+            ContentHash = f.ContentHash,
+            Version = f.Version,
+            ITwinId = f.ITwinId,
         };
     }
 
     /// <summary>Upload links of the Storage API: PUT the bytes to <c>uploadUrl</c>, then POST <c>completeUrl</c>.</summary>
-    public static object UploadLinks(ApiRequest request, string fileId, Uri uploadUrl) => new
-    {
-        _links = new
-        {
-            uploadUrl = new Link(uploadUrl.AbsoluteUri),
-            completeUrl = new Link(FileUrl(request, fileId) + "/complete"),
-        },
-    };
+    public static UploadLinksAnswer UploadLinks(ApiRequest request, string fileId, Uri uploadUrl) =>
+        new(new UploadLinks(new Link(uploadUrl.AbsoluteUri), new Link(FileUrl(request, fileId) + "/complete")));
+
+    /// <summary>A page's links as the items listings carry them.</summary>
+    public static ItemsLinks ItemsLinks(PageLinks page, Link? folder = null) => new(page.Self, page.Prev, page.Next, folder);
 
     /// <summary>The display name of whoever makes the request (token <c>name</c>, else its subject).</summary>
     public static string? CallerName(ApiRequest request) => request.Caller is { } caller ? caller.Name ?? caller.UserId : null;

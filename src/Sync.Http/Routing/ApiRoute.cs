@@ -11,6 +11,7 @@ namespace Sync.Http.Routing;
 /// acts on the caller alone, such as listing their iTwins). Every route states its scope, so none is forgotten.
 /// </summary>
 /// <param name="Requires">The role needed; by default Reader for GET, Owner for DELETE, Member otherwise.</param>
+/// <param name="Answer">The type of the success answer's JSON, when declared: the OpenAPI document describes it.</param>
 public sealed record ApiRoute(
     string Name,
     string Method,
@@ -18,7 +19,8 @@ public sealed record ApiRoute(
     Func<IServiceProvider, ApiRequest, Task<ApiResult>> Handler,
     ITwinLocator? Scope,
     bool AllowAnonymous = false,
-    Role? Requires = null)
+    Role? Requires = null,
+    Type? Answer = null)
 {
     public Role RequiredRole => Requires ?? Method switch
     {

@@ -54,30 +54,30 @@ public static class ApiRoutes
     public static readonly ApiRoute GetChangedElements = new(nameof(GetChangedElements), "GET", "imodels/{imodelId}/changedElements", (sp, r) => Api<ElementsApi>(sp).ChangedElementsAsync(r), OfIModel);
     public static readonly ApiRoute GetSchema = new(nameof(GetSchema), "GET", "imodels/{imodelId}/schema", (sp, r) => Api<ElementsApi>(sp).SchemaAsync(r), OfIModel);
 
-    public static readonly ApiRoute UploadFile = new(nameof(UploadFile), "POST", "storage/files", (sp, r) => Api<StorageFilesApi>(sp).UploadAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId"));
-    public static readonly ApiRoute GetFile = new(nameof(GetFile), "GET", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).GetAsync(r), OfFile);
+    public static readonly ApiRoute UploadFile = new(nameof(UploadFile), "POST", "storage/files", (sp, r) => Api<StorageFilesApi>(sp).UploadAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId"), Answer: typeof(FileAnswer));
+    public static readonly ApiRoute GetFile = new(nameof(GetFile), "GET", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).GetAsync(r), OfFile, Answer: typeof(FileAnswer));
     public static readonly ApiRoute DownloadFile = new(nameof(DownloadFile), "GET", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).DownloadAsync(r), OfFile);
-    public static readonly ApiRoute ReplaceFileContent = new(nameof(ReplaceFileContent), "PUT", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).ReplaceContentAsync(r), OfFile);
+    public static readonly ApiRoute ReplaceFileContent = new(nameof(ReplaceFileContent), "PUT", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).ReplaceContentAsync(r), OfFile, Answer: typeof(FileAnswer));
     public static readonly ApiRoute DeleteFile = new(nameof(DeleteFile), "DELETE", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).DeleteAsync(r), OfFile);
 
-    public static readonly ApiRoute GetStorageTopLevel = new(nameof(GetStorageTopLevel), "GET", "storage", (sp, r) => Api<StorageFoldersApi>(sp).TopLevelAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" });
-    public static readonly ApiRoute GetFolder = new(nameof(GetFolder), "GET", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).GetAsync(r), OfFolder);
-    public static readonly ApiRoute GetFolderFolders = new(nameof(GetFolderFolders), "GET", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).ListFoldersAsync(r), OfFolder);
-    public static readonly ApiRoute CreateFolder = new(nameof(CreateFolder), "POST", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).CreateFolderAsync(r), OfFolder);
-    public static readonly ApiRoute GetFolderFiles = new(nameof(GetFolderFiles), "GET", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).ListFilesAsync(r), OfFolder);
-    public static readonly ApiRoute CreateFolderFile = new(nameof(CreateFolderFile), "POST", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).CreateFileAsync(r), OfFolder);
-    public static readonly ApiRoute UpdateFolder = new(nameof(UpdateFolder), "PATCH", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).UpdateFolderAsync(r), OfFolder);
+    public static readonly ApiRoute GetStorageTopLevel = new(nameof(GetStorageTopLevel), "GET", "storage", (sp, r) => Api<StorageFoldersApi>(sp).TopLevelAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" }, Answer: typeof(ItemsAnswer));
+    public static readonly ApiRoute GetFolder = new(nameof(GetFolder), "GET", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).GetAsync(r), OfFolder, Answer: typeof(FolderAnswer));
+    public static readonly ApiRoute GetFolderFolders = new(nameof(GetFolderFolders), "GET", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).ListFoldersAsync(r), OfFolder, Answer: typeof(FoldersAnswer));
+    public static readonly ApiRoute CreateFolder = new(nameof(CreateFolder), "POST", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).CreateFolderAsync(r), OfFolder, Answer: typeof(FolderAnswer));
+    public static readonly ApiRoute GetFolderFiles = new(nameof(GetFolderFiles), "GET", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).ListFilesAsync(r), OfFolder, Answer: typeof(FilesAnswer));
+    public static readonly ApiRoute CreateFolderFile = new(nameof(CreateFolderFile), "POST", "storage/folders/{folderId}/files", (sp, r) => Api<StorageFoldersApi>(sp).CreateFileAsync(r), OfFolder, Answer: typeof(UploadLinksAnswer));
+    public static readonly ApiRoute UpdateFolder = new(nameof(UpdateFolder), "PATCH", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).UpdateFolderAsync(r), OfFolder, Answer: typeof(FolderAnswer));
     public static readonly ApiRoute DeleteFolder = new(nameof(DeleteFolder), "DELETE", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).DeleteFolderAsync(r), OfFolder);
-    public static readonly ApiRoute SearchFolder = new(nameof(SearchFolder), "GET", "storage/folders/{folderId}/search", (sp, r) => Api<StorageFoldersApi>(sp).SearchAsync(r), OfFolder);
-    public static readonly ApiRoute GetRecycleBin = new(nameof(GetRecycleBin), "GET", "storage/recycleBin", (sp, r) => Api<RecycleBinApi>(sp).ListAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" });
+    public static readonly ApiRoute SearchFolder = new(nameof(SearchFolder), "GET", "storage/folders/{folderId}/search", (sp, r) => Api<StorageFoldersApi>(sp).SearchAsync(r), OfFolder, Answer: typeof(ItemsAnswer));
+    public static readonly ApiRoute GetRecycleBin = new(nameof(GetRecycleBin), "GET", "storage/recycleBin", (sp, r) => Api<RecycleBinApi>(sp).ListAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" }, Answer: typeof(ItemsAnswer));
     public static readonly ApiRoute RestoreRecycledFile = new(nameof(RestoreRecycledFile), "POST", "storage/recycleBin/files/{fileId}/restore", (sp, r) => Api<RecycleBinApi>(sp).RestoreFileAsync(r), OfFile);
     public static readonly ApiRoute DeleteRecycledFile = new(nameof(DeleteRecycledFile), "DELETE", "storage/recycleBin/files/{fileId}", (sp, r) => Api<RecycleBinApi>(sp).DeleteFileAsync(r), OfFile);
     public static readonly ApiRoute RestoreRecycledFolder = new(nameof(RestoreRecycledFolder), "POST", "storage/recycleBin/folders/{folderId}/restore", (sp, r) => Api<RecycleBinApi>(sp).RestoreFolderAsync(r), OfFolder);
     public static readonly ApiRoute DeleteRecycledFolder = new(nameof(DeleteRecycledFolder), "DELETE", "storage/recycleBin/folders/{folderId}", (sp, r) => Api<RecycleBinApi>(sp).DeleteFolderAsync(r), OfFolder);
-    public static readonly ApiRoute GetFolderItems = new(nameof(GetFolderItems), "GET", "storage/folders/{folderId}/list", (sp, r) => Api<StorageFoldersApi>(sp).ListItemsAsync(r), OfFolder);
-    public static readonly ApiRoute UpdateFile = new(nameof(UpdateFile), "PATCH", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).UpdateAsync(r), OfFile);
-    public static readonly ApiRoute CompleteFileUpload = new(nameof(CompleteFileUpload), "POST", "storage/files/{fileId}/complete", (sp, r) => Api<StorageFilesApi>(sp).CompleteAsync(r), OfFile);
-    public static readonly ApiRoute UpdateFileContent = new(nameof(UpdateFileContent), "POST", "storage/files/{fileId}/updateContent", (sp, r) => Api<StorageFilesApi>(sp).UpdateContentLinksAsync(r), OfFile);
+    public static readonly ApiRoute GetFolderItems = new(nameof(GetFolderItems), "GET", "storage/folders/{folderId}/list", (sp, r) => Api<StorageFoldersApi>(sp).ListItemsAsync(r), OfFolder, Answer: typeof(ItemsAnswer));
+    public static readonly ApiRoute UpdateFile = new(nameof(UpdateFile), "PATCH", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).UpdateAsync(r), OfFile, Answer: typeof(FileAnswer));
+    public static readonly ApiRoute CompleteFileUpload = new(nameof(CompleteFileUpload), "POST", "storage/files/{fileId}/complete", (sp, r) => Api<StorageFilesApi>(sp).CompleteAsync(r), OfFile, Answer: typeof(FileAnswer));
+    public static readonly ApiRoute UpdateFileContent = new(nameof(UpdateFileContent), "POST", "storage/files/{fileId}/updateContent", (sp, r) => Api<StorageFilesApi>(sp).UpdateContentLinksAsync(r), OfFile, Answer: typeof(UploadLinksAnswer));
     public static readonly ApiRoute DownloadFileLink = new(nameof(DownloadFileLink), "GET", "storage/files/{fileId}/download", (sp, r) => Api<StorageFilesApi>(sp).DownloadLinkAsync(r), OfFile);
 
     public static readonly ApiRoute GetConnections = new(nameof(GetConnections), "GET", "synchronization/imodels/connections", (sp, r) => Api<ConnectionsApi>(sp).ListAllKindsAsync(r), ITwinLocator.IModel(IdSource.Query, "imodelId"));

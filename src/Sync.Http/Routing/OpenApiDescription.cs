@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
 using Sync.Http.Access;
@@ -58,7 +62,33 @@ public static partial class OpenApiDescription
 
         using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         document.SerializeAsV31(new OpenApiJsonWriter(text));
-        return text.ToString();
+        return WithAnswerSchemas(text.ToString());
+    }
+
+    /// <summary>
+    /// Adds the schema of every declared answer type (<see cref="ApiRoute.Answer"/>), exported by System.Text.Json with
+    /// the very options answers are written with, and points the operation's success response at it.
+    /// </summary>
+    private static string WithAnswerSchemas(string json)
+    {
+        var root = JsonNode.Parse(json)!.AsObject();
+        var schemas = root["components"]!["schemas"]!.AsObject();
+        var options = new JsonSerializerOptions(Infrastructure.ApiJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        foreach (var route in ApiRoutes.All.Where(r => r.Answer is not null))
+        {
+            var type = route.Answer!;
+            if (!schemas.ContainsKey(type.Name))
+            {
+                var schema = JsonSchemaExporter.GetJsonSchemaAsNode(options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+                OmittedNullsAreOptional(schema);
+                schemas[type.Name] = schema;
+            }
+
+            var success = root["paths"]!["/" + route.Template]![route.Method.ToLowerInvariant()]!["responses"]!["2XX"]!.AsObject();
+            success["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = $"#/components/schemas/{type.Name}" } } };
+        }
+
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     private static OpenApiOperation Operation(OpenApiDocument document, ApiRoute route, string scope)
@@ -126,6 +156,41 @@ public static partial class OpenApiDescription
         }
 
         return operation;
+    }
+
+    /// <summary>Answers leave null properties out (<c>WhenWritingNull</c>), so a property that may be null is not required.</summary>
+    private static void OmittedNullsAreOptional(JsonNode? node)
+    {
+        if (node is JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                OmittedNullsAreOptional(item);
+            }
+
+            return;
+        }
+
+        if (node is not JsonObject schema)
+        {
+            return;
+        }
+
+        if (schema["properties"] is JsonObject properties && schema["required"] is JsonArray required)
+        {
+            foreach (var name in required.Select(r => (string)r!).ToList())
+            {
+                if (properties[name]?["type"] is JsonArray types && types.Any(t => (string?)t == "null"))
+                {
+                    required.Remove(required.First(r => (string)r! == name));
+                }
+            }
+        }
+
+        foreach (var (_, child) in schema.ToList())
+        {
+            OmittedNullsAreOptional(child);
+        }
     }
 
     private static string Tag(string template) => template switch
