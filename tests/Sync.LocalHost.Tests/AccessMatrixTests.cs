@@ -161,6 +161,7 @@ public sealed class AccessMatrixTests
         // A role change is seen at once: the reader may read, then, as an Owner, manage.
         var (_, seen) = await SendAsync("GET", $"/itwins/{iTwinId}", null, other);
         Assert.AreEqual("Reader", seen.GetProperty("iTwin").Str("role"));
+        await Host.ConformsAsync("GetITwin", seen);
         (await SendAsync("POST", members, new { userId = "third", role = "Reader" }, other)).AssertError(HttpStatusCode.Forbidden, "InsufficientPermissions");
         Assert.AreEqual(HttpStatusCode.OK, (await Host.SendAsync(HttpMethod.Patch, $"{members}/second-owner", new { role = "Owner" })).Status);
         Assert.AreEqual(HttpStatusCode.Created, (await SendAsync("POST", members, new { userId = "third", role = "Reader" }, other)).Status);
@@ -173,6 +174,11 @@ public sealed class AccessMatrixTests
         (await SendAsync("DELETE", $"{members}/nobody", null, other)).AssertError(HttpStatusCode.NotFound, "MemberNotFound");
 
         var (_, list) = await SendAsync("GET", members, null, other);
+        await Host.ConformsAsync("GetITwinMembers", list);
+        var (_, mine) = await SendAsync("GET", "/itwins", null, other);
+        await Host.ConformsAsync("GetITwins", mine);
+        var (_, added) = await SendAsync("PATCH", $"{members}/third", new { role = "Member" }, other);
+        await Host.ConformsAsync("UpdateITwinMember", added);
         CollectionAssert.AreEquivalent(
             new[] { "second-owner:Owner", "third:Reader" },
             list.GetProperty("members").EnumerateArray().Select(m => $"{m.Str("userId")}:{m.Str("role")}").ToArray());

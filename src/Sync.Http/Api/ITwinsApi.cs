@@ -25,7 +25,7 @@ public sealed class ITwinsApi(IITwinStore iTwins, AccessControl access)
         var iTwin = new ITwin(Guid.NewGuid(), displayName!.Trim(), caller.UserId, DateTimeOffset.UtcNow);
         await iTwins.CreateAsync(iTwin, request.Aborted);
         access.ForgetRole(iTwin.Id, caller.UserId);
-        return ApiResult.Created(new { iTwin = Present(request, iTwin, Role.Owner) }, Self(request, iTwin.Id));
+        return ApiResult.Created(new ITwinAnswer(Present(request, iTwin, Role.Owner)), Self(request, iTwin.Id));
     }
 
     /// <summary>The caller's iTwins, each with the caller's role.</summary>
@@ -44,20 +44,20 @@ public sealed class ITwinsApi(IITwinStore iTwins, AccessControl access)
         }
 
         var all = mine.OrderBy(m => m.ITwin.CreatedDateTime).ThenBy(m => m.ITwin.Id).ToList();
-        return ApiResult.Ok(new { iTwins = paging.Apply(all).Select(m => Present(request, m.ITwin, m.Role)).ToList(), _links = paging.Links(request, all.Count) });
+        return ApiResult.Ok(new ITwinsAnswer(paging.Apply(all).Select(m => Present(request, m.ITwin, m.Role)).ToList(), paging.Links(request, all.Count)));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
         var grant = Granted(request);
         var iTwin = await iTwins.GetAsync(grant.ITwinId, request.Aborted) ?? throw ITwinLocator.ITwinNotFound(grant.ITwinId.ToString("D"));
-        return ApiResult.Ok(new { iTwin = Present(request, iTwin, grant.Role) });
+        return ApiResult.Ok(new ITwinAnswer(Present(request, iTwin, grant.Role)));
     }
 
     public async Task<ApiResult> ListMembersAsync(ApiRequest request)
     {
         var members = await iTwins.ListMembersAsync(Granted(request).ITwinId, request.Aborted);
-        return ApiResult.Ok(new { members = members.Select(m => Present(request, m)).ToList() });
+        return ApiResult.Ok(new MembersAnswer(members.Select(m => Present(request, m)).ToList()));
     }
 
     /// <summary>Adds a user with a role; 409 when they are a member already (change a role with PATCH).</summary>
@@ -76,7 +76,7 @@ public sealed class ITwinsApi(IITwinStore iTwins, AccessControl access)
 
         var member = await ChangeAsync(() => iTwins.SetMemberAsync(iTwinId, userId!, Enum.Parse<Role>(role!), request.Aborted));
         access.ForgetRole(iTwinId, userId!);
-        return ApiResult.Created(new { member = Present(request, member) }, MemberUrl(request, iTwinId, member.UserId));
+        return ApiResult.Created(new MemberAnswer(Present(request, member)), MemberUrl(request, iTwinId, member.UserId));
     }
 
     public async Task<ApiResult> UpdateMemberAsync(ApiRequest request)
@@ -94,7 +94,7 @@ public sealed class ITwinsApi(IITwinStore iTwins, AccessControl access)
 
         var member = await ChangeAsync(() => iTwins.SetMemberAsync(iTwinId, userId, Enum.Parse<Role>(role!), request.Aborted));
         access.ForgetRole(iTwinId, userId);
-        return ApiResult.Ok(new { member = Present(request, member) });
+        return ApiResult.Ok(new MemberAnswer(Present(request, member)));
     }
 
     public async Task<ApiResult> RemoveMemberAsync(ApiRequest request)
@@ -132,26 +132,14 @@ public sealed class ITwinsApi(IITwinStore iTwins, AccessControl access)
     private static string MemberUrl(ApiRequest request, Guid iTwinId, string userId) =>
         request.Url($"/itwins/{iTwinId:D}/members/{Uri.EscapeDataString(userId)}");
 
-    private static object Present(ApiRequest request, ITwin t, Role role) => new
-    {
-        id = t.Id,
-        displayName = t.DisplayName,
-        createdBy = t.CreatedBy,
-        createdDateTime = ApiJson.Timestamp(t.CreatedDateTime),
-        role = role.ToString(),
-        _links = new
-        {
-            self = new Link(Self(request, t.Id)),
-            members = new Link(request.Url($"/itwins/{t.Id:D}/members")),
-            iModels = new Link(request.Url($"/imodels?iTwinId={t.Id:D}")),
-        },
-    };
+    private static ITwinView Present(ApiRequest request, ITwin t, Role role) => new(
+        t.Id,
+        t.DisplayName,
+        t.CreatedBy,
+        ApiJson.Timestamp(t.CreatedDateTime),
+        role.ToString(),
+        new ITwinLinks(new Link(Self(request, t.Id)), new Link(request.Url($"/itwins/{t.Id:D}/members")), new Link(request.Url($"/imodels?iTwinId={t.Id:D}"))));
 
-    private static object Present(ApiRequest request, ITwinMember m) => new
-    {
-        userId = m.UserId,
-        role = m.Role.ToString(),
-        addedDateTime = ApiJson.Timestamp(m.AddedDateTime),
-        _links = new { self = new Link(MemberUrl(request, m.ITwinId, m.UserId)) },
-    };
+    private static MemberView Present(ApiRequest request, ITwinMember m) =>
+        new(m.UserId, m.Role.ToString(), ApiJson.Timestamp(m.AddedDateTime), new SelfLink(new Link(MemberUrl(request, m.ITwinId, m.UserId))));
 }

@@ -32,12 +32,12 @@ public static class ApiRoutes
     /// <summary>This API's OpenAPI 3.1 document, built from this table.</summary>
     public static readonly ApiRoute GetOpenApiDocument = new(nameof(GetOpenApiDocument), "GET", "openapi.json", (sp, _) => Task.FromResult(OpenApiDocumentResult(sp)), Scope: null, AllowAnonymous: true);
 
-    public static readonly ApiRoute CreateITwin = new(nameof(CreateITwin), "POST", "itwins", (sp, r) => Api<ITwinsApi>(sp).CreateAsync(r), Scope: null);
-    public static readonly ApiRoute GetITwins = new(nameof(GetITwins), "GET", "itwins", (sp, r) => Api<ITwinsApi>(sp).ListAsync(r), Scope: null);
-    public static readonly ApiRoute GetITwin = new(nameof(GetITwin), "GET", "itwins/{itwinId}", (sp, r) => Api<ITwinsApi>(sp).GetAsync(r), OfITwin);
-    public static readonly ApiRoute GetITwinMembers = new(nameof(GetITwinMembers), "GET", "itwins/{itwinId}/members", (sp, r) => Api<ITwinsApi>(sp).ListMembersAsync(r), OfITwin);
-    public static readonly ApiRoute AddITwinMember = new(nameof(AddITwinMember), "POST", "itwins/{itwinId}/members", (sp, r) => Api<ITwinsApi>(sp).AddMemberAsync(r), OfITwin, Requires: Role.Owner);
-    public static readonly ApiRoute UpdateITwinMember = new(nameof(UpdateITwinMember), "PATCH", "itwins/{itwinId}/members/{memberId}", (sp, r) => Api<ITwinsApi>(sp).UpdateMemberAsync(r), OfITwin, Requires: Role.Owner);
+    public static readonly ApiRoute CreateITwin = new(nameof(CreateITwin), "POST", "itwins", (sp, r) => Api<ITwinsApi>(sp).CreateAsync(r), Scope: null, Answer: typeof(ITwinAnswer));
+    public static readonly ApiRoute GetITwins = new(nameof(GetITwins), "GET", "itwins", (sp, r) => Api<ITwinsApi>(sp).ListAsync(r), Scope: null, Answer: typeof(ITwinsAnswer));
+    public static readonly ApiRoute GetITwin = new(nameof(GetITwin), "GET", "itwins/{itwinId}", (sp, r) => Api<ITwinsApi>(sp).GetAsync(r), OfITwin, Answer: typeof(ITwinAnswer));
+    public static readonly ApiRoute GetITwinMembers = new(nameof(GetITwinMembers), "GET", "itwins/{itwinId}/members", (sp, r) => Api<ITwinsApi>(sp).ListMembersAsync(r), OfITwin, Answer: typeof(MembersAnswer));
+    public static readonly ApiRoute AddITwinMember = new(nameof(AddITwinMember), "POST", "itwins/{itwinId}/members", (sp, r) => Api<ITwinsApi>(sp).AddMemberAsync(r), OfITwin, Requires: Role.Owner, Answer: typeof(MemberAnswer));
+    public static readonly ApiRoute UpdateITwinMember = new(nameof(UpdateITwinMember), "PATCH", "itwins/{itwinId}/members/{memberId}", (sp, r) => Api<ITwinsApi>(sp).UpdateMemberAsync(r), OfITwin, Requires: Role.Owner, Answer: typeof(MemberAnswer));
     public static readonly ApiRoute RemoveITwinMember = new(nameof(RemoveITwinMember), "DELETE", "itwins/{itwinId}/members/{memberId}", (sp, r) => Api<ITwinsApi>(sp).RemoveMemberAsync(r), OfITwin);
 
     public static readonly ApiRoute CreateIModel = new(nameof(CreateIModel), "POST", "imodels", (sp, r) => Api<IModelsApi>(sp).CreateAsync(r), ITwinLocator.ITwin(IdSource.Body, "iTwinId"));
