@@ -196,6 +196,7 @@ public sealed class CadRunsTests
         Assert.IsTrue(nodes.Where(n => n.Str("userLabel") != "Assembly").All(n => n.TryGetProperty("bbox", out _)), "every part node has a box");
 
         var (_, after) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}");
+        await Host.ConformsAsync("GetIModel", after);
         var model = after.GetProperty("iModel");
         var crs = model.GetProperty("geographicCoordinateSystem");
         Assert.AreEqual(("EPSG:4326", "spatialRoot"), (crs.Str("crs"), crs.Str("source")));

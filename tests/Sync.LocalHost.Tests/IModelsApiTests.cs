@@ -13,6 +13,7 @@ public sealed class IModelsApiTests
         var iTwinId = await Host.CreateITwinAsync();
         var (status, created) = await Host.SendAsync(HttpMethod.Post, "/imodels", new { iTwinId, name = "Plant", description = "Unit 1" });
         Assert.AreEqual(HttpStatusCode.Created, status, created.ToString());
+        await Host.ConformsAsync("CreateIModel", created);
         var model = created.GetProperty("iModel");
         string id = model.Str("id");
         Assert.AreEqual(iTwinId.ToString(), model.Str("iTwinId"));
@@ -22,6 +23,7 @@ public sealed class IModelsApiTests
 
         var (getStatus, got) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{id}");
         Assert.AreEqual(HttpStatusCode.OK, getStatus);
+        await Host.ConformsAsync("GetIModel", got);
         Assert.AreEqual(id, got.GetProperty("iModel").Str("id"));
 
         var (deleteStatus, _) = await Host.SendAsync(HttpMethod.Delete, $"/imodels/{id}");

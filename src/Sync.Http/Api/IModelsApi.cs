@@ -18,7 +18,7 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
 
         var iModel = new IModel(Guid.NewGuid(), iTwinId!.Value, name!.Trim(), description, DateTimeOffset.UtcNow);
         await iModels.CreateAsync(iModel, request.Aborted);
-        return ApiResult.Created(new { iModel = Present(request, iModel) }, Self(request, iModel.Id));
+        return ApiResult.Created(new IModelAnswer(Present(request, iModel)), Self(request, iModel.Id));
     }
 
     public async Task<ApiResult> ListAsync(ApiRequest request)
@@ -38,7 +38,7 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
     {
         var iModel = await FindAsync(request);
         var georeference = (await states.CurrentAsync(iModel.Id, request.Aborted)).Georeference();
-        return ApiResult.Ok(new { iModel = Present(request, iModel, georeference) });
+        return ApiResult.Ok(new IModelAnswer(Present(request, iModel, georeference)));
     }
 
     /// <summary>Deletes the iModel and every connection that writes into it.</summary>
@@ -83,24 +83,18 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
 
     private static string Self(ApiRequest request, Guid id) => request.Url($"/imodels/{id:D}");
 
-    private static object Present(ApiRequest request, IModel m, IModelGeoreference? georeference = null) => new
-    {
-        id = m.Id,
-        displayName = m.Name,
-        name = m.Name,
-        description = m.Description,
-        iTwinId = m.ITwinId,
-        createdDateTime = ApiJson.Timestamp(m.CreatedDateTime),
-        geographicCoordinateSystem = georeference?.CoordinateSystem is { } crs
-            ? new { crs, definition = georeference.CoordinateSystemDefinition, source = georeference.Source, spatialRootSourceFileId = georeference.SpatialRootSourceFileId }
+    private static IModelView Present(ApiRequest request, IModel m, IModelGeoreference? georeference = null) => new(
+        m.Id,
+        m.Name,
+        m.Name,
+        m.Description,
+        m.ITwinId,
+        ApiJson.Timestamp(m.CreatedDateTime),
+        georeference?.CoordinateSystem is { } crs
+            ? new GeographicCoordinateSystemView(crs, georeference.CoordinateSystemDefinition, georeference.Source, georeference.SpatialRootSourceFileId)
             : null,
-        globalOrigin = georeference?.GlobalOrigin is { } origin ? new { x = origin.X, y = origin.Y, z = origin.Z } : null,
-        extents = georeference?.Extents is { } box ? new { low = new[] { box.LowX, box.LowY, box.LowZ }, high = new[] { box.HighX, box.HighY, box.HighZ } } : null,
-        _links = new
-        {
-            self = new Link(Self(request, m.Id)),
-            connections = new Link(request.Url($"/synchronization/imodels/connections?imodelId={m.Id:D}")),
-        },
-    };
+        georeference?.GlobalOrigin is { } origin ? new PointView(origin.X, origin.Y, origin.Z) : null,
+        georeference?.Extents is { } box ? new ExtentsView([box.LowX, box.LowY, box.LowZ], [box.HighX, box.HighY, box.HighZ]) : null,
+        new IModelLinks(new Link(Self(request, m.Id)), new Link(request.Url($"/synchronization/imodels/connections?imodelId={m.Id:D}"))));
 }
 

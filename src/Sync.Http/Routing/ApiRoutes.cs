@@ -40,9 +40,9 @@ public static class ApiRoutes
     public static readonly ApiRoute UpdateITwinMember = new(nameof(UpdateITwinMember), "PATCH", "itwins/{itwinId}/members/{memberId}", (sp, r) => Api<ITwinsApi>(sp).UpdateMemberAsync(r), OfITwin, Requires: Role.Owner, Answer: typeof(MemberAnswer));
     public static readonly ApiRoute RemoveITwinMember = new(nameof(RemoveITwinMember), "DELETE", "itwins/{itwinId}/members/{memberId}", (sp, r) => Api<ITwinsApi>(sp).RemoveMemberAsync(r), OfITwin);
 
-    public static readonly ApiRoute CreateIModel = new(nameof(CreateIModel), "POST", "imodels", (sp, r) => Api<IModelsApi>(sp).CreateAsync(r), ITwinLocator.ITwin(IdSource.Body, "iTwinId"));
+    public static readonly ApiRoute CreateIModel = new(nameof(CreateIModel), "POST", "imodels", (sp, r) => Api<IModelsApi>(sp).CreateAsync(r), ITwinLocator.ITwin(IdSource.Body, "iTwinId"), Answer: typeof(IModelAnswer));
     public static readonly ApiRoute GetIModels = new(nameof(GetIModels), "GET", "imodels", (sp, r) => Api<IModelsApi>(sp).ListAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId"));
-    public static readonly ApiRoute GetIModel = new(nameof(GetIModel), "GET", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).GetAsync(r), OfIModel);
+    public static readonly ApiRoute GetIModel = new(nameof(GetIModel), "GET", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).GetAsync(r), OfIModel, Answer: typeof(IModelAnswer));
     public static readonly ApiRoute DeleteIModel = new(nameof(DeleteIModel), "DELETE", "imodels/{imodelId}", (sp, r) => Api<IModelsApi>(sp).DeleteAsync(r), OfIModel);
 
     public static readonly ApiRoute GetChangesets = new(nameof(GetChangesets), "GET", "imodels/{imodelId}/changesets", (sp, r) => Api<ChangesetsApi>(sp).ListAsync(r), OfIModel);
