@@ -23,7 +23,9 @@ public static class HttpServiceCollectionExtensions
     public static IServiceCollection AddSyncHttpApi(this IServiceCollection services, IConfiguration configuration, bool allowDevTokens)
     {
         services.AddCors();
-        var corsPolicy = (configuration.GetSection(CorsSettings.Section).Get<CorsSettings>() ?? new CorsSettings()).Policy(isDevelopment: allowDevTokens);
+        var corsSettings = configuration.GetSection(CorsSettings.Section).Get<CorsSettings>() ?? new CorsSettings();
+        services.AddSingleton(corsSettings);
+        var corsPolicy = corsSettings.Policy(isDevelopment: allowDevTokens);
         services.AddSingleton(sp => new ApiCors(sp.GetRequiredService<ICorsService>(), corsPolicy));
         services.AddSingleton(configuration.GetSection(RateLimitSettings.Section).Get<RateLimitSettings>() ?? new RateLimitSettings());
         services.AddSingleton<ApiRateLimits>();

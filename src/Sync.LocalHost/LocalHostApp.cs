@@ -43,7 +43,6 @@ public static class LocalHostApp
         services.AddSingleton<IDurableGateway>(sp => sp.GetRequiredService<LocalDurableRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
         services.AddHostedService<DirectWriteScanner>();
-        services.AddSingleton(builder.Configuration.GetSection(CorsSettings.Section).Get<CorsSettings>() ?? new CorsSettings());
         services.AddHostedService<AzuriteBlobCors>();
 
         var app = builder.Build();

@@ -170,7 +170,7 @@ public sealed class BlobStorageFileStore(StorageAccount account, StorageOptions 
             current["Name"] = name ?? current.GetString("Name");
             current["Description"] = description ?? current.GetString("Description");
             current["LastModifiedBy"] = modifiedBy ?? current.GetString("LastModifiedBy");
-            return current.GetString("DeletedWith") is null;
+            return current.GetString("DeletedWith") is null && current.GetBoolean("Pending") != true;
         }, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToFile(row);
     }

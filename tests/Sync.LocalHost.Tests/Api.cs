@@ -55,16 +55,17 @@ internal static class Api
     }
 
     /// <summary>Polls a run (path of its URL) until it is Completed and returns it.</summary>
-    public static Task<JsonElement> WaitRunCompletedAsync(this RunningHost host, string runPath) =>
-        host.WaitRunAsync(runPath, run => run.Str("state") == "Completed");
+    /// <param name="configure">Changes each poll request (e.g. another caller's token).</param>
+    public static Task<JsonElement> WaitRunCompletedAsync(this RunningHost host, string runPath, Action<HttpRequestMessage>? configure = null) =>
+        host.WaitRunAsync(runPath, run => run.Str("state") == "Completed", configure);
 
     /// <summary>Polls a run (path of its URL) until <paramref name="condition"/> holds and returns it.</summary>
-    public static async Task<JsonElement> WaitRunAsync(this RunningHost host, string runPath, Func<JsonElement, bool> condition)
+    public static async Task<JsonElement> WaitRunAsync(this RunningHost host, string runPath, Func<JsonElement, bool> condition, Action<HttpRequestMessage>? configure = null)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
-            var (status, body) = await host.SendAsync(HttpMethod.Get, runPath);
+            var (status, body) = await host.SendAsync(HttpMethod.Get, runPath, configure: configure);
             Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
             var run = body.GetProperty("run");
             if (condition(run))

@@ -143,17 +143,7 @@ public sealed class UserGrantTests
         {
             var (status, body) = await host.SendAsync(HttpMethod.Post, $"{Storage}/{connection}/run", configure: AsHeir);
             Assert.AreEqual(HttpStatusCode.Accepted, status, body.ToString());
-            string runPath = host.LastLocation!.PathAndQuery;
-            for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(250))
-            {
-                var (_, run) = await host.SendAsync(HttpMethod.Get, runPath, configure: AsHeir);
-                if (run.GetProperty("run").Str("state") == "Completed")
-                {
-                    return run.GetProperty("run");
-                }
-
-                Assert.IsLessThan(deadline, DateTime.UtcNow, "the run did not complete");
-            }
+            return await host.WaitRunCompletedAsync(host.LastLocation!.PathAndQuery, AsHeir);
         }
 
         var orphaned = await RunAsHeirAsync();

@@ -34,7 +34,7 @@ public interface IStorageFileStore
     /// <summary>A read-only URL of the file's current content, valid for <paramref name="lifetime"/>; null when there is no such (completed) file.</summary>
     Task<Uri?> DownloadUrlAsync(string fileId, TimeSpan lifetime, CancellationToken cancellationToken);
 
-    /// <summary>Renames or re-describes the file (null: unchanged); null when there is no such file.</summary>
+    /// <summary>Renames or re-describes the file (null: unchanged); null when there is no such (completed, not deleted) file.</summary>
     Task<StorageFile?> UpdateMetadataAsync(string fileId, string? name, string? description, string? modifiedBy, CancellationToken cancellationToken);
 
     /// <summary>The completed files of a folder (the root folder's include files created without one), not deleted ones.</summary>

@@ -58,10 +58,9 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
         switch (level)
         {
             case ConfigurationLevel.ITwin:
-                string text = request.Route("itwinId");
-                return Guid.TryParse(text, out Guid iTwinId) && iTwinId != Guid.Empty
-                    ? (iTwinId.ToString("D"), [])
-                    : throw ApiException.Invalid(ErrorCodes.InvalidConfigurationRequest, "The iTwin id is invalid.", new ApiErrorDetail(ErrorCodes.InvalidValue, $"'{text}' is not a valid UUID.", "itwinId"));
+                // The access check resolved (and answered any unknown or malformed id for) the route's iTwin.
+                var grant = request.Access ?? throw new InvalidOperationException("iTwin configurations are authorized by AccessControl before they run.");
+                return (grant.ITwinId.ToString("D"), []);
             case ConfigurationLevel.IModel:
                 var iModel = await IModelsApi.FindAsync(iModels, request);
                 return (iModel.Id.ToString("D"), [(ConfigurationLevel.ITwin, iModel.ITwinId.ToString("D"))]);

@@ -85,7 +85,6 @@ public sealed class StorageFilesApi(IStorageFileStore files, IStorageFolderStore
 
         string? description = body.OptionalString("description", maxLength: 1024);
         body.ThrowIfInvalid("Cannot update the file: the request is invalid.");
-        _ = await files.GetAsync(id, request.Aborted) ?? throw NotFound(id);
         var file = await files.UpdateMetadataAsync(id, name, description, StorageItems.CallerName(request), request.Aborted) ?? throw NotFound(id);
         return ApiResult.Ok(new FileAnswer(await PresentAsync(request, file)));
     }

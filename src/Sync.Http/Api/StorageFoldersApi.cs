@@ -205,15 +205,17 @@ public sealed class StorageFoldersApi(IStorageFolderStore folders, IStorageFileS
     private async Task<(List<StorageItemView> Items, PageLinks Links)> ItemsAsync(ApiRequest request, StorageFolder folder, bool includeFolders, bool includeFiles)
     {
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidFolderRequest);
+        // Every item here shares this folder as its parent: its path is walked once, not once per item.
+        string here = await StorageItems.PathAsync(folders, folder.Id, request.Aborted);
         var all = new List<Func<Task<StorageItemView>>>();
         if (includeFolders)
         {
-            all.AddRange((await folders.ListChildrenAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FolderAsync(request, folders, f))));
+            all.AddRange((await folders.ListChildrenAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FolderAsync(request, folders, f, here))));
         }
 
         if (includeFiles)
         {
-            all.AddRange((await files.ListInFolderAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FileAsync(request, folders, f))));
+            all.AddRange((await files.ListInFolderAsync(folder.ITwinId, folder.Id, request.Aborted)).Select(f => (Func<Task<StorageItemView>>)(() => StorageItems.FileAsync(request, folders, f, here))));
         }
 
         var page = new List<StorageItemView>();

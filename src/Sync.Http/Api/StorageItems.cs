@@ -25,12 +25,13 @@ internal static class StorageItems
         return "/" + string.Join('/', names);
     }
 
-    public static async Task<StorageItemView> FolderAsync(ApiRequest request, IStorageFolderStore folders, StorageFolder f) => new(
+    /// <param name="parentPath">The parent folder's path when the caller knows it (a listing of one folder), saving the walk up.</param>
+    public static async Task<StorageItemView> FolderAsync(ApiRequest request, IStorageFolderStore folders, StorageFolder f, string? parentPath = null) => new(
         f.Id,
         "folder",
         f.DisplayName,
         f.Description,
-        f.IsRoot ? "/" : (await PathAsync(folders, f.ParentFolderId, request.Aborted)).TrimEnd('/') + "/" + f.DisplayName,
+        f.IsRoot ? "/" : (parentPath ?? await PathAsync(folders, f.ParentFolderId, request.Aborted)).TrimEnd('/') + "/" + f.DisplayName,
         null,
         f.LastModifiedBy,
         ApiJson.Timestamp(f.CreatedDateTime),
@@ -39,7 +40,8 @@ internal static class StorageItems
         new StorageItemLinks(new Link(FolderUrl(request, f.Id)), f.ParentFolderId is null ? null : new Link(FolderUrl(request, f.ParentFolderId))));
 
     /// <summary>A file in the Storage API's shape, plus our own fields (<c>name</c>, <c>contentHash</c>, <c>version</c>, <c>iTwinId</c>).</summary>
-    public static async Task<StorageItemView> FileAsync(ApiRequest request, IStorageFolderStore folders, StorageFile f)
+    /// <param name="parentPath">The parent folder's path when the caller knows it (a listing of one folder), saving the walk up.</param>
+    public static async Task<StorageItemView> FileAsync(ApiRequest request, IStorageFolderStore folders, StorageFile f, string? parentPath = null)
     {
         string parent = f.ParentFolderId ?? ScopedId.Fixed(f.ITwinId);
         return new StorageItemView(
@@ -47,7 +49,7 @@ internal static class StorageItems
             "file",
             f.Name,
             f.Description,
-            (await PathAsync(folders, parent, request.Aborted)).TrimEnd('/') + "/" + f.Name,
+            (parentPath ?? await PathAsync(folders, parent, request.Aborted)).TrimEnd('/') + "/" + f.Name,
             f.Size,
             f.LastModifiedBy,
             ApiJson.Timestamp(f.CreatedDateTime ?? f.LastModified),

@@ -24,6 +24,9 @@ public static class ApiRoutes
     private static readonly ITwinLocator OfFile = ITwinLocator.File("fileId");
     private static readonly ITwinLocator OfFolder = ITwinLocator.Folder("folderId");
 
+    // Bentley's Storage API names the iTwin ?projectId= (older clients) or ?iTwinId=.
+    private static readonly ITwinLocator OfStorageITwin = ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" };
+
     public static readonly ApiRoute Health = new(nameof(Health), "GET", "health", (sp, r) => sp.GetRequiredService<HealthApi>().GetAsync(r), Scope: null, AllowAnonymous: true);
 
     /// <summary>Browsers' CORS preflight for any path: 204, with the allowing headers that the dispatcher adds to every answer.</summary>
@@ -60,7 +63,7 @@ public static class ApiRoutes
     public static readonly ApiRoute ReplaceFileContent = new(nameof(ReplaceFileContent), "PUT", "storage/files/{fileId}/content", (sp, r) => Api<StorageFilesApi>(sp).ReplaceContentAsync(r), OfFile, Answer: typeof(FileAnswer));
     public static readonly ApiRoute DeleteFile = new(nameof(DeleteFile), "DELETE", "storage/files/{fileId}", (sp, r) => Api<StorageFilesApi>(sp).DeleteAsync(r), OfFile);
 
-    public static readonly ApiRoute GetStorageTopLevel = new(nameof(GetStorageTopLevel), "GET", "storage", (sp, r) => Api<StorageFoldersApi>(sp).TopLevelAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" }, Answer: typeof(ItemsAnswer));
+    public static readonly ApiRoute GetStorageTopLevel = new(nameof(GetStorageTopLevel), "GET", "storage", (sp, r) => Api<StorageFoldersApi>(sp).TopLevelAsync(r), OfStorageITwin, Answer: typeof(ItemsAnswer));
     public static readonly ApiRoute GetFolder = new(nameof(GetFolder), "GET", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).GetAsync(r), OfFolder, Answer: typeof(FolderAnswer));
     public static readonly ApiRoute GetFolderFolders = new(nameof(GetFolderFolders), "GET", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).ListFoldersAsync(r), OfFolder, Answer: typeof(FoldersAnswer));
     public static readonly ApiRoute CreateFolder = new(nameof(CreateFolder), "POST", "storage/folders/{folderId}/folders", (sp, r) => Api<StorageFoldersApi>(sp).CreateFolderAsync(r), OfFolder, Answer: typeof(FolderAnswer));
@@ -69,7 +72,7 @@ public static class ApiRoutes
     public static readonly ApiRoute UpdateFolder = new(nameof(UpdateFolder), "PATCH", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).UpdateFolderAsync(r), OfFolder, Answer: typeof(FolderAnswer));
     public static readonly ApiRoute DeleteFolder = new(nameof(DeleteFolder), "DELETE", "storage/folders/{folderId}", (sp, r) => Api<StorageFoldersApi>(sp).DeleteFolderAsync(r), OfFolder);
     public static readonly ApiRoute SearchFolder = new(nameof(SearchFolder), "GET", "storage/folders/{folderId}/search", (sp, r) => Api<StorageFoldersApi>(sp).SearchAsync(r), OfFolder, Answer: typeof(ItemsAnswer));
-    public static readonly ApiRoute GetRecycleBin = new(nameof(GetRecycleBin), "GET", "storage/recycleBin", (sp, r) => Api<RecycleBinApi>(sp).ListAsync(r), ITwinLocator.ITwin(IdSource.Query, "iTwinId") with { AlternativeName = "projectId" }, Answer: typeof(ItemsAnswer));
+    public static readonly ApiRoute GetRecycleBin = new(nameof(GetRecycleBin), "GET", "storage/recycleBin", (sp, r) => Api<RecycleBinApi>(sp).ListAsync(r), OfStorageITwin, Answer: typeof(ItemsAnswer));
     public static readonly ApiRoute RestoreRecycledFile = new(nameof(RestoreRecycledFile), "POST", "storage/recycleBin/files/{fileId}/restore", (sp, r) => Api<RecycleBinApi>(sp).RestoreFileAsync(r), OfFile);
     public static readonly ApiRoute DeleteRecycledFile = new(nameof(DeleteRecycledFile), "DELETE", "storage/recycleBin/files/{fileId}", (sp, r) => Api<RecycleBinApi>(sp).DeleteFileAsync(r), OfFile);
     public static readonly ApiRoute RestoreRecycledFolder = new(nameof(RestoreRecycledFolder), "POST", "storage/recycleBin/folders/{folderId}/restore", (sp, r) => Api<RecycleBinApi>(sp).RestoreFolderAsync(r), OfFolder);
