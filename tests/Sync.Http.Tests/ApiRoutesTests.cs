@@ -78,6 +78,44 @@ public sealed partial class ApiRoutesTests
     }
 
     [TestMethod]
+    public void Every_operation_declares_what_it_answers_and_the_body_it_reads()
+    {
+        // Operations that answer no content, a redirect, or the document itself.
+        string[] bare =
+        [
+            nameof(ApiRoutes.Preflight), nameof(ApiRoutes.GetOpenApiDocument), nameof(ApiRoutes.CompleteAuthorization), nameof(ApiRoutes.DownloadFileLink),
+            nameof(ApiRoutes.RunStorageConnection), nameof(ApiRoutes.RunManifestConnection), nameof(ApiRoutes.CancelStorageConnectionRun), nameof(ApiRoutes.CancelManifestConnectionRun),
+            nameof(ApiRoutes.RestoreRecycledFile), nameof(ApiRoutes.RestoreRecycledFolder),
+        ];
+        var undeclared = ApiRoutes.All.Where(r => r.Method != "DELETE" && r.Answer is null && r.Produces is null && !bare.Contains(r.Name)).Select(r => r.Name).ToList();
+        Assert.IsEmpty(undeclared, "routes whose answer the document cannot describe: " + string.Join(", ", undeclared));
+
+        // Actions whose request has no body.
+        string[] bodiless =
+        [
+            nameof(ApiRoutes.RunStorageConnection), nameof(ApiRoutes.CancelStorageConnectionRun), nameof(ApiRoutes.CancelManifestConnectionRun),
+            nameof(ApiRoutes.RestoreRecycledFile), nameof(ApiRoutes.RestoreRecycledFolder), nameof(ApiRoutes.CompleteFileUpload), nameof(ApiRoutes.UpdateFileContent),
+        ];
+        var unbodied = ApiRoutes.All.Where(r => r.Method is "POST" or "PUT" or "PATCH" && r.Body is null && !bodiless.Contains(r.Name)).Select(r => r.Name).ToList();
+        Assert.IsEmpty(unbodied, "routes whose request body the document cannot describe: " + string.Join(", ", unbodied));
+
+        var document = System.Text.Json.Nodes.JsonNode.Parse(OpenApiDescription.Json("r", "w"))!;
+        var configuration = document["paths"]!["/synchronization/configurations/imodels/{imodelId}"]!["patch"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        CollectionAssert.AreEquivalent(
+            Sync.Engine.Catalog.ConfigurationSettings.Of(Sync.Engine.Catalog.ConfigurationLevel.IModel).Select(s => s.Name).ToList(),
+            configuration["properties"]!.AsObject().Select(p => p.Key).ToList());
+        Assert.AreEqual("boolean", (string?)configuration["properties"]!["clampZExtent"]!["type"]);
+        Assert.IsFalse((bool)configuration["additionalProperties"]!);
+
+        var runs = document["paths"]!["/synchronization/imodels/storageConnections/{connectionId}/runs"]!["get"]!["responses"]!["2XX"]!["content"]!["application/json"]!["schema"]!["anyOf"]!.AsArray();
+        Assert.AreEqual(("#/components/schemas/RunsAnswer", "#/components/schemas/RunsRepresentationAnswer"), ((string?)runs[0]!["$ref"], (string?)runs[1]!["$ref"]));
+        var createIModel = document["paths"]!["/imodels"]!["post"]!["requestBody"]!["content"]!["application/json"]!;
+        Assert.AreEqual("Bridge model", (string?)createIModel["example"]!["name"]);
+        var requestSchema = document["components"]!["schemas"]!["CreateIModelRequest"]!;
+        CollectionAssert.AreEquivalent(new[] { "iTwinId", "name" }, requestSchema["required"]!.AsArray().Select(n => (string?)n).ToList(), "nullable properties are optional");
+    }
+
+    [TestMethod]
     public void Reads_need_a_Reader_deletes_and_member_management_an_Owner_everything_else_a_Member()
     {
         foreach (var route in ApiRoutes.All.Where(r => !r.AllowAnonymous))

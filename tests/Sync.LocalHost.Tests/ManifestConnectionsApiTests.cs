@@ -44,7 +44,7 @@ public sealed class ManifestConnectionsApiTests
         var (_, got) = await Host.SendAsync(HttpMethod.Get, $"{files}/{sourceFileId}");
         Assert.AreEqual("doc-3-renamed", got.GetProperty("sourceFile").Str("sourceFileId"));
 
-        var (putStatus, put) = await Host.SendAsync(HttpMethod.Put, $"{Path}/{id}", new { displayName = "PW", authenticationType = "service" });
+        var (putStatus, put) = await Host.SendAsync(HttpMethod.Put, $"{Path}/{id}", new { displayName = "PW", authenticationType = "Service" });
         Assert.AreEqual(HttpStatusCode.OK, putStatus, put.ToString());
         Assert.AreEqual("Service", put.GetProperty("connection").Str("authenticationType"));
 

@@ -134,9 +134,13 @@ internal sealed class RunningHost : IAsyncDisposable
         using var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         configure?.Invoke(request);
+        string? requestJson = content?.Headers.ContentType?.MediaType == "application/json" ? await content.ReadAsStringAsync() : null;
         using var response = await _client.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
         var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        bool representation = request.Headers.TryGetValues("Prefer", out var prefer) && prefer.Any(p => p.Contains("return=representation", StringComparison.OrdinalIgnoreCase));
+        bool isJson = response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true;
+        (await OpenApiConformance.ForAsync(BaseAddress)).Check(method, path, ObjectOrNull(requestJson), representation, response.StatusCode, isJson ? text : null);
         if (response.Headers.Location is not null)
         {
             LastLocation = response.Headers.Location;
@@ -146,6 +150,19 @@ internal sealed class RunningHost : IAsyncDisposable
     }
 
     public Uri? LastLocation { get; private set; }
+
+    /// <summary>The request's JSON when it parses (tests also send malformed bodies, which no schema describes).</summary>
+    private static string? ObjectOrNull(string? json)
+    {
+        try
+        {
+            return json is null ? null : JsonDocument.Parse(json).RootElement.ValueKind == JsonValueKind.Object ? json : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A POST answered by its status and <c>Location</c> only; safe for parallel callers (leaves <see cref="LastLocation"/> alone).</summary>
     public async Task<(HttpStatusCode Status, Uri? Location)> PostForLocationAsync(string path, object? json = null)

@@ -24,17 +24,9 @@ public sealed class AuthorizationApi(UserGrants grants)
 
         string userId = request.RequiredCaller.UserId;
         bool authorized = await grants.IsAuthorizedAsync(userId, request.Aborted);
-        return ApiResult.Ok(new
-        {
-            authorizationInformation = new
-            {
-                isUserAuthorized = authorized,
-                _links = new
-                {
-                    authorizationUrl = grants.Enabled ? new Link(grants.AuthorizationUrl(userId, request.Url(CallbackPath), target.AbsoluteUri)) : null,
-                },
-            },
-        });
+        return ApiResult.Ok(new AuthorizationInformationAnswer(new AuthorizationInformationView(
+            authorized,
+            new AuthorizationLinks(grants.Enabled ? new Link(grants.AuthorizationUrl(userId, request.Url(CallbackPath), target.AbsoluteUri)) : null))));
     }
 
     /// <summary>The browser's return from the authorization server (no bearer token: the state proves who asked).</summary>

@@ -16,13 +16,13 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidChangesetRequest);
         var tip = await log.GetTipAsync(iModel.Id, request.Aborted);
         var page = await log.ListAsync(iModel.Id, paging.Skip, paging.Top, request.Aborted);
-        return ApiResult.Ok(new { changesets = page.Select(c => Present(request, c)).ToList(), _links = paging.Links(request, tip.Index) });
+        return ApiResult.Ok(new ChangesetsAnswer(page.Select(c => Present(request, c)).ToList(), paging.Links(request, tip.Index)));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
         var (_, changeset) = await FindAsync(request);
-        return ApiResult.Ok(new { changeset = Present(request, changeset) });
+        return ApiResult.Ok(new ChangesetAnswer(Present(request, changeset)));
     }
 
     /// <summary>The operations as NDJSON; gzip-encoded as stored when the client accepts gzip.</summary>
@@ -66,23 +66,22 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
         return (iModel.Id, changeset);
     }
 
-    private static object Present(ApiRequest request, ChangesetRecord c)
+    private static ChangesetView Present(ApiRequest request, ChangesetRecord c)
     {
         string self = request.Url($"/imodels/{request.Route("imodelId")}/changesets/{c.Id}");
-        return new
-        {
-            id = c.Id,
-            index = c.Index,
-            parentId = c.ParentId ?? string.Empty,
-            description = c.Description,
-            pushDateTime = ApiJson.Timestamp(c.PushDateTime),
-            containingChanges = c.ContainingChanges,
-            fileSize = c.FileSize,
-            inserted = c.Inserted,
-            updated = c.Updated,
-            deleted = c.Deleted,
-            synchronizationInfo = new { runId = c.SynchronizationInfo.RunId, connectionId = c.SynchronizationInfo.ConnectionId, changedFiles = c.SynchronizationInfo.ChangedFiles },
-            _links = new { self = new Link(self), download = new Link(self + "/download") },
-        };
+        var info = c.SynchronizationInfo;
+        return new ChangesetView(
+            c.Id,
+            c.Index,
+            c.ParentId ?? string.Empty,
+            c.Description,
+            ApiJson.Timestamp(c.PushDateTime),
+            c.ContainingChanges,
+            c.FileSize,
+            c.Inserted,
+            c.Updated,
+            c.Deleted,
+            new SynchronizationInfoView(info.RunId, info.ConnectionId, info.ChangedFiles),
+            new ChangesetLinks(new Link(self), new Link(self + "/download")));
     }
 }

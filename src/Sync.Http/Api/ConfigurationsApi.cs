@@ -41,15 +41,10 @@ public sealed class ConfigurationsApi(IIModelStore iModels, IConnectionStore con
                 return ApiResult.NoContent();
         }
 
-        var body = new
-        {
-            configuration = new
-            {
-                scopeId,
-                settings = ToJson(result.Scope.Settings),
-                resolvedSettings = ToJson(ConfigurationSettings.Resolve(broader.Select(b => b.Level).Append(level), result.Broader.Append(result.Scope).Where(s => s.Exists).Select(s => s.Settings))),
-            },
-        };
+        var body = new ConfigurationAnswer(new ConfigurationView(
+            scopeId,
+            ToJson(result.Scope.Settings),
+            ToJson(ConfigurationSettings.Resolve(broader.Select(b => b.Level).Append(level), result.Broader.Append(result.Scope).Where(s => s.Exists).Select(s => s.Settings)))));
         return operation == "Create" ? ApiResult.Created(body, request.Url(request.Http.Path)) : ApiResult.Ok(body);
     }
 

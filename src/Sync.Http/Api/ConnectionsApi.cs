@@ -12,34 +12,30 @@ public sealed class ConnectionsApi(IConnectionStore connections)
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidConnectionRequest);
         Guid iModelId = IModelsApi.QueryGuid(request, "imodelId", ErrorCodes.InvalidConnectionRequest);
         var all = await connections.ListByIModelAsync(iModelId, kind: null, request.Aborted);
-        return ApiResult.Ok(Page(request, paging, all, Present));
+        return ApiResult.Ok(Page(request, paging, all));
     }
 
-    internal static object Page(ApiRequest request, Paging paging, IReadOnlyList<Connection> all, Func<ApiRequest, Connection, object> present)
+    internal static object Page(ApiRequest request, Paging paging, IReadOnlyList<Connection> all)
     {
         var page = paging.Apply(all);
-        object items = request.WantsRepresentation
-            ? page.Select(c => present(request, c)).ToList()
-            : page.Select(c => new { id = c.Id, displayName = c.DisplayName }).ToList();
-        return new { connections = items, _links = paging.Links(request, all.Count) };
+        var links = paging.Links(request, all.Count);
+        return request.WantsRepresentation
+            ? (object)new ConnectionsRepresentationAnswer(page.Select(c => Present(request, c)).ToList(), links)
+            : new ConnectionsAnswer(page.Select(c => new ConnectionSummary(c.Id, c.DisplayName)).ToList(), links);
     }
 
-    internal static object Present(ApiRequest request, Connection c)
+    internal static ConnectionView Present(ApiRequest request, Connection c)
     {
         string segment = c.Kind == ConnectionKind.Storage ? "storageConnections" : "manifestConnections";
-        return new
-        {
-            id = c.Id,
-            displayName = c.DisplayName,
-            iModelId = c.IModelId,
-            iTwinId = c.ITwinId,
-            authenticationType = c.AuthenticationType,
-            _links = new
-            {
-                iModel = new Link(request.Url($"/imodels/{c.IModelId:D}")),
-                iTwin = new Link(request.Url($"/itwins/{c.ITwinId:D}")),
-                lastRun = c.LastRunId is null ? null : new Link(request.Url($"/synchronization/imodels/{segment}/{c.Id}/runs/{c.LastRunId}")),
-            },
-        };
+        return new ConnectionView(
+            c.Id,
+            c.DisplayName,
+            c.IModelId,
+            c.ITwinId,
+            c.AuthenticationType,
+            new ConnectionLinks(
+                new Link(request.Url($"/imodels/{c.IModelId:D}")),
+                new Link(request.Url($"/itwins/{c.ITwinId:D}")),
+                c.LastRunId is null ? null : new Link(request.Url($"/synchronization/imodels/{segment}/{c.Id}/runs/{c.LastRunId}"))));
     }
 }

@@ -31,7 +31,11 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
     /// <summary>Reads one source file from a body (the create item or the sourcefile request); null when invalid.</summary>
     protected abstract Task<SourceFile?> ReadSourceFileAsync(JsonBody body, Connection connection, Guid sourceFileId, CancellationToken cancellationToken);
 
-    protected abstract object PresentSourceFile(ApiRequest request, SourceFile file, bool representation);
+    /// <summary>One source file as answered: <c>{ sourceFile }</c>.</summary>
+    protected abstract object SourceFileAnswer(ApiRequest request, SourceFile file);
+
+    /// <summary>A page of source files as answered: <c>{ sourceFiles, _links }</c>, short unless <paramref name="representation"/>.</summary>
+    protected abstract object SourceFilesAnswer(ApiRequest request, IEnumerable<SourceFile> page, PageLinks links, bool representation);
 
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
@@ -89,7 +93,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
             throw ApiException.Conflict(ErrorCodes.SourceFileAlreadyMapped, "One or more SourceFiles are already mapped to the iModel.");
         }
 
-        return ApiResult.Created(new { connection = Present(request, connection!) }, Self(request, connection!.Id));
+        return ApiResult.Created(new ConnectionAnswer(Present(request, connection!)), Self(request, connection!.Id));
     }
 
     public async Task<ApiResult> ListAsync(ApiRequest request)
@@ -97,13 +101,13 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         var paging = Paging.Parse(request.Http.Query, ConnectionErrorCode);
         Guid iModelId = IModelsApi.QueryGuid(request, "iModelId", ConnectionErrorCode);
         var all = await Connections.ListByIModelAsync(iModelId, Kind, request.Aborted);
-        return ApiResult.Ok(ConnectionsApi.Page(request, paging, all, Present));
+        return ApiResult.Ok(ConnectionsApi.Page(request, paging, all));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
         var connection = await FindAsync(request);
-        return ApiResult.Ok(new { connection = Present(request, connection) });
+        return ApiResult.Ok(new ConnectionAnswer(Present(request, connection)));
     }
 
     /// <summary>
@@ -143,7 +147,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
                 OwnerId = owner,
             },
             request.Aborted) ?? throw NotFound(existing.Id);
-        return ApiResult.Ok(new { connection = Present(request, updated) });
+        return ApiResult.Ok(new ConnectionAnswer(Present(request, updated)));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiRequest request)
@@ -168,7 +172,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
             throw ApiException.Conflict(ErrorCodes.SourceFileAlreadyMapped, "The SourceFile is already mapped to the iModel.");
         }
 
-        return ApiResult.Created(new { sourceFile = PresentSourceFile(request, file!, representation: true) }, SourceFileSelf(request, file!));
+        return ApiResult.Created(SourceFileAnswer(request, file!), SourceFileSelf(request, file!));
     }
 
     /// <summary>A source file with its <c>isSpatialRoot</c> (absent: <paramref name="spatialRootWhenAbsent"/>).</summary>
@@ -194,16 +198,14 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
         var connection = await FindAsync(request);
         var paging = Paging.Parse(request.Http.Query, SourceFileErrorCode);
         var all = await Connections.ListSourceFilesAsync(connection.Id, request.Aborted);
-        bool representation = request.WantsRepresentation;
-        var page = paging.Apply(all).Select(f => PresentSourceFile(request, f, representation)).ToList();
-        return ApiResult.Ok(new { sourceFiles = page, _links = paging.Links(request, all.Count) });
+        return ApiResult.Ok(SourceFilesAnswer(request, paging.Apply(all), paging.Links(request, all.Count), request.WantsRepresentation));
     }
 
     public async Task<ApiResult> GetSourceFileAsync(ApiRequest request)
     {
         var connection = await FindAsync(request);
         var file = await FindSourceFileAsync(request, connection);
-        return ApiResult.Ok(new { sourceFile = PresentSourceFile(request, file, representation: true) });
+        return ApiResult.Ok(SourceFileAnswer(request, file));
     }
 
     public async Task<ApiResult> UpdateSourceFileAsync(ApiRequest request)
@@ -228,7 +230,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
 
         return updated is null
             ? throw SourceFileNotFound(existing.Id.ToString("D"))
-            : ApiResult.Ok(new { sourceFile = PresentSourceFile(request, updated, representation: true) });
+            : ApiResult.Ok(SourceFileAnswer(request, updated));
     }
 
     public async Task<ApiResult> RemoveSourceFileAsync(ApiRequest request)
@@ -248,7 +250,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
 
     private string Self(ApiRequest request, string connectionId) => request.Url($"/synchronization/imodels/{Segment}/{connectionId}");
 
-    private object Present(ApiRequest request, Connection c) => ConnectionsApi.Present(request, c);
+    private static ConnectionView Present(ApiRequest request, Connection c) => ConnectionsApi.Present(request, c);
 
     private async Task<Connection> FindAsync(ApiRequest request)
     {

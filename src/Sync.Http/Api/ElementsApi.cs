@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Sync.Engine.Elements;
 using Sync.Engine.Index;
 using Sync.Engine.Stores;
@@ -16,7 +16,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
         string? classFullName = NullIfEmpty(request.Query("classFullName"));
         string? sourceFileId = NullIfEmpty(request.Query("sourceFileId"));
         var (page, total) = await index.ListAsync(iModel.Id, classFullName, sourceFileId, paging.Top, paging.Skip, request.Aborted);
-        return ApiResult.Ok(new { elements = page.Select(Present).ToList(), _links = paging.Links(request, (int)Math.Min(total, int.MaxValue)) });
+        return ApiResult.Ok(new ElementsAnswer(page.Select(Present).ToList(), paging.Links(request, (int)Math.Min(total, int.MaxValue))));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
@@ -26,7 +26,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
         var element = ElementId.TryParse(text, out long id) ? await index.GetAsync(iModel.Id, id, request.Aborted) : null;
         return element is null
             ? throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.")
-            : ApiResult.Ok(new { element = Present(element) });
+            : ApiResult.Ok(new ElementAnswer(Present(element)));
     }
 
     /// <summary>
@@ -48,11 +48,9 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
             ? await index.RelationshipsAsync(iModel.Id, id, direction != "incoming", direction != "outgoing", NullIfEmpty(request.Query("type")), paging.Top, paging.Skip, request.Aborted)
             : null;
         var (page, total) = found ?? throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.");
-        return ApiResult.Ok(new
-        {
-            relationships = page.Select(r => new { type = r.Type, sourceId = ElementId.Format(r.SourceId), targetId = ElementId.Format(r.TargetId) }).ToList(),
-            _links = paging.Links(request, (int)Math.Min(total, int.MaxValue)),
-        });
+        return ApiResult.Ok(new RelationshipsAnswer(
+            page.Select(r => new RelationshipView(r.Type, ElementId.Format(r.SourceId), ElementId.Format(r.TargetId))).ToList(),
+            paging.Links(request, (int)Math.Min(total, int.MaxValue))));
     }
 
     /// <summary>Per element touched by changesets start..end (inclusive; ids or indexes; default: all): inserted, updated (with the changed properties) or deleted.</summary>
@@ -75,19 +73,10 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
 
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidElementRequest);
         var (changes, more) = tip.Index == 0 ? ([], false) : await index.GetChangedElementsAsync(iModel.Id, start, end, paging.Skip, paging.Top, request.Aborted);
-        return ApiResult.Ok(new
-        {
-            changedElements = changes.Select(c => new
-            {
-                id = ElementId.Format(c.Id),
-                classFullName = c.ClassFullName,
-                sourceFileId = c.SourceFileId,
-                change = c.Change,
-                properties = c.ChangedProperties,
-            }).ToList(),
+        return ApiResult.Ok(new ChangedElementsAnswer(
+            changes.Select(c => new ChangedElementView(ElementId.Format(c.Id), c.ClassFullName, c.SourceFileId, c.Change, c.ChangedProperties)).ToList(),
             // Pages count touched elements: one may hold fewer entries than $top; follow next until there is none.
-            _links = paging.Links(request, more ? paging.Skip + paging.Top + 1 : paging.Skip + changes.Count),
-        });
+            paging.Links(request, more ? paging.Skip + paging.Top + 1 : paging.Skip + changes.Count)));
 
         async Task<int> IndexOfAsync(string name, int fallback)
         {
@@ -112,33 +101,15 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
     {
         var iModel = await IModelsApi.FindAsync(iModels, request);
         var schema = await index.GetSchemaAsync(iModel.Id, request.Aborted);
-        return ApiResult.Ok(new
-        {
-            schema = new
-            {
-                classes = schema.Select(c => new
-                {
-                    name = c.Key,
-                    properties = c.Value.Select(p => new { name = p.Key, type = p.Value }).ToList(),
-                }).ToList(),
-            },
-        });
+        return ApiResult.Ok(new SchemaAnswer(new SchemaView(
+            schema.Select(c => new SchemaClassView(c.Key, c.Value.Select(p => new SchemaPropertyView(p.Key, p.Value)).ToList())).ToList())));
     }
 
-    /// <summary>The stored canonical JSON with the element's id first and its checksum last.</summary>
-    private static JsonObject Present(IndexedElement element)
-    {
-        var stored = JsonNode.Parse(element.Json)!.AsObject();
-        var shaped = new JsonObject { ["id"] = ElementId.Format(element.Id) };
-        foreach (var (name, value) in stored.ToList())
-        {
-            stored.Remove(name);
-            shaped[name] = value;
-        }
+    /// <summary>The stored canonical JSON (which has neither) with the element's id and checksum.</summary>
+    private static ElementView Present(IndexedElement element) =>
+        JsonSerializer.Deserialize<ElementView>(element.Json, StoredElementOptions)! with { Id = ElementId.Format(element.Id), Checksum = element.Checksum };
 
-        shaped["checksum"] = element.Checksum;
-        return shaped;
-    }
+    private static readonly JsonSerializerOptions StoredElementOptions = new(JsonSerializerDefaults.Web);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

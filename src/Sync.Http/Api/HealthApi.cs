@@ -28,11 +28,11 @@ public sealed class HealthApi(IStoreHealth storage, IDurableGateway durable)
         bool probeNow = string.Equals(request.Query("probe"), "true", StringComparison.OrdinalIgnoreCase);
         var worker = await durable.GetHealthAsync(probeNow, request.Aborted);
         bool healthy = storageError is null && worker.Ready;
-        return ApiResult.Json(healthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, new
-        {
-            status = healthy ? "Healthy" : "Unhealthy",
-            storage = new { status = storageError is null ? "Healthy" : "Unhealthy", error = storageError },
-            durable = new { status = worker.Ready ? "Healthy" : "Unhealthy", worker = worker.WorkerState, lastProbe = worker.LastProbe },
-        });
+        return ApiResult.Json(healthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, new HealthAnswer(
+            Status(healthy),
+            new StorageHealthView(Status(storageError is null), storageError),
+            new DurableHealthView(Status(worker.Ready), worker.WorkerState, worker.LastProbe)));
     }
+
+    private static string Status(bool healthy) => healthy ? "Healthy" : "Unhealthy";
 }

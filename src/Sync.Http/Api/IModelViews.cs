@@ -25,3 +25,10 @@ public sealed record ExtentsView(double[] Low, double[] High);
 public sealed record IModelLinks(Link Self, Link Connections);
 
 public sealed record IModelAnswer(IModelView IModel);
+
+/// <summary>An iModel in a list without <c>Prefer: return=representation</c>.</summary>
+public sealed record IModelSummary(Guid Id, string DisplayName);
+
+public sealed record IModelsAnswer([property: JsonPropertyName("iModels")] IReadOnlyList<IModelSummary> IModels, [property: JsonPropertyName("_links")] PageLinks Links);
+
+public sealed record IModelsRepresentationAnswer([property: JsonPropertyName("iModels")] IReadOnlyList<IModelView> IModels, [property: JsonPropertyName("_links")] PageLinks Links);

@@ -27,10 +27,10 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
         Guid iTwinId = QueryGuid(request, "iTwinId", ErrorCodes.InvalidIModelRequest);
         var all = await iModels.ListByITwinAsync(iTwinId, request.Aborted);
         var page = paging.Apply(all);
-        object items = request.WantsRepresentation
-            ? page.Select(m => Present(request, m)).ToList()
-            : page.Select(m => new { id = m.Id, displayName = m.Name }).ToList();
-        return ApiResult.Ok(new { iModels = items, _links = paging.Links(request, all.Count) });
+        var links = paging.Links(request, all.Count);
+        return ApiResult.Ok(request.WantsRepresentation
+            ? (object)new IModelsRepresentationAnswer(page.Select(m => Present(request, m)).ToList(), links)
+            : new IModelsAnswer(page.Select(m => new IModelSummary(m.Id, m.Name)).ToList(), links));
     }
 
     /// <summary>One iModel, with its georeference and extents as of its last commit (ours).</summary>

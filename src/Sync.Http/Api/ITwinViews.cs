@@ -15,8 +15,6 @@ public sealed record ITwinsAnswer(IReadOnlyList<ITwinView> ITwins, [property: Js
 /// <summary>A user's role in an iTwin.</summary>
 public sealed record MemberView(string UserId, string Role, string AddedDateTime, [property: JsonPropertyName("_links")] SelfLink Links);
 
-public sealed record SelfLink(Link Self);
-
 public sealed record MemberAnswer(MemberView Member);
 
 public sealed record MembersAnswer(IReadOnlyList<MemberView> Members);

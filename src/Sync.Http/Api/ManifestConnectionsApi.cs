@@ -27,11 +27,11 @@ public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStor
         return Task.FromResult(externalId is null ? null : new SourceFile(sourceFileId, connection.Id, externalId, null, null));
     }
 
-    protected override object PresentSourceFile(ApiRequest request, SourceFile file, bool representation) => new
-    {
-        id = file.Id,
-        sourceFileId = file.ExternalId,
-        isSpatialRoot = file.IsSpatialRoot,
-        _links = new { file = new Link(SourceFileSelf(request, file)) },
-    };
+    protected override object SourceFileAnswer(ApiRequest request, SourceFile file) => new ManifestSourceFileAnswer(Present(request, file));
+
+    protected override object SourceFilesAnswer(ApiRequest request, IEnumerable<SourceFile> page, PageLinks links, bool representation) =>
+        new ManifestSourceFilesAnswer(page.Select(f => Present(request, f)).ToList(), links);
+
+    private ManifestSourceFileView Present(ApiRequest request, SourceFile file) =>
+        new(file.Id, file.ExternalId, file.IsSpatialRoot, new SourceFileLinks(new Link(SourceFileSelf(request, file))));
 }

@@ -68,10 +68,10 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         }
 
         int total = await runs.CountAsync(connection.Id, request.Aborted);
-        object items = request.WantsRepresentation
-            ? page.Select(r => Present(request, kind, r)).ToList()
-            : page.Select(r => new { id = r.Id, state = r.State, result = r.Result }).ToList();
-        return ApiResult.Ok(new { runs = items, _links = paging.Links(request, total) });
+        var links = paging.Links(request, total);
+        return ApiResult.Ok(request.WantsRepresentation
+            ? (object)new RunsRepresentationAnswer(page.Select(r => Present(request, kind, r)).ToList(), links)
+            : new RunsAnswer(page.Select(r => new RunSummary(r.Id, r.State, r.Result)).ToList(), links));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request, ConnectionKind kind)
@@ -80,7 +80,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         string runId = request.Route("runId");
         var run = await runs.GetAsync(connection.Id, runId, request.Aborted)
             ?? throw ApiException.NotFound("ConnectionRunNotFound", $"Requested Connection Run '{runId}' is not available.");
-        return ApiResult.Ok(new { run = Present(request, kind, await ReconcileAsync(connection, run, request.Aborted)) });
+        return ApiResult.Ok(new RunAnswer(Present(request, kind, await ReconcileAsync(connection, run, request.Aborted))));
     }
 
     /// <summary>
@@ -129,71 +129,43 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
     private static string RunUrl(ApiRequest request, ConnectionKind kind, string connectionId, string runId) =>
         request.Url($"/synchronization/imodels/{(kind == ConnectionKind.Manifest ? "manifestConnections" : "storageConnections")}/{connectionId}/runs/{runId}");
 
-    private static object Present(ApiRequest request, ConnectionKind kind, Run run) => new
-    {
-        id = run.Id,
-        connectionId = run.ConnectionId,
-        startDateTime = ApiJson.Timestamp(run.StartDateTime),
-        endDateTime = ApiJson.Timestamp(run.EndDateTime),
-        phase = "MasterFile",
-        state = run.State,
-        result = run.Result,
-        trigger = run.Trigger,
-        error = run.Error is null ? null : new { errorKey = run.Error.ErrorKey, description = run.Error.Description },
-        jobs = run.Tasks.GroupBy(t => t.ConnectorType).Select(job => new
-        {
-            id = $"{run.Id}-{job.Key}",
-            connectorType = job.Key,
-            state = job.All(t => t.State == RunStates.Completed) ? RunStates.Completed : run.State,
-            result = JobResult(job.ToList()),
-            startDateTime = ApiJson.Timestamp(job.Min(t => t.StartDateTime)),
-            endDateTime = ApiJson.Timestamp(job.Max(t => t.EndDateTime)),
-            tasks = job.Select(t => new
-            {
-                id = t.Id,
-                storageFileId = t.StorageFileId,
-                sourceFileId = t.DocumentId,
-                fileName = t.FileName,
-                state = t.State,
-                result = t.Result,
-                startDateTime = ApiJson.Timestamp(t.StartDateTime),
-                endDateTime = ApiJson.Timestamp(t.EndDateTime),
-                retryAttempts = t.RetryAttempts,
-                error = t.Error is null ? null : new
-                {
-                    errorCode = t.Error.ErrorCode,
-                    message = t.Error.Description,
-                    system = t.Error.System,
-                    phase = t.Error.Phase,
-                    category = t.Error.Category,
-                    descriptionKey = t.Error.DescriptionKey,
-                    description = t.Error.Description,
-                    canUserFix = t.Error.CanUserFix,
-                },
-                details = t.Report is null ? null : new
-                {
-                    synchronizationReport = new
-                    {
-                        suggestedAction = t.Report.SuggestedAction,
-                        message = t.Report.Message,
-                        totalErrorsCount = t.Report.TotalErrorsCount,
-                        totalWarningsCount = t.Report.TotalWarningsCount,
-                        totalOtherIssuesCount = t.Report.TotalOtherIssuesCount,
-                        inserted = t.Report.Inserted,
-                        updated = t.Report.Updated,
-                        deleted = t.Report.Deleted,
-                        elementsRead = t.Report.ElementsRead,
-                    },
-                },
-            }).ToList(),
-        }).ToList(),
-        filesTotal = run.FilesTotal,
-        filesDone = run.FilesDone,
-        changeset = run.ChangesetId is null ? null : new { id = run.ChangesetId, index = run.ChangesetIndex },
-        resolvedSettings = run.ResolvedSettings?.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => JsonNode.Parse(s.Value)),
-        lastActivityDateTime = ApiJson.Timestamp(run.UpdatedDateTime),
-        _links = new { self = new Link(RunUrl(request, kind, run.ConnectionId, run.Id)) },
-    };
+    private static RunView Present(ApiRequest request, ConnectionKind kind, Run run) => new(
+        run.Id,
+        run.ConnectionId,
+        ApiJson.Timestamp(run.StartDateTime),
+        ApiJson.Timestamp(run.EndDateTime),
+        "MasterFile",
+        run.State,
+        run.Result,
+        run.Trigger,
+        run.Error is null ? null : new RunErrorView(run.Error.ErrorKey, run.Error.Description),
+        run.Tasks.GroupBy(t => t.ConnectorType).Select(job => new JobView(
+            $"{run.Id}-{job.Key}",
+            job.Key,
+            job.All(t => t.State == RunStates.Completed) ? RunStates.Completed : run.State,
+            JobResult(job.ToList()),
+            ApiJson.Timestamp(job.Min(t => t.StartDateTime)),
+            ApiJson.Timestamp(job.Max(t => t.EndDateTime)),
+            job.Select(Present).ToList())).ToList(),
+        run.FilesTotal,
+        run.FilesDone,
+        run.ChangesetId is null ? null : new ChangesetReference(run.ChangesetId, run.ChangesetIndex),
+        run.ResolvedSettings?.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => JsonNode.Parse(s.Value)),
+        ApiJson.Timestamp(run.UpdatedDateTime),
+        new SelfLink(new Link(RunUrl(request, kind, run.ConnectionId, run.Id))));
+
+    private static TaskView Present(RunTask t) => new(
+        t.Id,
+        t.StorageFileId,
+        t.DocumentId,
+        t.FileName,
+        t.State,
+        t.Result,
+        ApiJson.Timestamp(t.StartDateTime),
+        ApiJson.Timestamp(t.EndDateTime),
+        t.RetryAttempts,
+        t.Error is not { } e ? null : new TaskErrorView(e.ErrorCode, e.Description, e.System, e.Phase, e.Category, e.DescriptionKey, e.Description, e.CanUserFix),
+        t.Report is null ? null : new TaskDetailsView(t.Report));
 
     private static string JobResult(List<RunTask> tasks)
     {

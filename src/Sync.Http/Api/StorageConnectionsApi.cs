@@ -47,13 +47,16 @@ public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore
         return connectorType is null ? null : new SourceFile(sourceFileId, connection.Id, storageFileId, connectorType, file.Name);
     }
 
-    protected override object PresentSourceFile(ApiRequest request, SourceFile file, bool representation) => new
-    {
-        id = file.Id,
-        storageFileId = file.ExternalId,
-        connectorType = representation ? file.ConnectorType : null,
-        lastKnownFileName = file.LastKnownFileName,
-        isSpatialRoot = file.IsSpatialRoot,
-        _links = new { file = new Link(StorageFilesApi.Self(request, file.ExternalId)) },
-    };
+    protected override object SourceFileAnswer(ApiRequest request, SourceFile file) => new StorageSourceFileAnswer(Present(request, file, representation: true));
+
+    protected override object SourceFilesAnswer(ApiRequest request, IEnumerable<SourceFile> page, PageLinks links, bool representation) =>
+        new StorageSourceFilesAnswer(page.Select(f => Present(request, f, representation)).ToList(), links);
+
+    private static StorageSourceFileView Present(ApiRequest request, SourceFile file, bool representation) => new(
+        file.Id,
+        file.ExternalId,
+        representation ? file.ConnectorType : null,
+        file.LastKnownFileName,
+        file.IsSpatialRoot,
+        new SourceFileLinks(new Link(StorageFilesApi.Self(request, file.ExternalId))));
 }

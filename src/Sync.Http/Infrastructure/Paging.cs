@@ -64,5 +64,8 @@ public sealed record Paging(int Top, int Skip)
 
 public sealed record Link(string Href);
 
+/// <summary>The <c>_links</c> of a resource that links only to itself.</summary>
+public sealed record SelfLink(Link Self);
+
 /// <summary>The <c>_links</c> of a page: <c>self</c>, and <c>prev</c>/<c>next</c> where there is one.</summary>
 public sealed record PageLinks(Link Self, Link? Prev, Link? Next);

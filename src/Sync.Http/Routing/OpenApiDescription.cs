@@ -1,10 +1,14 @@
+using System.ComponentModel;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
+using Sync.Engine.Catalog;
 using Sync.Http.Access;
+using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Routing;
 
@@ -62,33 +66,122 @@ public static partial class OpenApiDescription
 
         using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         document.SerializeAsV31(new OpenApiJsonWriter(text));
-        return WithAnswerSchemas(text.ToString());
+        return WithDeclaredSchemas(text.ToString());
     }
 
     /// <summary>
-    /// Adds the schema of every declared answer type (<see cref="ApiRoute.Answer"/>), exported by System.Text.Json with
-    /// the very options answers are written with, and points the operation's success response at it.
+    /// Adds the schemas of the declared request and answer types (<see cref="ApiRoute.Body"/>, <see cref="ApiRoute.Answer"/>),
+    /// exported by System.Text.Json with the very options answers are written with, and points each operation at them.
     /// </summary>
-    private static string WithAnswerSchemas(string json)
+    private static string WithDeclaredSchemas(string json)
     {
         var root = JsonNode.Parse(json)!.AsObject();
         var schemas = root["components"]!["schemas"]!.AsObject();
-        var options = new JsonSerializerOptions(Infrastructure.ApiJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
-        foreach (var route in ApiRoutes.All.Where(r => r.Answer is not null))
+        foreach (var route in ApiRoutes.All)
         {
-            var type = route.Answer!;
-            if (!schemas.ContainsKey(type.Name))
+            var operation = root["paths"]?["/" + route.Template]?[route.Method.ToLowerInvariant()]?.AsObject();
+            if (operation is null)
             {
-                var schema = JsonSchemaExporter.GetJsonSchemaAsNode(options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
-                OmittedNullsAreOptional(schema);
-                schemas[type.Name] = schema;
+                continue;
             }
 
-            var success = root["paths"]!["/" + route.Template]![route.Method.ToLowerInvariant()]!["responses"]!["2XX"]!.AsObject();
-            success["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = $"#/components/schemas/{type.Name}" } } };
+            var success = operation["responses"]!["2XX"]!.AsObject();
+            if (route.Answer is { } answer)
+            {
+                var schema = route.RepresentationAnswer is { } full
+                    ? new JsonObject { ["anyOf"] = new JsonArray(Reference(schemas, answer), Reference(schemas, full)) }
+                    : Reference(schemas, answer);
+                success["content"] = Content("application/json", schema);
+            }
+            else if (route.Produces is { } mediaType)
+            {
+                success["content"] = Content(mediaType, new JsonObject { ["type"] = "string", ["contentMediaType"] = mediaType });
+            }
+
+            if (route == ApiRoutes.Health)
+            {
+                operation["responses"]!["503"] = new JsonObject { ["description"] = "Storage or the durable worker is not healthy.", ["content"] = Content("application/json", Reference(schemas, route.Answer!)) };
+            }
+
+            if (route.Body is { } body)
+            {
+                var (mediaType, schema) = body switch
+                {
+                    ApiBody.JsonBodyOf of => ("application/json", Reference(schemas, of.Type)),
+                    ApiBody.SettingsOf settings => ("application/json", SettingsSchema(settings.Level)),
+                    _ => ("application/octet-stream", new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/octet-stream" }),
+                };
+                var content = Content(mediaType, schema);
+                if (body is ApiBody.JsonBodyOf { Type: var type } && Example(type) is { } example)
+                {
+                    content[mediaType]!["example"] = example;
+                }
+
+                operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = content };
+            }
         }
 
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static readonly JsonSerializerOptions SchemaOptions = new(ApiJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
+    /// <summary>A reference to the type's schema, exported into the components on first use.</summary>
+    private static JsonObject Reference(JsonObject schemas, Type type)
+    {
+        if (!schemas.ContainsKey(type.Name))
+        {
+            var schema = JsonSchemaExporter.GetJsonSchemaAsNode(SchemaOptions, type, new JsonSchemaExporterOptions
+            {
+                TreatNullObliviousAsNonNullable = true,
+                TransformSchemaNode = Described,
+            });
+            OmittedNullsAreOptional(schema);
+            schemas[type.Name] = schema;
+        }
+
+        return new JsonObject { ["$ref"] = $"#/components/schemas/{type.Name}" };
+    }
+
+    /// <summary>A property's <see cref="DescriptionAttribute"/> becomes its schema's description.</summary>
+    private static JsonNode Described(JsonSchemaExporterContext context, JsonNode schema)
+    {
+        if (context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false) is [DescriptionAttribute description, ..] && schema is JsonObject node)
+        {
+            node.Insert(0, "description", description.Description);
+        }
+
+        return schema;
+    }
+
+    /// <summary>A request type's <c>Example</c> (a public static property), as JSON.</summary>
+    private static JsonNode? Example(Type type) =>
+        type.GetProperty("Example", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is { } example
+            ? JsonSerializer.SerializeToNode(example, type, SchemaOptions)
+            : null;
+
+    private static JsonObject Content(string mediaType, JsonNode schema) => new() { [mediaType] = new JsonObject { ["schema"] = schema } };
+
+    /// <summary>The settings a configuration scope accepts, each with its JSON type; any subset may be sent.</summary>
+    private static JsonObject SettingsSchema(ConfigurationLevel level)
+    {
+        var properties = new JsonObject();
+        foreach (var setting in ConfigurationSettings.Of(level))
+        {
+            var schema = new JsonObject
+            {
+                ["type"] = setting.Kind switch { SettingKind.Boolean => "boolean", SettingKind.Number => "number", _ => "string" },
+                ["default"] = JsonNode.Parse(setting.DefaultLiteral),
+            };
+            if (setting.Kind == SettingKind.Text)
+            {
+                schema["maxLength"] = ConfigurationSettings.MaxTextLength;
+            }
+
+            properties[setting.Name] = schema;
+        }
+
+        return new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
     }
 
     private static OpenApiOperation Operation(OpenApiDocument document, ApiRoute route, string scope)
@@ -118,35 +211,30 @@ public static partial class OpenApiDescription
             Parameters = parameters,
             Responses = new OpenApiResponses
             {
-                ["2XX"] = new OpenApiResponse { Description = "Success (200, 201, 202, 204, or 302 for downloads and sign-in redirects)." },
+                ["2XX"] = new OpenApiResponse { Description = SuccessDescription(route) },
             },
         };
-        if (route.Method is "POST" or "PUT" or "PATCH")
+        var errors = route.AllowAnonymous ? [] : new[]
         {
-            var body = new OpenApiSchema { Type = JsonSchemaType.Object };
-            if (route.Scope is { Source: IdSource.Body } inBody)
-            {
-                body.Required = new HashSet<string> { inBody.Name };
-                body.Properties = new Dictionary<string, IOpenApiSchema> { [inBody.Name] = new OpenApiSchema { Type = JsonSchemaType.String } };
-            }
-
-            operation.RequestBody = new OpenApiRequestBody { Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = body } } };
-        }
-
-        var errors = route.AllowAnonymous ? [("422", "Invalid request.")] : new[]
-        {
-            ("401", "Missing or invalid token (HeaderNotFound, InvalidAuthorizationScheme, Unauthorized)."),
-            ("403", "RequiredScopeMissing, or InsufficientPermissions for the caller's role in the iTwin."),
-            ("404", "Not found, or no role in its iTwin (the same answer)."),
-            ("422", "Invalid request: the operation's Invalid…Request code with one detail per field."),
-            ("429", "RateLimitExceeded (see Retry-After)."),
+            ("401", "Missing or invalid token (HeaderNotFound, InvalidAuthorizationScheme, Unauthorized).", "Unauthorized", "The access token is missing, expired or invalid."),
+            ("403", "RequiredScopeMissing, or InsufficientPermissions for the caller's role in the iTwin.", "InsufficientPermissions", "The caller's role in the iTwin does not allow this operation."),
+            ("404", "Not found, or no role in its iTwin (the same answer).", NotFoundCode(route), "The requested resource is not available."),
+            ("422", "Invalid request: the operation's Invalid…Request code with one detail per field.", "InvalidRequest", "The request is invalid."),
+            ("429", "RateLimitExceeded (see Retry-After).", "RateLimitExceeded", "Too many requests; retry after the number of seconds in Retry-After."),
         };
-        foreach (var (status, description) in errors)
+        foreach (var (status, description, code, message) in errors.Append(("default", "Any other error in the same format: 409 conflicts, 413 too large, 503 unavailable, …", "Conflict", "The request conflicts with the resource's current state.")))
         {
             operation.Responses[status] = new OpenApiResponse
             {
                 Description = description,
-                Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ErrorSchema, document) } },
+                Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    ["application/json"] = new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchemaReference(ErrorSchema, document),
+                        Example = new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } },
+                    },
+                },
             };
         }
 
@@ -157,6 +245,24 @@ public static partial class OpenApiDescription
 
         return operation;
     }
+
+    private static string SuccessDescription(ApiRoute route) => route switch
+    {
+        { Produces: not null } => "The content (200).",
+        { Answer: null } => "Done: 204 No Content, 202 Accepted with the run's Location, or a 302 redirect (download and sign-in links).",
+        { Method: "POST" } => "Created (201, with Location) or done (200; 202 for upload links).",
+        { RepresentationAnswer: not null } => "OK; with Prefer: return=representation every item in full.",
+        _ => "OK.",
+    };
+
+    private static string NotFoundCode(ApiRoute route) => route.Template switch
+    {
+        _ when route.Template.Contains("{connectionId}", StringComparison.Ordinal) => ErrorCodes.ConnectionNotFound,
+        _ when route.Template.StartsWith("imodels/{imodelId}", StringComparison.Ordinal) => ErrorCodes.IModelNotFound,
+        _ when route.Template.StartsWith("storage/folders", StringComparison.Ordinal) => ErrorCodes.FolderNotFound,
+        _ when route.Template.StartsWith("storage", StringComparison.Ordinal) => ErrorCodes.FileNotFound,
+        _ => ErrorCodes.ITwinNotFound,
+    };
 
     /// <summary>Answers leave null properties out (<c>WhenWritingNull</c>), so a property that may be null is not required.</summary>
     private static void OmittedNullsAreOptional(JsonNode? node)
@@ -180,7 +286,7 @@ public static partial class OpenApiDescription
         {
             foreach (var name in required.Select(r => (string)r!).ToList())
             {
-                if (properties[name]?["type"] is JsonArray types && types.Any(t => (string?)t == "null"))
+                if (properties[name] is JsonObject property && IsNullable(property))
                 {
                     required.Remove(required.First(r => (string)r! == name));
                 }
@@ -192,6 +298,10 @@ public static partial class OpenApiDescription
             OmittedNullsAreOptional(child);
         }
     }
+
+    private static bool IsNullable(JsonObject schema) =>
+        (schema["type"] is JsonArray types && types.Any(t => (string?)t == "null"))
+        || (schema["enum"] is JsonArray values && values.Any(v => v is null));
 
     private static string Tag(string template) => template switch
     {
