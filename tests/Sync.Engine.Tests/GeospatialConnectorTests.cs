@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
+using Sync.Engine.Connectors.Geometry;
 using Sync.Engine.Connectors.Geospatial;
 using Sync.Engine.Elements;
 using Sync.Tests.Generators;

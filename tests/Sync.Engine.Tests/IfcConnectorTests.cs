@@ -11,9 +11,9 @@ namespace Sync.Engine.Tests;
 [TestClass]
 public sealed class IfcConnectorTests
 {
-    internal static async Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(IConnector connector, Stream content, string name)
+    internal static async Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(IConnector connector, Stream content, string name, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var context = new SourceContext(name);
+        var context = new SourceContext(name, settings);
         var elements = new List<SourceElement>();
         await foreach (var element in connector.ReadAsync(content, context, CancellationToken.None))
         {
@@ -23,8 +23,8 @@ public sealed class IfcConnectorTests
         return (elements, context);
     }
 
-    private static Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(string text, string name = "model.ifc") =>
-        ReadAsync(new IfcConnector(), new MemoryStream(Encoding.UTF8.GetBytes(text)), name);
+    private static Task<(List<SourceElement> Elements, SourceContext Context)> ReadAsync(string text, string name = "model.ifc", IReadOnlyDictionary<string, string>? settings = null) =>
+        ReadAsync(new IfcConnector(), new MemoryStream(Encoding.UTF8.GetBytes(text)), name, settings);
 
     [TestMethod]
     public async Task FZK_Haus_every_building_element_has_its_class_storey_and_world_box()
@@ -84,6 +84,55 @@ public sealed class IfcConnectorTests
         Assert.AreEqual(new BoundingBox(-0.2, 0, 3, 0, 4, 5.8), wall.BoundingBox);
         var first = elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0));
         Assert.AreEqual(new BoundingBox(0, 0, 0, 4, 0.2, 2.8), first.BoundingBox);
+    }
+
+    [TestMethod]
+    [DataRow("$")]
+    [DataRow("0.001")]
+    public async Task A_map_conversion_places_the_model_on_its_map_and_names_the_files_coordinate_system(string scale)
+    {
+        // A millimetre project on a metre map, its X axis turned to map north: a missing Scale converts the units,
+        // an explicit one (project units to map units) says the same.
+        var writer = new IfcFileWriter { Walls = 2, Storeys = 1, MapCrs = "EPSG:25832", MapConversion = (500000, 5700000, 100, 0, 1, scale) };
+        var (elements, context) = await ReadAsync(writer.Write());
+        Assert.IsEmpty(context.Warnings, string.Join("; ", context.Warnings));
+        Assert.AreEqual("EPSG:25832", context.CoordinateSystem);
+
+        // Wall 0 runs 4 m along local X from the origin, 0.2 m thick, 2.8 m high: on the map it runs north from the false origin.
+        var wall = elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0));
+        Assert.AreEqual(new Placement(500000, 5700000, 100), wall.Placement);
+        Assert.AreEqual(new BoundingBox(499999.8, 5700000, 100, 500000, 5700004, 102.8), wall.BoundingBox);
+    }
+
+    [TestMethod]
+    public async Task A_georeferenced_model_is_reprojected_into_the_iModels_coordinate_system_or_says_why_not()
+    {
+        var writer = new IfcFileWriter { Walls = 1, Storeys = 1, MapCrs = "EPSG:25832", MapConversion = (500000, 5700000, 100, 1, 0, "$") };
+        var (elements, context) = await ReadAsync(writer.Write(), settings: new Dictionary<string, string> { ["geographicCoordinateSystem"] = "EPSG:4258" });
+        Assert.IsEmpty(context.Warnings, string.Join("; ", context.Warnings));
+        Assert.AreEqual("EPSG:4258", context.CoordinateSystem);
+
+        // Easting 500,000 is zone 32's central meridian, 9° E; northing 5,700,000 m is about 51.45° N. Heights stay.
+        var wall = elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0));
+        Assert.AreEqual(9, wall.Placement!.X, 1e-6);
+        Assert.AreEqual(51.447, wall.Placement.Y, 0.01);
+        Assert.AreEqual(100, wall.Placement.Z, 1e-9);
+        Assert.IsTrue(wall.BoundingBox!.HighY > wall.BoundingBox.LowY && wall.BoundingBox.HighY - wall.BoundingBox.LowY < 1e-5, wall.BoundingBox.ToString());
+
+        var (kept, unknown) = await ReadAsync(writer.Write(), settings: new Dictionary<string, string> { ["geographicCoordinateSystem"] = "EPSG:1" });
+        Assert.IsTrue(unknown.Warnings.Any(w => w.Contains("the IFC model keeps its own coordinates", StringComparison.Ordinal)), string.Join("; ", unknown.Warnings));
+        Assert.AreEqual("EPSG:25832", unknown.CoordinateSystem);
+        Assert.AreEqual(new Placement(500000, 5700000, 100), kept.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0)).Placement);
+    }
+
+    [TestMethod]
+    public async Task A_map_conversion_without_a_named_system_places_the_model_and_says_the_system_is_unknown()
+    {
+        string text = new IfcFileWriter { Walls = 1, Storeys = 1, MapCrs = "", MapConversion = (1000, 2000, 0, 1, 0, "$") }.Write();
+        var (elements, context) = await ReadAsync(text);
+        Assert.IsNull(context.CoordinateSystem);
+        Assert.IsTrue(context.Warnings.Any(w => w.Contains("unknown system", StringComparison.Ordinal)), string.Join("; ", context.Warnings));
+        Assert.AreEqual(new Placement(1000, 2000, 0), elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0)).Placement);
     }
 
     [TestMethod]

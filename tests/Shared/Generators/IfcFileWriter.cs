@@ -23,6 +23,12 @@ public sealed class IfcFileWriter
     /// <summary>The wall left out of the file, or -1.</summary>
     public int MissingWall { get; init; } = -1;
 
+    /// <summary>When set, an IfcProjectedCRS of this name (metres) and an IfcMapConversion of <see cref="MapConversion"/>.</summary>
+    public string? MapCrs { get; init; }
+
+    /// <summary>Eastings, northings, orthogonal height (map metres), the X axis's abscissa and ordinate, and the scale ("$": none).</summary>
+    public (double Eastings, double Northings, double Height, double Abscissa, double Ordinate, string Scale) MapConversion { get; init; } = (0, 0, 0, 1, 0, "$");
+
     public static string WallGlobalId(int wall) => GlobalId(0x10000000 + wall);
 
     public static string StoreyGlobalId(int storey) => GlobalId(0x200 + storey);
@@ -59,6 +65,14 @@ public sealed class IfcFileWriter
         long context = Line($"IFCGEOMETRICREPRESENTATIONCONTEXT($,'Model',3,1.E-05,#{world},$)");
         long millimetre = Line("IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.)");
         long units = Line($"IFCUNITASSIGNMENT((#{millimetre}))");
+        if (MapCrs is not null)
+        {
+            long metre = Line("IFCSIUNIT(*,.LENGTHUNIT.,$,.METRE.)");
+            long crs = Line($"IFCPROJECTEDCRS('{MapCrs}','Generated map','ETRS89',$,$,$,#{metre})");
+            var (e, n, h, a, o, scale) = MapConversion;
+            Line(string.Create(CultureInfo.InvariantCulture, $"IFCMAPCONVERSION(#{context},#{crs},{e:0.0###},{n:0.0###},{h:0.0###},{a:0.0#########},{o:0.0#########},{scale})"));
+        }
+
         long project = Line($"IFCPROJECT('{GlobalId(1)}',$,'Generated project','Walls for tests',$,$,$,(#{context}),#{units})");
         long sitePlacement = Line($"IFCLOCALPLACEMENT($,#{world})");
         long site = Line($"IFCSITE('{GlobalId(2)}',$,'Site',$,$,#{sitePlacement},$,$,.ELEMENT.,$,$,$,$,$)");

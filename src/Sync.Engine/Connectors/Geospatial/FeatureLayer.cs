@@ -1,6 +1,7 @@
 using System.Globalization;
 using NetTopologySuite.Geometries;
 using Sync.Engine.Catalog;
+using Sync.Engine.Connectors.Geometry;
 using Sync.Engine.Elements;
 using FeatureGeometry = NetTopologySuite.Geometries.Geometry;
 
@@ -68,7 +69,7 @@ internal sealed class FeatureLayer
             if (_context.Settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem) is { Length: > 0 } target)
             {
                 TargetCrs = target;
-                _reprojection = Reprojection.Between(Crs, CrsDefinition, target, _context, Name);
+                _reprojection = Reprojection.Between(Crs, CrsDefinition, target, _context, $"layer '{Name}'");
             }
         }
 

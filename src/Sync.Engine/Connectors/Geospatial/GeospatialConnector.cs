@@ -217,7 +217,7 @@ public sealed class GeospatialConnector : IConnector
             {
                 reader = Shapefile.OpenRead(members[shape], new ShapefileReaderOptions());
             }
-            catch (Exception e) when (e is ShapefileException or IOException or ArgumentException or InvalidDataException or NotSupportedException)
+            catch (Exception e) when (e is ShapefileException or IOException or ArgumentException or InvalidDataException or NotSupportedException or FormatException or OverflowException)
             {
                 throw new SourceFormatException($"'{context.FileName}': the shapefile '{shape}' cannot be opened ({e.Message}).", e);
             }
@@ -266,7 +266,7 @@ public sealed class GeospatialConnector : IConnector
 
             return false;
         }
-        catch (Exception e) when (e is ShapefileException or IOException or ArgumentException or InvalidDataException or NotSupportedException or IndexOutOfRangeException or InvalidOperationException)
+        catch (Exception e) when (e is ShapefileException or IOException or ArgumentException or InvalidDataException or NotSupportedException or IndexOutOfRangeException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new SourceFormatException($"'{fileName}': the shapefile '{shape}' is damaged ({e.Message}).", e);
         }

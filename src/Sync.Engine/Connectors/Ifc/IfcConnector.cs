@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Sync.Engine.Catalog;
 using Sync.Engine.Connectors.Archives;
 using Sync.Engine.Connectors.StepPart21;
 using Sync.Engine.Elements;
@@ -10,7 +11,9 @@ namespace Sync.Engine.Connectors.Ifc;
 /// project, type objects, groups and materials. Identifier = GlobalId (materials: "IfcMaterial:" + name);
 /// class IFC:&lt;Entity&gt; in schema casing; direct attributes, property sets and quantity sets as typed
 /// properties ("Pset_WallCommon.FireRating"); parent, type, material, group, fills, references and connects
-/// as relationships; world placement and box in metres.
+/// as relationships; world placement and box in metres, in map coordinates when the file has a map conversion
+/// (whose projected CRS becomes the file's coordinate system, so an IFC file can be an iModel's spatial root),
+/// reprojected into the iModel's configured coordinate system when that differs.
 /// </summary>
 public sealed class IfcConnector : IConnector
 {
@@ -18,11 +21,12 @@ public sealed class IfcConnector : IConnector
 
     public IReadOnlyList<string> Extensions { get; } = ["ifc", "ifczip"];
 
-    public string Version => "1.0.1"; // 1.0.1: a repeated property name keeps its first value, whatever the sort
+    // 1.0.1: a repeated property name keeps its first value, whatever the sort; 1.1.0: map conversions place the model on its map.
+    public string Version => "1.1.0";
 
     public string SchemaAlias => "IFC";
 
-    public IReadOnlyList<string> SettingNames { get; } = [];
+    public IReadOnlyList<string> SettingNames { get; } = [ConfigurationSettings.GeographicCoordinateSystem];
 
     public async IAsyncEnumerable<SourceElement> ReadAsync(Stream content, SourceContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using Sync.Engine.Catalog;
 using Sync.Engine.Connectors.Geometry;
 using Sync.Engine.Connectors.StepPart21;
 using Sync.Engine.Elements;
@@ -27,7 +28,9 @@ internal sealed class IfcModel
     private readonly Dictionary<long, string?> _globalIds = [];
     private readonly Dictionary<long, List<KeyValuePair<string, object>>> _propertySets = [];
     private readonly SortedDictionary<string, StepEntity?> _materialElements = new(StringComparer.Ordinal);
-    private readonly double _metres;
+    // Project units to world metres: the map conversion when the file has one, else the length unit.
+    private readonly Transform3d _toWorld;
+    private readonly Reprojection? _reprojection;
     private int _geometryWarnings;
     private int _danglingDefinitions;
     private int _missingGlobalIds;
@@ -52,7 +55,20 @@ internal sealed class IfcModel
 
         _geometry = new IfcGeometry(file, _schema);
         ReadRelationships(cancellationToken);
-        _metres = LengthUnitInMetres();
+        double metres = LengthUnitInMetres();
+        _toWorld = Transform3d.Scale(metres);
+        if (IfcGeoreference.Read(file, metres, unit => UnitScale(unit, 0), context) is { } georeference)
+        {
+            _toWorld = georeference.ProjectToMapMetres;
+            context.CoordinateSystem = georeference.CoordinateSystem;
+
+            // Into the iModel's coordinate system, when one is configured and differs (as GIS layers are).
+            if (context.Settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem) is { Length: > 0 } target && georeference.CoordinateSystem is not null)
+            {
+                _reprojection = Reprojection.Between(georeference.CoordinateSystem, null, target, context, "the IFC model");
+                context.CoordinateSystem = _reprojection is null ? georeference.CoordinateSystem : target;
+            }
+        }
     }
 
     public string Release { get; }
@@ -170,10 +186,16 @@ internal sealed class IfcModel
     {
         try
         {
-            var world = Transform3d.Scale(_metres).Then(_geometry.PlacementOf(product[5]));
+            var world = _toWorld.Then(_geometry.PlacementOf(product[5]));
             var origin = world.Origin;
             var box = new Bounds3d();
             box.AddTransformed(_geometry.ShapeBounds(product[6]), world);
+            if (_reprojection is not null)
+            {
+                origin = _reprojection.Apply(origin);
+                box = _reprojection.Apply(box);
+            }
+
             return (new Placement(Bounds3d.Round(origin.X), Bounds3d.Round(origin.Y), Bounds3d.Round(origin.Z)), box.ToBoundingBox());
         }
         catch (SourceFormatException e)

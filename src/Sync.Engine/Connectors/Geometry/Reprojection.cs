@@ -4,12 +4,12 @@ using ProjNet.CoordinateSystems;
 using ProjNet.CoordinateSystems.Transformations;
 using FeatureGeometry = NetTopologySuite.Geometries.Geometry;
 
-namespace Sync.Engine.Connectors.Geospatial;
+namespace Sync.Engine.Connectors.Geometry;
 
 /// <summary>
-/// Moves features from their layer's coordinate reference system into the iModel's, with ProjNET. Systems resolve
-/// from "EPSG:n" (WGS84, Web Mercator and WGS84 UTM zones built in; the ETRS89 systems of
-/// <c>EpsgDefinitions.txt</c>) or from the layer's own WKT definition.
+/// Moves coordinates from a source's coordinate reference system (a GIS layer's, an IFC model's map) into the
+/// iModel's, with ProjNET. Systems resolve from "EPSG:n" (WGS84, Web Mercator and WGS84 UTM zones built in; the
+/// ETRS89 systems of <c>EpsgDefinitions.txt</c>) or from the source's own WKT definition.
 /// </summary>
 internal sealed class Reprojection
 {
@@ -28,10 +28,11 @@ internal sealed class Reprojection
     public static IEnumerable<int> ShippedCodes => Shipped.Value.Keys;
 
     /// <summary>
-    /// The reprojection from a layer's system to the iModel's (<paramref name="target"/>), or null when none is needed
-    /// or possible; the reason a needed one is impossible is given as a warning.
+    /// The reprojection from a source's system to the iModel's (<paramref name="target"/>), or null when none is needed
+    /// or possible; the reason a needed one is impossible is given as a warning naming <paramref name="subject"/>
+    /// ("layer 'roads'", "the IFC model").
     /// </summary>
-    public static Reprojection? Between(string? source, string? sourceDefinition, string target, SourceContext context, string layer)
+    public static Reprojection? Between(string? source, string? sourceDefinition, string target, SourceContext context, string subject)
     {
         if (string.Equals(source, target, StringComparison.OrdinalIgnoreCase))
         {
@@ -43,8 +44,8 @@ internal sealed class Reprojection
         if (to is null || from is null)
         {
             context.Warn(to is null
-                ? $"The iModel's coordinate system '{target}' is not one this service knows: layer '{layer}' keeps its own coordinates."
-                : $"Layer '{layer}' is in a coordinate system that cannot be resolved ({source ?? "none"}): it keeps its own coordinates.");
+                ? $"The iModel's coordinate system '{target}' is not one this service knows: {subject} keeps its own coordinates."
+                : $"{Capitalized(subject)} is in a coordinate system that cannot be resolved ({source ?? "none"}): it keeps its own coordinates.");
             return null;
         }
 
@@ -54,7 +55,7 @@ internal sealed class Reprojection
         }
         catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException)
         {
-            context.Warn($"Layer '{layer}' cannot be reprojected from {source} to {target} ({e.Message}): it keeps its own coordinates.");
+            context.Warn($"{Capitalized(subject)} cannot be reprojected from {source} to {target} ({e.Message}): it keeps its own coordinates.");
             return null;
         }
     }
@@ -84,6 +85,34 @@ internal sealed class Reprojection
 
         return definition is { Length: > 0 } ? Parse(definition) : null;
     }
+
+    /// <summary>One position moved (heights stay as they are).</summary>
+    public Vector3d Apply(Vector3d point)
+    {
+        var (x, y) = _transform.Transform(point.X, point.Y);
+        return new Vector3d(x, y, point.Z);
+    }
+
+    /// <summary>The box around a box's moved corners (a projection bends straight edges; over a building's extent, by far less than its rounding).</summary>
+    public Bounds3d Apply(Bounds3d box)
+    {
+        var moved = new Bounds3d();
+        if (!box.IsEmpty)
+        {
+            foreach (double x in (ReadOnlySpan<double>)[box.Low.X, box.High.X])
+            {
+                foreach (double y in (ReadOnlySpan<double>)[box.Low.Y, box.High.Y])
+                {
+                    moved.Add(Apply(new Vector3d(x, y, box.Low.Z)));
+                    moved.Add(Apply(new Vector3d(x, y, box.High.Z)));
+                }
+            }
+        }
+
+        return moved;
+    }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>The geometry with every coordinate moved (in place: geometries are not shared between features).</summary>
     public FeatureGeometry Apply(FeatureGeometry geometry)
