@@ -288,9 +288,8 @@ public sealed class SyncEngineTests
 
     private static async Task<List<JsonElement>> ReadLinesAsync(Sync.Engine.Stores.ChangesetRecord changeset)
     {
-        await using var stream = ChangesetContent.Open(Blobs, changeset);
-        await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip, Encoding.UTF8);
+        await using var stream = ChangesetContent.OpenLines(Blobs, changeset);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
         var lines = new List<JsonElement>();
         while (await reader.ReadLineAsync() is { } line)
         {

@@ -54,6 +54,17 @@ public sealed class ChangesetsAndElementsApiTests
             Assert.AreEqual(ndjson, await reader.ReadToEndAsync());
         }
 
+        using (var zstdRequest = new HttpRequestMessage(HttpMethod.Get, $"/imodels/{iModelId}/changesets/2/download"))
+        {
+            zstdRequest.Headers.AcceptEncoding.ParseAdd("gzip");
+            zstdRequest.Headers.AcceptEncoding.ParseAdd("zstd");
+            using var response = await Host.Http.SendAsync(zstdRequest);
+            CollectionAssert.AreEqual(new[] { "zstd" }, response.Content.Headers.ContentEncoding.ToList(), "zstd is preferred: parts are stored so");
+            await using var zstd = new ZstdSharp.DecompressionStream(await response.Content.ReadAsStreamAsync());
+            using var reader = new StreamReader(zstd, Encoding.UTF8);
+            Assert.AreEqual(ndjson, await reader.ReadToEndAsync());
+        }
+
         var (_, elements) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements?classFullName=PSEXCEL:pumps&sourceFileId=file-1");
         var items = elements.GetProperty("elements").EnumerateArray().ToList();
         CollectionAssert.AreEquivalent(new[] { "P-1", "P-3" }, items.Select(e => e.Str("identifier")).ToArray());

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,7 +9,7 @@ using Sync.Engine.Elements;
 namespace Sync.Engine.Changes;
 
 /// <summary>
-/// Writes element operations as gzip-compressed NDJSON, one operation a line, and hashes (SHA-1) the
+/// Writes element operations as compressed NDJSON (<see cref="ChangesetContent.Compress"/>), one operation a line, and hashes (SHA-1) the
 /// uncompressed bytes so the content of a changeset has an identity independent of the compressor.
 /// Lines are gathered into blocks that a background task hashes, compresses and writes, so compression and
 /// upload run on the other core while the connector parses.
@@ -148,15 +147,15 @@ public sealed class ChangeLineWriter : IAsyncDisposable
     private async Task ConsumeAsync()
     {
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        var gzip = new GZipStream(_destination, CompressionLevel.Fastest, leaveOpen: true);
-        await using (gzip.ConfigureAwait(false))
+        var compressed = ChangesetContent.Compress(_destination);
+        await using (compressed.ConfigureAwait(false))
         {
             try
             {
                 await foreach (var (block, length) in _blocks.Reader.ReadAllAsync().ConfigureAwait(false))
                 {
                     sha1.AppendData(block, 0, length);
-                    await gzip.WriteAsync(block.AsMemory(0, length)).ConfigureAwait(false);
+                    await compressed.WriteAsync(block.AsMemory(0, length)).ConfigureAwait(false);
                     ArrayPool<byte>.Shared.Return(block);
                 }
             }

@@ -444,9 +444,8 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     private async Task<long> ApplyAsync(SqliteConnection db, ChangesetRecord changeset, CancellationToken cancellationToken)
     {
         long operations = 0;
-        await using var stream = ChangesetContent.Open(blobs, changeset);
-        await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-        using var lines = new StreamReader(gzip, Encoding.UTF8);
+        await using var stream = ChangesetContent.OpenLines(blobs, changeset);
+        using var lines = new StreamReader(stream, Encoding.UTF8);
         await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         var upsert = Command(db, transaction, "INSERT INTO elements(id, class, source, checksum, cs, json) VALUES($id, $class, $source, $checksum, $cs, $json) ON CONFLICT(id) DO UPDATE SET class = excluded.class, source = excluded.source, checksum = excluded.checksum, cs = excluded.cs, json = excluded.json", "$id", "$class", "$source", "$checksum", "$cs", "$json");

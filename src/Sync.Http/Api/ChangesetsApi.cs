@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 using Sync.Engine.Changes;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
@@ -25,30 +26,31 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
         return ApiResult.Ok(new ChangesetAnswer(Present(request, changeset)));
     }
 
-    /// <summary>The operations as NDJSON; gzip-encoded as stored when the client accepts gzip.</summary>
+    /// <summary>
+    /// The operations as NDJSON, zstd- or gzip-encoded when the client accepts either (zstd preferred: parts are stored
+    /// so and pass through unchanged), plain otherwise.
+    /// </summary>
     public async Task<ApiResult> DownloadAsync(ApiRequest request)
     {
         var (_, changeset) = await FindAsync(request);
-        var stored = ChangesetContent.Open(blobs, changeset);
-        bool gzip = request.Http.Headers.AcceptEncoding.Any(v => v is not null && v.Contains("gzip", StringComparison.OrdinalIgnoreCase));
+        var coding = Accepted(request.Http.GetTypedHeaders().AcceptEncoding);
         return ApiResult.Stream(HttpStatusCode.OK, async response =>
         {
-            await using (stored)
+            response.ContentType = "application/x-ndjson";
+            response.Headers.ContentDisposition = $"attachment; filename=\"changeset-{changeset.Index}-{changeset.Id}.ndjson\"";
+            if (coding != ContentCoding.Identity)
             {
-                response.ContentType = "application/x-ndjson";
-                response.Headers.ContentDisposition = $"attachment; filename=\"changeset-{changeset.Index}-{changeset.Id}.ndjson\"";
-                if (gzip)
-                {
-                    response.Headers.ContentEncoding = "gzip";
-                    await stored.CopyToAsync(response.Body, request.Aborted);
-                }
-                else
-                {
-                    await using var plain = new GZipStream(stored, CompressionMode.Decompress);
-                    await plain.CopyToAsync(response.Body, request.Aborted);
-                }
+                response.Headers.ContentEncoding = coding == ContentCoding.Zstd ? "zstd" : "gzip";
             }
+
+            await ChangesetContent.WriteAsync(blobs, changeset, coding, response.Body, request.Aborted);
         });
+    }
+
+    private static ContentCoding Accepted(IList<StringWithQualityHeaderValue> accepted)
+    {
+        bool Accepts(string coding) => accepted.Any(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) && a.Quality is not 0);
+        return Accepts("zstd") ? ContentCoding.Zstd : Accepts("gzip") ? ContentCoding.Gzip : ContentCoding.Identity;
     }
 
     /// <summary>A changeset by 40-hex id or by index (1..n); null when <paramref name="idOrIndex"/> names none.</summary>

@@ -1,0 +1,77 @@
+using System.IO.Compression;
+using System.Text;
+using Sync.Engine.Changes;
+using Sync.Engine.Stores;
+using static Sync.Engine.Tests.Support.EngineHarness;
+
+namespace Sync.Engine.Tests;
+
+[TestClass]
+public sealed class ChangesetContentTests
+{
+    private const string OldPart = "{\"op\":\"schema\",\"class\":\"A:B\",\"properties\":{}}\n";
+    private const string NewPart = "{\"op\":\"delete\",\"id\":\"0x1\",\"sourceFileId\":\"f\"}\n{\"op\":\"delete\",\"id\":\"0x2\",\"sourceFileId\":\"f\"}\n";
+
+    [TestMethod]
+    public async Task Staged_parts_are_zstd_and_a_changeset_mixing_them_with_gzip_parts_from_before_reads_as_one()
+    {
+        var blobs = Blobs;
+        string prefix = $"content-tests/{Guid.NewGuid():N}";
+
+        // A part written the old way (gzip) and one written now (the writer's coding).
+        await using (var gzip = new GZipStream(await blobs.OpenWriteAsync($"{prefix}/old", CancellationToken.None), CompressionLevel.Fastest))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(OldPart));
+        }
+
+        await using (var writer = new ChangeLineWriter(await blobs.OpenWriteAsync($"{prefix}/new", CancellationToken.None)))
+        {
+            await writer.WriteDeleteAsync(1, "f", CancellationToken.None);
+            await writer.WriteDeleteAsync(2, "f", CancellationToken.None);
+        }
+
+        await using (var stored = (await blobs.OpenReadAsync($"{prefix}/new", CancellationToken.None))!)
+        {
+            var magic = new byte[4];
+            await stored.ReadExactlyAsync(magic);
+            CollectionAssert.AreEqual(new byte[] { 0x28, 0xb5, 0x2f, 0xfd }, magic, "the writer stores zstd frames");
+        }
+
+        var changeset = new ChangesetRecord(1, new string('a', 40), null, "mixed", DateTimeOffset.UtcNow, 0, 0, 0, 0, 2, [$"{prefix}/old", $"{prefix}/new"], new SynchronizationInfo("run", null, []));
+        await using (var lines = ChangesetContent.OpenLines(blobs, changeset))
+        using (var reader = new StreamReader(lines, Encoding.UTF8))
+        {
+            Assert.AreEqual(OldPart + NewPart, await reader.ReadToEndAsync());
+        }
+
+        foreach (var coding in Enum.GetValues<ContentCoding>())
+        {
+            using var sent = new MemoryStream();
+            await ChangesetContent.WriteAsync(blobs, changeset, coding, sent, CancellationToken.None);
+            sent.Position = 0;
+            Stream decoded = coding switch
+            {
+                ContentCoding.Zstd => new ZstdSharp.DecompressionStream(sent),
+                ContentCoding.Gzip => new GZipStream(sent, CompressionMode.Decompress),
+                _ => sent,
+            };
+            using var reader = new StreamReader(decoded, Encoding.UTF8);
+            Assert.AreEqual(OldPart + NewPart, await reader.ReadToEndAsync(), $"sent as {coding}");
+        }
+    }
+
+    [TestMethod]
+    public async Task A_missing_or_foreign_part_is_an_error_not_silence()
+    {
+        var blobs = Blobs;
+        string prefix = $"content-tests/{Guid.NewGuid():N}";
+        await using (var plain = await blobs.OpenWriteAsync($"{prefix}/plain", CancellationToken.None))
+        {
+            await plain.WriteAsync(Encoding.UTF8.GetBytes(OldPart));
+        }
+
+        ChangesetRecord Of(string part) => new(1, new string('b', 40), null, "x", DateTimeOffset.UtcNow, 0, 0, 0, 0, 0, [part], new SynchronizationInfo("run", null, []));
+        await Assert.ThrowsExactlyAsync<InvalidDataException>(() => ChangesetContent.WriteAsync(blobs, Of($"{prefix}/plain"), ContentCoding.Gzip, Stream.Null, CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => ChangesetContent.WriteAsync(blobs, Of($"{prefix}/gone"), ContentCoding.Gzip, Stream.Null, CancellationToken.None));
+    }
+}
