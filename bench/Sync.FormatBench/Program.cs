@@ -8,6 +8,7 @@ using Sync.Engine.Stores;
 using Sync.Tests.Generators;
 
 // Usage: Sync.FormatBench <ifc products> <dxf entities>     generates both files and prints the markdown tables
+//        Sync.FormatBench --sync-only <ifc products> <dxf entities>  only the sync table (no npm parsers), for tuning
 //        Sync.FormatBench --parse <IFC|DWG> <file>           (child) our parse only: "<seconds> <elements> <peak RSS MB>"
 //        Sync.FormatBench --sync <IFC|DWG> <file> <edited>   (child) parse-only vs first sync vs changed-file sync
 //        Sync.FormatBench --write <dir> <ifc products> <dxf entities>  only writes the files, for profiling
@@ -84,16 +85,22 @@ if (args.Length > 0 && args[0] == "--gis")
     }
 }
 
-int products = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-int entities = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+bool syncOnly = args.Length > 0 && args[0] == "--sync-only";
+string[] sizes = syncOnly ? args[1..] : args;
+int products = sizes.Length > 0 ? int.Parse(sizes[0], CultureInfo.InvariantCulture) : 100_000;
+int entities = sizes.Length > 1 ? int.Parse(sizes[1], CultureInfo.InvariantCulture) : 1_000_000;
 string dir = Directory.CreateTempSubdirectory("format-bench").FullName;
 try
 {
     var (ifc, ifcEdited, dxf, dxfEdited) = Bench.WriteFiles(dir, products, entities);
 
-    Console.WriteLine("| file | MB | ours s | ours elements | ours peak RSS MB | npm parser | npm s | npm objects | npm peak RSS MB | speed ours/npm | memory ours/npm |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
-    foreach (var (type, path, npm, label) in new[] { ("IFC", ifc, "ifc", "web-ifc 0.0.78 open + product lines + flattened property sets"), ("DWG", dxf, "dxf", "dxf-parser 1.1.2 parseSync") })
+    if (!syncOnly)
+    {
+        Console.WriteLine("| file | MB | ours s | ours elements | ours peak RSS MB | npm parser | npm s | npm objects | npm peak RSS MB | speed ours/npm | memory ours/npm |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+    }
+
+    foreach (var (type, path, npm, label) in syncOnly ? [] : new[] { ("IFC", ifc, "ifc", "web-ifc 0.0.78 open + product lines + flattened property sets"), ("DWG", dxf, "dxf", "dxf-parser 1.1.2 parseSync") })
     {
         string[] ours = await Bench.FastestOfAsync(Environment.ProcessPath!, "--parse", type, path);
         string[] theirs = await Bench.FastestOfAsync("node", "bench/oracles/parse.mjs", npm, path);
