@@ -147,7 +147,10 @@ public sealed class MeshConnectorTests
         Assert.IsGreaterThan(30, read, $"{read} read, {refused} refused");
     }
 
-    /// <summary>An AP214 assembly in millimetres: ASM uses BOLT twice and PLATE once; SUB uses BOLT too.</summary>
+    /// <summary>
+    /// An AP214 assembly in millimetres: ASM uses BOLT twice (at (10, 20, 0) and (250, 20, 0)) and PLATE once (turned
+    /// 90° about Z) through axis-placement transformations; SUB uses BOLT too, 100 up through a transformation operator.
+    /// </summary>
     internal const string Ap214 = """
         ISO-10303-21;
         HEADER;
@@ -196,6 +199,37 @@ public sealed class MeshConnectorTests
         #92=SHAPE_REPRESENTATION('plate',(#93,#94),#62);
         #93=CARTESIAN_POINT('',(0.,0.,0.));
         #94=CARTESIAN_POINT('',(200.,100.,10.));
+        #100=PRODUCT_DEFINITION_SHAPE('','',#12);
+        #101=SHAPE_DEFINITION_REPRESENTATION(#100,#102);
+        #102=SHAPE_REPRESENTATION('asm',(#103),#62);
+        #103=AXIS2_PLACEMENT_3D('',#74,$,$);
+        #110=CARTESIAN_POINT('',(10.,20.,0.));
+        #111=AXIS2_PLACEMENT_3D('',#110,$,$);
+        #112=ITEM_DEFINED_TRANSFORMATION('','',#73,#111);
+        #113=(REPRESENTATION_RELATIONSHIP('','',#72,#102)REPRESENTATION_RELATIONSHIP_WITH_TRANSFORMATION(#112)SHAPE_REPRESENTATION_RELATIONSHIP());
+        #114=PRODUCT_DEFINITION_SHAPE('','',#50);
+        #115=CONTEXT_DEPENDENT_SHAPE_REPRESENTATION(#113,#114);
+        #120=CARTESIAN_POINT('',(250.,20.,0.));
+        #121=DIRECTION('',(0.,0.,1.));
+        #122=AXIS2_PLACEMENT_3D('',#120,$,$);
+        #124=ITEM_DEFINED_TRANSFORMATION('','',#73,#122);
+        #125=(REPRESENTATION_RELATIONSHIP('','',#72,#102)REPRESENTATION_RELATIONSHIP_WITH_TRANSFORMATION(#124)SHAPE_REPRESENTATION_RELATIONSHIP());
+        #126=PRODUCT_DEFINITION_SHAPE('','',#51);
+        #127=CONTEXT_DEPENDENT_SHAPE_REPRESENTATION(#125,#126);
+        #130=PRODUCT_DEFINITION_SHAPE('','',#42);
+        #131=SHAPE_DEFINITION_REPRESENTATION(#130,#132);
+        #132=SHAPE_REPRESENTATION('sub',(#103),#62);
+        #133=CARTESIAN_POINT('',(0.,0.,100.));
+        #134=CARTESIAN_TRANSFORMATION_OPERATOR_3D('','','',$,$,#133,$,$);
+        #135=(REPRESENTATION_RELATIONSHIP('','',#72,#132)REPRESENTATION_RELATIONSHIP_WITH_TRANSFORMATION(#134)SHAPE_REPRESENTATION_RELATIONSHIP());
+        #136=PRODUCT_DEFINITION_SHAPE('','',#53);
+        #137=CONTEXT_DEPENDENT_SHAPE_REPRESENTATION(#135,#136);
+        #140=DIRECTION('',(0.,1.,0.));
+        #141=AXIS2_PLACEMENT_3D('',#74,#121,#140);
+        #142=ITEM_DEFINED_TRANSFORMATION('','',#73,#141);
+        #144=(REPRESENTATION_RELATIONSHIP('','',#92,#102)REPRESENTATION_RELATIONSHIP_WITH_TRANSFORMATION(#142)SHAPE_REPRESENTATION_RELATIONSHIP());
+        #145=PRODUCT_DEFINITION_SHAPE('','',#52);
+        #146=CONTEXT_DEPENDENT_SHAPE_REPRESENTATION(#144,#145);
         ENDSEC;
         END-ISO-10303-21;
         """;
@@ -210,10 +244,14 @@ public sealed class MeshConnectorTests
         Assert.AreEqual(("MSTN:StepProduct", "ASM", "Bolt M8", "B"), (bolt.ClassName, bolt.ParentIdentifier, bolt.UserLabel, Property(bolt, "Version")));
         Assert.AreEqual(3L, Property(bolt, "OccurrenceCount"), "twice in ASM, once in SUB");
         Assert.AreEqual("SUB", bolt.Relationships!.Single(r => r.Type == "usedIn").TargetIdentifier);
-        Assert.AreEqual(new BoundingBox(-0.004, -0.004, 0, 0.004, 0.004, 0.04), bolt.BoundingBox, "through the B-rep linked to its shape, in metres");
-        Assert.AreEqual(new BoundingBox(0, 0, 0, 0.2, 0.1, 0.01), byId["PLATE"].BoundingBox);
+        // The bolt's B-rep (linked to its shape) in metres, where its first use in ASM places it.
+        Assert.AreEqual(new BoundingBox(0.006, 0.016, 0, 0.014, 0.024, 0.04), bolt.BoundingBox);
+        Assert.AreEqual(new Placement(0.01, 0.02, 0), bolt.Placement);
+        Assert.AreEqual(new BoundingBox(-0.1, 0, 0, 0, 0.2, 0.01), byId["PLATE"].BoundingBox, "turned 90° about Z: its X runs along Y");
         Assert.IsNull(byId["ASM"].ParentIdentifier);
-        Assert.IsNull(byId["ASM"].BoundingBox, "an assembly's own shape is its parts'; placements are not applied");
+        Assert.IsNull(byId["ASM"].Placement, "a root is not placed");
+        Assert.AreEqual(new BoundingBox(-0.1, 0, 0, 0.254, 0.2, 0.04), byId["ASM"].BoundingBox, "an assembly spans every part it places, each use once");
+        Assert.AreEqual(new BoundingBox(-0.004, -0.004, 0, 0.004, 0.004, 0.14), byId["SUB"].BoundingBox, "its bolt 100 mm up through a transformation operator");
 
         var error = await Assert.ThrowsExactlyAsync<SourceFormatException>(() => ReadAsync(Encoding.UTF8.GetBytes(Ap214.Replace("#12=PRODUCT_DEFINITION('design','',#11,#3);", "#12=PRODUCT_DEFINITION('design','',#11,#3;", StringComparison.Ordinal)), "asm.stp"));
         StringAssert.Contains(error.Message, "line");

@@ -42,6 +42,13 @@ public readonly record struct Transform3d(Vector3d AxisX, Vector3d AxisY, Vector
 
     public static Transform3d Translation(Vector3d offset) => Identity with { Origin = offset };
 
+    /// <summary>The inverse of a rigid transform (orthonormal axes): the transposed axes, the origin moved back.</summary>
+    public Transform3d InverseRigid() => new(
+        new Vector3d(AxisX.X, AxisY.X, AxisZ.X),
+        new Vector3d(AxisX.Y, AxisY.Y, AxisZ.Y),
+        new Vector3d(AxisX.Z, AxisY.Z, AxisZ.Z),
+        new Vector3d(-Vector3d.Dot(AxisX, Origin), -Vector3d.Dot(AxisY, Origin), -Vector3d.Dot(AxisZ, Origin)));
+
     public static Transform3d Scale(double factor) => new(Vector3d.UnitX * factor, Vector3d.UnitY * factor, Vector3d.UnitZ * factor, Vector3d.Zero);
 
     /// <summary>A right-handed frame from a Z axis and an approximate X axis (made orthogonal to Z), as STEP placements define it.</summary>
@@ -56,7 +63,6 @@ public readonly record struct Transform3d(Vector3d AxisX, Vector3d AxisY, Vector
     }
 }
 
-/// <summary>An axis-aligned box grown point by point; empty until the first point.</summary>
 /// <summary>An axis-aligned box that grows by points; <c>default</c> (a field never assigned, too) is empty.</summary>
 public struct Bounds3d
 {

@@ -22,7 +22,7 @@ public sealed class MeshConnector : IConnector
 
     public IReadOnlyList<string> Extensions { get; } = ["glb", "gltf", "obj", "stl", "3mf", "stp", "step", "dgn"];
 
-    public string Version => "1.0.0";
+    public string Version => "1.1.0"; // 1.1.0: STEP assembly placements place parts and size assemblies
 
     public string SchemaAlias => "MSTN";
 
