@@ -219,6 +219,44 @@ public sealed class CadRunsTests
     }
 
     [TestMethod]
+    public async Task A_georeferenced_IFC_spatial_root_gives_the_iModel_its_map_and_layers_are_read_onto_it()
+    {
+        var (twin, iModelId) = await Host.CreateIModelAsync();
+        var writer = new IfcFileWriter { Walls = 2, Storeys = 1, MapCrs = "EPSG:25832", MapConversion = (500000, 5700000, 100, 1, 0, "$") };
+        string ifc = await UploadAsync(twin, "bridge.ifc", Bytes(writer.Write()));
+        // A WGS84 hydrant on zone 32's central meridian (9° E), about 5,700 km north of the equator.
+        string hydrant = await UploadAsync(twin, "hydrant.geojson", Bytes(FormattableString.Invariant(
+            $"{{\"type\":\"FeatureCollection\",\"features\":[{{\"type\":\"Feature\",\"id\":1,\"properties\":{{}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[9,51.447]}}}}]}}")));
+        var (created, body) = await Host.SendAsync(HttpMethod.Post, "/synchronization/imodels/storageConnections", new
+        {
+            iModelId,
+            sourceFiles = new object[]
+            {
+                new { storageFileId = hydrant, connectorType = "GEOSPATIAL" },
+                new { storageFileId = ifc, connectorType = "IFC", isSpatialRoot = true },
+            },
+        });
+        Assert.AreEqual(HttpStatusCode.Created, created, body.ToString());
+        string connection = body.GetProperty("connection").Str("id");
+        var run = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.AreEqual("Success", run.Str("result"), run.ToString());
+
+        var (_, got) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}");
+        var crs = got.GetProperty("iModel").GetProperty("geographicCoordinateSystem");
+        Assert.AreEqual(("EPSG:25832", "spatialRoot"), (crs.Str("crs"), crs.Str("source")));
+
+        var elements = await AllElementsAsync(iModelId);
+        var wall = elements.Single(e => e.Str("identifier") == IfcFileWriter.WallGlobalId(0));
+        Assert.AreEqual((500000.0, 5700000.0, 100.0), (wall.GetProperty("placement").GetProperty("x").GetDouble(), wall.GetProperty("placement").GetProperty("y").GetDouble(), wall.GetProperty("placement").GetProperty("z").GetDouble()));
+        var point = elements.Single(e => e.Str("classFullName") == "GEOSPATIAL:hydrant").GetProperty("bbox").GetProperty("low");
+        Assert.AreEqual(500000, point[0].GetDouble(), 1, "the central meridian is easting 500,000");
+        Assert.AreEqual(5700000, point[1].GetDouble(), 2000, "51.447° N is about northing 5,700,000");
+
+        var rerun = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connection}/run");
+        Assert.IsFalse(rerun.TryGetProperty("changeset", out _), "a rerun of unchanged files pushes nothing");
+    }
+
+    [TestMethod]
     public async Task Layers_are_read_into_the_spatial_roots_coordinate_system_which_is_read_first()
     {
         var (twin, iModelId) = await Host.CreateIModelAsync();
