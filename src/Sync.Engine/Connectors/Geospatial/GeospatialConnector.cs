@@ -50,7 +50,7 @@ public sealed class GeospatialConnector : IConnector
             ".geojson" or ".json" => ReadGeoJsonAsync(content, context, cancellationToken),
             ".zip" => ReadShapefilesAsync(content, context, cancellationToken),
             ".gpkg" => ReadGeoPackageAsync(content, context, cancellationToken),
-            ".kml" => new KmlReader(context).Read(content, Path.GetFileNameWithoutExtension(context.FileName)).ToAsyncEnumerable(),
+            ".kml" => new KmlReader(context).ReadAsync(content, Path.GetFileNameWithoutExtension(context.FileName), cancellationToken),
             ".kmz" => ReadKmzAsync(content, context, cancellationToken),
             _ => ReadShapefileWithCompanionsAsync(content, context, cancellationToken),
         };
@@ -137,9 +137,8 @@ public sealed class GeospatialConnector : IConnector
         var stream = File.OpenRead(members[kml]);
         await using (stream.ConfigureAwait(false))
         {
-            foreach (var element in new KmlReader(context).Read(stream, Path.GetFileNameWithoutExtension(context.FileName)))
+            await foreach (var element in new KmlReader(context).ReadAsync(stream, Path.GetFileNameWithoutExtension(context.FileName), cancellationToken).ConfigureAwait(false))
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 yield return element;
             }
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Xml;
 using System.Xml.Linq;
 using NetTopologySuite.Geometries;
@@ -8,7 +9,7 @@ using FeatureGeometry = NetTopologySuite.Geometries.Geometry;
 namespace Sync.Engine.Connectors.Geospatial;
 
 /// <summary>
-/// KML 2.2 (OGC 07-147), streamed with <see cref="XmlReader"/>: every Placemark is a feature of the file's layer
+/// KML 2.2 (OGC 07-147), streamed with an asynchronous <see cref="XmlReader"/> (no thread waits on a download): every Placemark is a feature of the file's layer
 /// (name, description, ExtendedData Data and SimpleData as properties; Point, LineString, LinearRing, Polygon and
 /// MultiGeometry in WGS84), and every Folder or Document is an element (GEOSPATIAL:KmlFolder) that is the parent of
 /// what it holds. Identifiers: the element's <c>id</c> attribute, else its path of names (repeats get "[n]").
@@ -17,11 +18,11 @@ internal sealed class KmlReader(SourceContext context)
 {
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
 
-    private static readonly XmlReaderSettings Xml = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreWhitespace = true, Async = false };
+    private static readonly XmlReaderSettings Xml = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreWhitespace = true, Async = true };
 
     private readonly Stack<Folder> _folders = new();
 
-    public IEnumerable<SourceElement> Read(Stream content, string layerName)
+    public async IAsyncEnumerable<SourceElement> ReadAsync(Stream content, string layerName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var layer = new FeatureLayer(layerName, "EPSG:4326", null, context);
         using var reader = XmlReader.Create(content, Xml);
@@ -29,8 +30,9 @@ internal sealed class KmlReader(SourceContext context)
 
         // Reading a placemark or a name moves the reader past it, onto the next node: that one is not read again.
         bool positioned = false;
-        while (positioned || Next(reader))
+        while (positioned || await NextAsync(reader).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             positioned = false;
             if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName is "Folder" or "Document")
             {
@@ -51,14 +53,14 @@ internal sealed class KmlReader(SourceContext context)
 
             if (reader.LocalName is "name" && _folders.Count > 0 && _folders.Peek().Name is null && reader.Depth > 0)
             {
-                _folders.Peek().Name = Text(reader);
+                _folders.Peek().Name = await TextAsync(reader).ConfigureAwait(false);
                 positioned = true;
                 continue;
             }
 
             if (reader.LocalName == "Placemark")
             {
-                var placemark = Load(reader);
+                var placemark = await LoadAsync(reader, cancellationToken).ConfigureAwait(false);
                 positioned = true;
                 var folder = _folders.Count > 0 ? _folders.Peek() : null;
                 yield return Placemark(layer, placemark, folder, ++fid);
@@ -68,11 +70,11 @@ internal sealed class KmlReader(SourceContext context)
         yield return layer.Element();
     }
 
-    private bool Next(XmlReader reader)
+    private async Task<bool> NextAsync(XmlReader reader)
     {
         try
         {
-            return reader.Read();
+            return await reader.ReadAsync().ConfigureAwait(false);
         }
         catch (XmlException e)
         {
@@ -80,11 +82,11 @@ internal sealed class KmlReader(SourceContext context)
         }
     }
 
-    private string Text(XmlReader reader)
+    private async Task<string> TextAsync(XmlReader reader)
     {
         try
         {
-            return reader.ReadElementContentAsString().Trim();
+            return (await reader.ReadElementContentAsStringAsync().ConfigureAwait(false)).Trim();
         }
         catch (XmlException e)
         {
@@ -92,11 +94,11 @@ internal sealed class KmlReader(SourceContext context)
         }
     }
 
-    private XElement Load(XmlReader reader)
+    private async Task<XElement> LoadAsync(XmlReader reader, CancellationToken cancellationToken)
     {
         try
         {
-            return (XElement)XNode.ReadFrom(reader);
+            return (XElement)await XNode.ReadFromAsync(reader, cancellationToken).ConfigureAwait(false);
         }
         catch (XmlException e)
         {
