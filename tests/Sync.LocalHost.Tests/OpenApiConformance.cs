@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
+using Sync.Tests;
 
 namespace Sync.LocalHost.Tests;
 
@@ -106,44 +107,12 @@ internal sealed partial class OpenApiConformance
         {
             if (!_schemas.TryGetValue(key, out var compiled))
             {
-                compiled = JsonSchema.FromText(Inline(schema.DeepClone()).ToJsonString());
+                compiled = JsonSchema.FromText(OpenApiSchemas.Inline(schema, _document["components"]!["schemas"]!.AsObject()).ToJsonString());
                 _schemas[key] = compiled;
             }
 
             return compiled;
         }
-    }
-
-    /// <summary>Replaces references to the document's components by the components themselves (they do not recurse).</summary>
-    private JsonNode Inline(JsonNode node)
-    {
-        if (node is JsonObject { Count: 1 } reference && reference["$ref"] is JsonValue target && ((string)target!).StartsWith("#/components/schemas/", StringComparison.Ordinal))
-        {
-            return Inline(_document["components"]!["schemas"]![((string)target!)["#/components/schemas/".Length..]]!.DeepClone());
-        }
-
-        if (node is JsonObject obj)
-        {
-            foreach (var (name, child) in obj.ToList())
-            {
-                if (child is not null)
-                {
-                    obj[name] = Inline(child.DeepClone());
-                }
-            }
-        }
-        else if (node is JsonArray array)
-        {
-            for (int i = 0; i < array.Count; i++)
-            {
-                if (array[i] is { } child)
-                {
-                    array[i] = Inline(child.DeepClone());
-                }
-            }
-        }
-
-        return node;
     }
 
     [GeneratedRegex(@"\\\{[A-Za-z*]+}")]

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -8,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
 using Sync.Engine.Catalog;
 using Sync.Http.Access;
+using Sync.Http.Api;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Routing;
@@ -92,6 +92,10 @@ public static partial class OpenApiDescription
                     ? new JsonObject { ["anyOf"] = new JsonArray(Reference(schemas, answer), Reference(schemas, full)) }
                     : Reference(schemas, answer);
                 success["content"] = Content("application/json", schema);
+                if (Example(answer) is { } example)
+                {
+                    success["content"]!["application/json"]!["example"] = example;
+                }
             }
             else if (route.Produces is { } mediaType)
             {
@@ -154,11 +158,9 @@ public static partial class OpenApiDescription
         return schema;
     }
 
-    /// <summary>A request type's <c>Example</c> (a public static property), as JSON.</summary>
+    /// <summary>The type's example (<see cref="ApiExamples"/>) as answers write it.</summary>
     private static JsonNode? Example(Type type) =>
-        type.GetProperty("Example", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is { } example
-            ? JsonSerializer.SerializeToNode(example, type, SchemaOptions)
-            : null;
+        ApiExamples.For(type) is { } example ? JsonSerializer.SerializeToNode(example, type, SchemaOptions) : null;
 
     private static JsonObject Content(string mediaType, JsonNode schema) => new() { [mediaType] = new JsonObject { ["schema"] = schema } };
 
