@@ -47,7 +47,13 @@ public static class ChangesetContent
                 var decoded = Decoder(stored, raw);
                 await using (decoded.ConfigureAwait(false))
                 {
-                    var encoded = Encoder(coding, destination);
+                    if (coding == ContentCoding.Identity)
+                    {
+                        await decoded.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    var encoded = coding == ContentCoding.Zstd ? Compress(destination) : new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true);
                     await using (encoded.ConfigureAwait(false))
                     {
                         await decoded.CopyToAsync(encoded, cancellationToken).ConfigureAwait(false);
@@ -81,13 +87,6 @@ public static class ChangesetContent
         ContentCoding.Zstd => new DecompressionStream(raw, leaveOpen: true),
         ContentCoding.Gzip => new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true),
         _ => raw,
-    };
-
-    private static Stream Encoder(ContentCoding coding, Stream destination) => coding switch
-    {
-        ContentCoding.Zstd => Compress(destination),
-        ContentCoding.Gzip => new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true),
-        _ => new NonClosing(destination),
     };
 
     /// <summary>The decoded parts one after another.</summary>
@@ -193,36 +192,6 @@ public static class ChangesetContent
 
             base.Dispose(disposing);
         }
-    }
-
-    /// <summary>Writes through to a stream that outlives it (identity coding's "encoder").</summary>
-    private sealed class NonClosing(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
     }
 
     /// <summary>The members a forward-only reading stream needs; reads go through <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
