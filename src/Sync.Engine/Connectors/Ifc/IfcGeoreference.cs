@@ -12,6 +12,7 @@ namespace Sync.Engine.Connectors.Ifc;
 /// The spec's <c>Scale</c> converts project units to map units; files often leave it out although their units
 /// differ (millimetre projects on metre maps), so a missing Scale means "convert the units" and a present one is
 /// taken as written. IFC4X3's <c>ScaleY</c>/<c>ScaleZ</c> are honoured; without <c>ScaleZ</c> heights convert by units.
+/// A CRS without <c>MapUnit</c> has the project's length unit, as the spec says.
 /// IFC2X3 files (which georeference through property sets, if at all) have no map conversion.
 /// </remarks>
 internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d ProjectToMapMetres)
