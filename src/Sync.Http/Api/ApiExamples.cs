@@ -1,4 +1,5 @@
 using Sync.Engine.Model;
+using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
@@ -49,7 +50,7 @@ public static class ApiExamples
         _ when type == typeof(RunAnswer) => new RunAnswer(RunView),
         _ when type == typeof(ChangesetAnswer) => new ChangesetAnswer(new ChangesetView(
             Changeset, 1, string.Empty, "Run f7dc4ae3 of connection Structure", Time, 1, 48213, 1204, 0, 0,
-            new SynchronizationInfoView(Run, Connection, ["6d1f0c2e-8a4b-4f3c-9e2d-1a0b9c8d7e6f"]),
+            new SynchronizationInfo(Run, Connection, ["6d1f0c2e-8a4b-4f3c-9e2d-1a0b9c8d7e6f"]),
             new ChangesetLinks(Link($"/imodels/{IModel}/changesets/{Changeset}"), Link($"/imodels/{IModel}/changesets/{Changeset}/download")))),
         _ => null,
     };

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
@@ -15,11 +16,8 @@ public sealed record ChangesetView(
     int Inserted,
     int Updated,
     int Deleted,
-    SynchronizationInfoView SynchronizationInfo,
+    SynchronizationInfo SynchronizationInfo,
     [property: JsonPropertyName("_links")] ChangesetLinks Links);
-
-/// <summary>The run that pushed a changeset and the source files whose changes it holds.</summary>
-public sealed record SynchronizationInfoView(string RunId, string? ConnectionId, IReadOnlyList<string> ChangedFiles);
 
 public sealed record ChangesetLinks(Link Self, Link Download);
 

@@ -71,7 +71,6 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
     private static ChangesetView Present(ApiRequest request, ChangesetRecord c)
     {
         string self = request.Url($"/imodels/{request.Route("imodelId")}/changesets/{c.Id}");
-        var info = c.SynchronizationInfo;
         return new ChangesetView(
             c.Id,
             c.Index,
@@ -83,7 +82,7 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
             c.Inserted,
             c.Updated,
             c.Deleted,
-            new SynchronizationInfoView(info.RunId, info.ConnectionId, info.ChangedFiles),
+            c.SynchronizationInfo,
             new ChangesetLinks(new Link(self), new Link(self + "/download")));
     }
 }

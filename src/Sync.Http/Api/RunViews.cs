@@ -15,7 +15,7 @@ public sealed record RunView(
     string State,
     string Result,
     string Trigger,
-    RunErrorView? Error,
+    RunError? Error,
     IReadOnlyList<JobView> Jobs,
     int FilesTotal,
     int FilesDone,
@@ -23,8 +23,6 @@ public sealed record RunView(
     IReadOnlyDictionary<string, JsonNode?>? ResolvedSettings,
     string? LastActivityDateTime,
     [property: JsonPropertyName("_links")] SelfLink Links);
-
-public sealed record RunErrorView(string ErrorKey, string Description);
 
 /// <summary>The tasks of one connector type.</summary>
 public sealed record JobView(string Id, string ConnectorType, string State, string Result, string? StartDateTime, string? EndDateTime, IReadOnlyList<TaskView> Tasks);

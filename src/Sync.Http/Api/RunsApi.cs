@@ -138,7 +138,7 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         run.State,
         run.Result,
         run.Trigger,
-        run.Error is null ? null : new RunErrorView(run.Error.ErrorKey, run.Error.Description),
+        run.Error,
         run.Tasks.GroupBy(t => t.ConnectorType).Select(job => new JobView(
             $"{run.Id}-{job.Key}",
             job.Key,
