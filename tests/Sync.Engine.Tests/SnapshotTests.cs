@@ -38,6 +38,84 @@ public sealed class SnapshotTests
     }
 
     [TestMethod]
+    public async Task An_opened_snapshot_can_be_read_in_order_while_it_loads()
+    {
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        const int count = 300_000;
+        var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
+        for (int i = 0; i < count; i++)
+        {
+            await writer.AddAsync(Id(i), Checksum(i), CancellationToken.None);
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+
+        await using var snapshot = Snapshot.Open(Blobs, name, count, CancellationToken.None);
+        Assert.AreEqual(count, snapshot.Count);
+        int read = 0;
+        var loadedAtFirstRead = -1;
+        while (read < count)
+        {
+            await snapshot.WaitForAsync(read + 1);
+            int loaded = snapshot.Loaded;
+            if (loadedAtFirstRead < 0)
+            {
+                loadedAtFirstRead = loaded;
+                if (!snapshot.Completion.IsCompleted)
+                {
+                    Assert.ThrowsExactly<InvalidOperationException>(() => snapshot.IndexOf(Id(0)), "the hash table needs the whole snapshot");
+                }
+            }
+
+            Assert.IsGreaterThan(read, loaded);
+            for (; read < loaded; read++)
+            {
+                Assert.AreEqual(Id(read), snapshot.IdAt(read));
+                Assert.AreEqual(Checksum(read), snapshot.ChecksumAt(read));
+            }
+        }
+
+        await snapshot.Completion;
+        Assert.AreEqual(count, snapshot.Loaded);
+        Assert.AreEqual(count - 1, snapshot.IndexOf(Id(count - 1)));
+        Assert.IsLessThan(count, loadedAtFirstRead, "the first entries were readable before the last had loaded");
+    }
+
+    [TestMethod]
+    public async Task A_missing_or_short_snapshot_releases_its_readers_and_a_disposed_one_stops_loading()
+    {
+        // Repeated: a reader must never wait on a load that has already ended (a race once hung here).
+        for (int i = 0; i < 20; i++)
+        {
+            await using var missing = Snapshot.Open(Blobs, $"snapshots/{Guid.NewGuid():N}", 10, CancellationToken.None);
+            await Assert.ThrowsExactlyAsync<InvalidOperationException>(async () => await missing.WaitForAsync(1));
+            await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => missing.Completion);
+        }
+
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
+        for (int i = 0; i < 200_000; i++)
+        {
+            await writer.AddAsync(Id(i), Checksum(i), CancellationToken.None);
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+        // A commit that expected more entries than the blob holds: a reader waiting for them is released at the end.
+        for (int i = 0; i < 5; i++)
+        {
+            await using var shorter = Snapshot.Open(Blobs, name, 300_000, CancellationToken.None);
+            await shorter.WaitForAsync(250_000).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.AreEqual(200_000, shorter.Loaded);
+            Assert.AreEqual(200_000, shorter.Count);
+        }
+
+        var stopped = Snapshot.Open(Blobs, name, 200_000, CancellationToken.None);
+        await stopped.DisposeAsync();
+        Assert.IsTrue(stopped.Completion.IsCompleted, "disposal waits for the load to let go of the blob");
+        await stopped.DisposeAsync(); // twice is harmless
+    }
+
+    [TestMethod]
     public async Task An_empty_snapshot_reads_back_empty()
     {
         string name = $"snapshots/{Guid.NewGuid():N}";

@@ -99,7 +99,9 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         await EnsureNotCommittedAsync(request.IModelId, request.RunId, cancellationToken).ConfigureAwait(false);
 
-        var baseline = previous is null ? Snapshot.Empty : await Snapshot.LoadAsync(blobs, previous.SnapshotBlob, previous.ElementCount, cancellationToken).ConfigureAwait(false);
+        // The baseline loads while the connector starts parsing: the diff reads it as it arrives.
+        var baseline = previous is null ? Snapshot.Empty : Snapshot.Open(blobs, previous.SnapshotBlob, previous.ElementCount, cancellationToken);
+        await using var loading = baseline.ConfigureAwait(false);
         var context = new SourceContext(request.FileName, request.Settings)
         {
             Companions = request.Companions ?? new Dictionary<string, Func<CancellationToken, Task<Stream>>>(),
@@ -271,7 +273,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         private const int BatchSize = 512;
         private const int BatchesAhead = 2;
 
-        private readonly bool[] _seen = new bool[baseline.Count];
+        private bool[] _seen = new bool[baseline.Count];
         private readonly HashSet<long> _new = [];
         private readonly List<ResolvedRelationship> _relationships = [];
         private string? _lastClass;
@@ -305,7 +307,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                 {
                     ElementsRead++;
                     long id = ElementId.For(request.IModelId, request.SourceFileId, element.Identifier);
-                    int at = Find(id);
+                    int at = await FindAsync(id).ConfigureAwait(false);
 
                     // A repeated identifier: known ones are flagged in the baseline, new ones in a set of new ids.
                     if (at >= 0 ? _seen[at] : !_new.Add(id))
@@ -358,6 +360,8 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             }
 
             // Deletes only for a file read to its end: any failure above has left by exception.
+            await baseline.Completion.ConfigureAwait(false);
+            EnsureSeenCapacity();
             for (int i = 0; i < baseline.Count; i++)
             {
                 if (!_seen[i])
@@ -433,15 +437,35 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         /// <summary>
         /// The id's position in the baseline, or -1. Snapshots keep the file's element order, so the next element
-        /// is most often the one after the last found: checked first, in sequence, before the hash table.
+        /// is most often the one after the last found: checked first, in sequence, as the baseline loads, before the
+        /// hash table (which waits for the whole baseline).
         /// </summary>
-        private int Find(long id)
+        private ValueTask<int> FindAsync(long id)
         {
-            if (_next < baseline.Count && baseline.IdAt(_next) == id)
+            int next = _next;
+            if (next < baseline.Loaded && next < _seen.Length && baseline.IdAt(next) == id)
             {
-                return _next++;
+                _next = next + 1;
+                return ValueTask.FromResult(next);
             }
 
+            return baseline.Completion.IsCompleted && baseline.Count == 0 ? ValueTask.FromResult(-1) : FindSlowAsync(id);
+        }
+
+        private async ValueTask<int> FindSlowAsync(long id)
+        {
+            if (_next < baseline.Count)
+            {
+                await baseline.WaitForAsync(_next + 1).ConfigureAwait(false);
+                if (_next < baseline.Loaded && baseline.IdAt(_next) == id)
+                {
+                    EnsureSeenCapacity();
+                    return _next++;
+                }
+            }
+
+            await baseline.Completion.ConfigureAwait(false);
+            EnsureSeenCapacity();
             int at = baseline.IndexOf(id);
             if (at >= 0)
             {
@@ -449,6 +473,15 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             }
 
             return at;
+        }
+
+        /// <summary>A baseline with more entries than its commit recorded grows as it loads: so do the flags.</summary>
+        private void EnsureSeenCapacity()
+        {
+            if (_seen.Length < baseline.Count)
+            {
+                Array.Resize(ref _seen, baseline.Count);
+            }
         }
 
         private void Collect(SourceElement element)
