@@ -30,8 +30,12 @@ public sealed class IfcConnectorTests
     public async Task FZK_Haus_every_building_element_has_its_class_storey_and_world_box()
     {
         await using var file = File.OpenRead(RealFiles.FzkHaus);
-        var (elements, _) = await ReadAsync(new IfcConnector(), file, "AC14-FZK-Haus.ifc");
+        var (elements, context) = await ReadAsync(new IfcConnector(), file, "AC14-FZK-Haus.ifc");
         var byId = elements.ToDictionary(e => e.Identifier);
+
+        // An IFC2X3 file: no map conversion, but its site says 52°31'N 13°24'E, true north along project Y.
+        StringAssert.StartsWith(context.CoordinateSystem, "IfcSite 52.516667 13.4 ");
+        StringAssert.Contains(context.CoordinateSystemDefinition, "PARAMETER[\"latitude_of_origin\",52.516666");
         var storeys = elements.Where(e => e.ClassName == "IFC:IfcBuildingStorey").ToList();
         Assert.AreEqual(2, storeys.Count);
         Assert.AreEqual(1, elements.Count(e => e.ClassName == "IFC:IfcProject"));
@@ -123,6 +127,48 @@ public sealed class IfcConnectorTests
         Assert.IsTrue(unknown.Warnings.Any(w => w.Contains("the IFC model keeps its own coordinates", StringComparison.Ordinal)), string.Join("; ", unknown.Warnings));
         Assert.AreEqual("EPSG:25832", unknown.CoordinateSystem);
         Assert.AreEqual(new Placement(500000, 5700000, 100), kept.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0)).Placement);
+    }
+
+    [TestMethod]
+    public async Task A_model_without_a_map_conversion_is_placed_by_its_sites_latitude_longitude_and_true_north()
+    {
+        // Project X points to true north; the site stands at 52°31'N 13°24'E, 34 m up. Wall 0 runs 4 m along X.
+        var writer = new IfcFileWriter { Walls = 1, Storeys = 1, SiteLocation = ([52, 31, 0], [13, 24, 0], 34000), TrueNorth = (1, 0) };
+        var (elements, context) = await ReadAsync(writer.Write());
+        StringAssert.StartsWith(context.CoordinateSystem, "IfcSite 52.516667 13.4 ");
+        Assert.IsTrue(context.Warnings.Any(w => w.Contains("reference latitude and longitude", StringComparison.Ordinal)), string.Join("; ", context.Warnings));
+
+        // Map metres of the site's own transverse Mercator: the wall runs 4 m north from the origin; project Y points west.
+        var wall = elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0));
+        Assert.AreEqual(new Placement(0, 0, 34), wall.Placement);
+        var box = wall.BoundingBox!;
+        Assert.AreEqual(0, box.LowY, 1e-9);
+        Assert.AreEqual(4, box.HighY, 1e-9);
+        Assert.AreEqual(-0.2, box.LowX, 1e-9);
+        Assert.AreEqual(0, box.HighX, 1e-9);
+        Assert.AreEqual(34, box.LowZ, 1e-9);
+
+        // Reprojected into UTM zone 33 (the iModel's system): the wall's origin is where WGS84 → UTM puts the site.
+        var (reprojected, utm) = await ReadAsync(writer.Write(), settings: new Dictionary<string, string> { ["geographicCoordinateSystem"] = "EPSG:32633" });
+        Assert.AreEqual("EPSG:32633", utm.CoordinateSystem);
+        Assert.IsNull(utm.CoordinateSystemDefinition);
+        var expected = new ProjNet.CoordinateSystems.Transformations.CoordinateTransformationFactory().CreateFromCoordinateSystems(
+            ProjNet.CoordinateSystems.GeographicCoordinateSystem.WGS84, ProjNet.CoordinateSystems.ProjectedCoordinateSystem.WGS84_UTM(33, true)).MathTransform.Transform(13.4, 52 + (31.0 / 60));
+        var placed = reprojected.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0)).Placement!;
+        Assert.AreEqual(expected.x, placed.X, 0.01);
+        Assert.AreEqual(expected.y, placed.Y, 0.01);
+        Assert.AreEqual(391_700, placed.X, 500, "about 391.7 km east in zone 33 (control value)");
+        Assert.AreEqual(5_820_000, placed.Y, 1_000, "about 5,820 km north (control value)");
+    }
+
+    [TestMethod]
+    public async Task A_site_latitude_off_the_earth_places_nothing_and_says_so()
+    {
+        var writer = new IfcFileWriter { Walls = 1, Storeys = 1, SiteLocation = ([152, 0, 0], [13, 0, 0], 0) };
+        var (elements, context) = await ReadAsync(writer.Write());
+        Assert.IsNull(context.CoordinateSystem);
+        Assert.IsTrue(context.Warnings.Any(w => w.Contains("not on Earth", StringComparison.Ordinal)), string.Join("; ", context.Warnings));
+        Assert.AreEqual(new BoundingBox(0, 0, 0, 4, 0.2, 2.8), elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0)).BoundingBox);
     }
 
     [TestMethod]

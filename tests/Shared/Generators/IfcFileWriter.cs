@@ -29,6 +29,12 @@ public sealed class IfcFileWriter
     /// <summary>Eastings, northings, orthogonal height (map metres), the X axis's abscissa and ordinate, and the scale ("$": none).</summary>
     public (double Eastings, double Northings, double Height, double Abscissa, double Ordinate, string Scale) MapConversion { get; init; } = (0, 0, 0, 1, 0, "$");
 
+    /// <summary>When set, the site's RefLatitude, RefLongitude (degrees, minutes, seconds) and RefElevation (millimetres).</summary>
+    public (int[] Latitude, int[] Longitude, double Elevation)? SiteLocation { get; init; }
+
+    /// <summary>When set, the model context's TrueNorth direction (x, y).</summary>
+    public (double X, double Y)? TrueNorth { get; init; }
+
     public static string WallGlobalId(int wall) => GlobalId(0x10000000 + wall);
 
     public static string StoreyGlobalId(int storey) => GlobalId(0x200 + storey);
@@ -62,7 +68,8 @@ public sealed class IfcFileWriter
         long axisZ = Line("IFCDIRECTION((0.,0.,1.))");
         long axisX = Line("IFCDIRECTION((1.,0.,0.))");
         long world = Line($"IFCAXIS2PLACEMENT3D(#{origin},#{axisZ},#{axisX})");
-        long context = Line($"IFCGEOMETRICREPRESENTATIONCONTEXT($,'Model',3,1.E-05,#{world},$)");
+        string trueNorth = TrueNorth is var (nx, ny) ? string.Create(CultureInfo.InvariantCulture, $"#{Line($"IFCDIRECTION(({nx:0.0###########},{ny:0.0###########}))")}") : "$";
+        long context = Line($"IFCGEOMETRICREPRESENTATIONCONTEXT($,'Model',3,1.E-05,#{world},{trueNorth})");
         long millimetre = Line("IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.)");
         long units = Line($"IFCUNITASSIGNMENT((#{millimetre}))");
         if (MapCrs is not null)
@@ -75,7 +82,10 @@ public sealed class IfcFileWriter
 
         long project = Line($"IFCPROJECT('{GlobalId(1)}',$,'Generated project','Walls for tests',$,$,$,(#{context}),#{units})");
         long sitePlacement = Line($"IFCLOCALPLACEMENT($,#{world})");
-        long site = Line($"IFCSITE('{GlobalId(2)}',$,'Site',$,$,#{sitePlacement},$,$,.ELEMENT.,$,$,$,$,$)");
+        string location = SiteLocation is var (latitude, longitude, elevation)
+            ? string.Create(CultureInfo.InvariantCulture, $"({string.Join(',', latitude)}),({string.Join(',', longitude)}),{elevation:0.0###}")
+            : "$,$,$";
+        long site = Line($"IFCSITE('{GlobalId(2)}',$,'Site',$,$,#{sitePlacement},$,$,.ELEMENT.,{location},$,$)");
         long buildingPlacement = Line($"IFCLOCALPLACEMENT(#{sitePlacement},#{world})");
         long building = Line($"IFCBUILDING('{GlobalId(3)}',$,'Building',$,$,#{buildingPlacement},$,$,.ELEMENT.,$,$,$)");
         Line($"IFCRELAGGREGATES('{GlobalId(4)}',$,$,$,#{project},(#{site}))");

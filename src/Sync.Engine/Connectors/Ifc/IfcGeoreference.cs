@@ -1,3 +1,4 @@
+using System.Globalization;
 using Sync.Engine.Connectors.Geometry;
 using Sync.Engine.Connectors.StepPart21;
 
@@ -13,9 +14,10 @@ namespace Sync.Engine.Connectors.Ifc;
 /// differ (millimetre projects on metre maps), so a missing Scale means "convert the units" and a present one is
 /// taken as written. IFC4X3's <c>ScaleY</c>/<c>ScaleZ</c> are honoured; without <c>ScaleZ</c> heights convert by units.
 /// A CRS without <c>MapUnit</c> has the project's length unit, as the spec says.
-/// IFC2X3 files (which georeference through property sets, if at all) have no map conversion.
+/// Files without a map conversion (every IFC2X3 file) are placed by their site's reference latitude and longitude
+/// instead, when it has them (<see cref="FromSite"/>).
 /// </remarks>
-internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d ProjectToMapMetres)
+internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d ProjectToMapMetres, string? Definition = null)
 {
     /// <summary>The file's first map conversion, or null when it has none.</summary>
     public static IfcGeoreference? Read(StepFile file, double projectUnitInMetres, Func<StepEntity, double?> unitInMetres, SourceContext context)
@@ -66,5 +68,86 @@ internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d Pro
             new Vector3d(0, 0, scaleZ),
             new Vector3d(eastings * mapUnit, northings * mapUnit, height * mapUnit));
         return new IfcGeoreference(name, transform);
+    }
+
+    /// <summary>
+    /// A file's place from its first <c>IfcSite</c> with <c>RefLatitude</c> and <c>RefLongitude</c> (WGS84, at the
+    /// origin of the site's placement): a transverse Mercator system centred on that point (WKT in
+    /// <see cref="Definition"/>), the model turned so the context's <c>TrueNorth</c> points to map north and raised by
+    /// <c>RefElevation</c>. Null when no site has both. Near the site this is exact to well under a millimetre a
+    /// hundred metres, and any other system the iModel uses is reached by reprojection.
+    /// </summary>
+    public static IfcGeoreference? FromSite(StepFile file, Func<StepValue, Transform3d> placementOf, double projectUnitInMetres, SourceContext context)
+    {
+        int code = file.TypeCode("IFCSITE");
+        for (int i = 0; code >= 0 && i < file.Count; i++)
+        {
+            if (file.TypeCodeAt(i) != code)
+            {
+                continue;
+            }
+
+            var site = file.Parse(i);
+            if (Angle(site[9]) is not { } latitude || Angle(site[10]) is not { } longitude)
+            {
+                continue;
+            }
+
+            if (Math.Abs(latitude) > 90 || Math.Abs(longitude) > 180)
+            {
+                context.Warn($"Site #{site.Id} gives latitude {latitude.ToString("R", CultureInfo.InvariantCulture)} and longitude {longitude.ToString("R", CultureInfo.InvariantCulture)}, which are not on Earth: the model is not placed by them.");
+                return null;
+            }
+
+            var north = TrueNorth(file) ?? Vector3d.UnitY;
+            var east = new Vector3d(north.Y, -north.X, 0);
+            var origin = placementOf(site[5]).Origin * projectUnitInMetres;
+            double elevation = (site[11].AsNumber ?? 0) * projectUnitInMetres;
+
+            // Map metres of a project point p (project units): east and north components of (p·unit − origin), heights raised.
+            var toMap = new Transform3d(
+                new Vector3d(east.X, north.X, 0) * projectUnitInMetres,
+                new Vector3d(east.Y, north.Y, 0) * projectUnitInMetres,
+                new Vector3d(0, 0, projectUnitInMetres),
+                new Vector3d(-Vector3d.Dot(origin, east), -Vector3d.Dot(origin, north), elevation - origin.Z));
+            string name = string.Create(CultureInfo.InvariantCulture, $"IfcSite {latitude:0.######} {longitude:0.######} (local transverse Mercator)");
+            string wkt = string.Create(
+                CultureInfo.InvariantCulture,
+                $"PROJCS[\"{name}\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",{latitude:R}],PARAMETER[\"central_meridian\",{longitude:R}],PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",0],PARAMETER[\"false_northing\",0],UNIT[\"metre\",1]]");
+            context.Warn($"The file has no map conversion: it is placed by site #{site.Id}'s reference latitude and longitude ({name}).");
+            return new IfcGeoreference(name, toMap, wkt);
+        }
+
+        return null;
+    }
+
+    /// <summary>An <c>IfcCompoundPlaneAngleMeasure</c>: degrees, minutes, seconds and optionally millionths of a second, all of one sign.</summary>
+    private static double? Angle(StepValue value)
+    {
+        var parts = value.Untyped.List;
+        if (parts.Count < 3 || parts.Count > 4 || parts.Any(p => p.AsNumber is null))
+        {
+            return null;
+        }
+
+        double degrees = parts[0].AsNumber!.Value + (parts[1].AsNumber!.Value / 60) + (parts[2].AsNumber!.Value / 3600);
+        return parts.Count == 4 ? degrees + (parts[3].AsNumber!.Value / 3.6e9) : degrees;
+    }
+
+    /// <summary>The direction of true north in the model's plane, from its 3D model context.</summary>
+    private static Vector3d? TrueNorth(StepFile file)
+    {
+        int code = file.TypeCode("IFCGEOMETRICREPRESENTATIONCONTEXT");
+        for (int i = 0; code >= 0 && i < file.Count; i++)
+        {
+            if (file.TypeCodeAt(i) == code && file.Parse(i)[5] is { IsReference: true } reference
+                && file.Get(reference.Whole) is { TypeName: "IFCDIRECTION" } direction
+                && direction[0].List is { Count: >= 2 } ratios && ratios[0].AsNumber is { } x && ratios[1].AsNumber is { } y)
+            {
+                return new Vector3d(x, y, 0).Normalized();
+            }
+        }
+
+        return null;
     }
 }

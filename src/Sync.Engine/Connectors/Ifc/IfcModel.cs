@@ -57,16 +57,21 @@ internal sealed class IfcModel
         ReadRelationships(cancellationToken);
         double metres = LengthUnitInMetres();
         _toWorld = Transform3d.Scale(metres);
-        if (IfcGeoreference.Read(file, metres, unit => UnitScale(unit, 0), context) is { } georeference)
+        if ((IfcGeoreference.Read(file, metres, unit => UnitScale(unit, 0), context) ?? IfcGeoreference.FromSite(file, _geometry.PlacementOf, metres, context)) is { } georeference)
         {
             _toWorld = georeference.ProjectToMapMetres;
             context.CoordinateSystem = georeference.CoordinateSystem;
+            context.CoordinateSystemDefinition = georeference.Definition;
 
             // Into the iModel's coordinate system, when one is configured and differs (as GIS layers are).
             if (context.Settings.GetValueOrDefault(ConfigurationSettings.GeographicCoordinateSystem) is { Length: > 0 } target && georeference.CoordinateSystem is not null)
             {
-                _reprojection = Reprojection.Between(georeference.CoordinateSystem, null, target, context, "the IFC model");
-                context.CoordinateSystem = _reprojection is null ? georeference.CoordinateSystem : target;
+                _reprojection = Reprojection.Between(georeference.CoordinateSystem, georeference.Definition, target, context, "the IFC model");
+                if (_reprojection is not null)
+                {
+                    context.CoordinateSystem = target;
+                    context.CoordinateSystemDefinition = null;
+                }
             }
         }
     }
