@@ -91,13 +91,15 @@ public sealed class IfcConnectorTests
     }
 
     [TestMethod]
-    [DataRow("$")]
-    [DataRow("0.001")]
-    public async Task A_map_conversion_places_the_model_on_its_map_and_names_the_files_coordinate_system(string scale)
+    [DataRow("$", false)]
+    [DataRow("0.001", false)]
+    [DataRow("$", true)]
+    [DataRow("0.001", true)]
+    public async Task A_map_conversion_places_the_model_on_its_map_and_names_the_files_coordinate_system(string scale, bool asPropertySets)
     {
         // A millimetre project on a metre map, its X axis turned to map north: a missing Scale converts the units,
-        // an explicit one (project units to map units) says the same.
-        var writer = new IfcFileWriter { Walls = 2, Storeys = 1, MapCrs = "EPSG:25832", MapConversion = (500000, 5700000, 100, 0, 1, scale) };
+        // an explicit one (project units to map units) says the same; IFC2X3's ePSet_MapConversion says it too.
+        var writer = new IfcFileWriter { Walls = 2, Storeys = 1, MapCrs = "EPSG:25832", MapConversion = (500000, 5700000, 100, 0, 1, scale), MapAsPropertySets = asPropertySets };
         var (elements, context) = await ReadAsync(writer.Write());
         Assert.IsEmpty(context.Warnings, string.Join("; ", context.Warnings));
         Assert.AreEqual("EPSG:25832", context.CoordinateSystem);

@@ -29,6 +29,9 @@ public sealed class IfcFileWriter
     /// <summary>Eastings, northings, orthogonal height (map metres), the X axis's abscissa and ordinate, and the scale ("$": none).</summary>
     public (double Eastings, double Northings, double Height, double Abscissa, double Ordinate, string Scale) MapConversion { get; init; } = (0, 0, 0, 1, 0, "$");
 
+    /// <summary>With <see cref="MapCrs"/>: the conversion as IFC2X3's ePSet_MapConversion and ePSet_ProjectedCRS property sets.</summary>
+    public bool MapAsPropertySets { get; init; }
+
     /// <summary>When set, the site's RefLatitude, RefLongitude (degrees, minutes, seconds) and RefElevation (millimetres).</summary>
     public (int[] Latitude, int[] Longitude, double Elevation)? SiteLocation { get; init; }
 
@@ -72,7 +75,27 @@ public sealed class IfcFileWriter
         long context = Line($"IFCGEOMETRICREPRESENTATIONCONTEXT($,'Model',3,1.E-05,#{world},{trueNorth})");
         long millimetre = Line("IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.)");
         long units = Line($"IFCUNITASSIGNMENT((#{millimetre}))");
-        if (MapCrs is not null)
+        if (MapCrs is not null && MapAsPropertySets)
+        {
+            var (e, n, h, a, o, scale) = MapConversion;
+            string Single(string name, string value) => $"#{Line($"IFCPROPERTYSINGLEVALUE('{name}',$,{value},$)")}";
+            var conversion = new List<string>
+            {
+                Single("Eastings", string.Create(CultureInfo.InvariantCulture, $"IFCLENGTHMEASURE({e:0.0###})")),
+                Single("Northings", string.Create(CultureInfo.InvariantCulture, $"IFCLENGTHMEASURE({n:0.0###})")),
+                Single("OrthogonalHeight", string.Create(CultureInfo.InvariantCulture, $"IFCLENGTHMEASURE({h:0.0###})")),
+                Single("XAxisAbscissa", string.Create(CultureInfo.InvariantCulture, $"IFCREAL({a:0.0#########})")),
+                Single("XAxisOrdinate", string.Create(CultureInfo.InvariantCulture, $"IFCREAL({o:0.0#########})")),
+            };
+            if (scale != "$")
+            {
+                conversion.Add(Single("Scale", $"IFCREAL({scale})"));
+            }
+
+            Line($"IFCPROPERTYSET('{GlobalId(7)}',$,'ePSet_MapConversion',$,({string.Join(',', conversion)}))");
+            Line($"IFCPROPERTYSET('{GlobalId(8)}',$,'ePSet_ProjectedCRS',$,({Single("Name", $"IFCLABEL('{MapCrs}')")}))");
+        }
+        else if (MapCrs is not null)
         {
             long metre = Line("IFCSIUNIT(*,.LENGTHUNIT.,$,.METRE.)");
             long crs = Line($"IFCPROJECTEDCRS('{MapCrs}','Generated map','ETRS89',$,$,$,#{metre})");

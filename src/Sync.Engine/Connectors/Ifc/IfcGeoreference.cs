@@ -14,8 +14,8 @@ namespace Sync.Engine.Connectors.Ifc;
 /// differ (millimetre projects on metre maps), so a missing Scale means "convert the units" and a present one is
 /// taken as written. IFC4X3's <c>ScaleY</c>/<c>ScaleZ</c> are honoured; without <c>ScaleZ</c> heights convert by units.
 /// A CRS without <c>MapUnit</c> has the project's length unit, as the spec says.
-/// Files without a map conversion (every IFC2X3 file) are placed by their site's reference latitude and longitude
-/// instead, when it has them (<see cref="FromSite"/>).
+/// IFC2X3 files, which have no map conversion entity, may carry the same as property sets (<see cref="FromPropertySets"/>);
+/// files with neither are placed by their site's reference latitude and longitude when it has them (<see cref="FromSite"/>).
 /// </remarks>
 internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d ProjectToMapMetres, string? Definition = null)
 {
@@ -50,24 +50,82 @@ internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d Pro
         double mapUnit = crs is not null && crs[6].IsReference && file.Get(crs[6].Whole) is { } unit && unitInMetres(unit) is { } metres
             ? metres
             : projectUnitInMetres;
-        double eastings = conversion[2].AsNumber ?? 0;
-        double northings = conversion[3].AsNumber ?? 0;
-        double height = conversion[4].AsNumber ?? 0;
-        double abscissa = conversion[5].AsNumber ?? 1;
-        double ordinate = conversion[6].AsNumber ?? 0;
+        var transform = ToMap(
+            conversion[2].AsNumber ?? 0, conversion[3].AsNumber ?? 0, conversion[4].AsNumber ?? 0, conversion[5].AsNumber ?? 1, conversion[6].AsNumber ?? 0,
+            conversion[7].AsNumber, conversion[8].AsNumber, conversion[9].AsNumber, mapUnit, projectUnitInMetres);
+        return new IfcGeoreference(name, transform);
+    }
+
+    /// <summary>
+    /// IFC2X3's way to say the same (georeferencing level 50): property sets <c>ePSet_MapConversion</c> (Eastings,
+    /// Northings, OrthogonalHeight, XAxisAbscissa, XAxisOrdinate, Scale) and <c>ePSet_ProjectedCRS</c> (Name), in map
+    /// metres. Null when the file has no <c>ePSet_MapConversion</c>.
+    /// </summary>
+    public static IfcGeoreference? FromPropertySets(StepFile file, double projectUnitInMetres, SourceContext context)
+    {
+        var conversion = PropertySet(file, "ePSet_MapConversion");
+        if (conversion is null)
+        {
+            return null;
+        }
+
+        string? name = PropertySet(file, "ePSet_ProjectedCRS")?.GetValueOrDefault("Name").AsText?.Trim() is { Length: > 0 } text ? text : null;
+        if (name is null)
+        {
+            context.Warn("ePSet_MapConversion names no projected coordinate system (ePSet_ProjectedCRS.Name): the model is placed in map coordinates of an unknown system.");
+        }
+
+        double? Value(string property) => conversion.GetValueOrDefault(property).AsNumber;
+        var transform = ToMap(
+            Value("Eastings") ?? 0, Value("Northings") ?? 0, Value("OrthogonalHeight") ?? 0, Value("XAxisAbscissa") ?? 1, Value("XAxisOrdinate") ?? 0,
+            Value("Scale"), null, null, 1, projectUnitInMetres);
+        return new IfcGeoreference(name, transform);
+    }
+
+    /// <summary>The single values of the first property set of a name, by property name.</summary>
+    private static Dictionary<string, StepValue>? PropertySet(StepFile file, string setName)
+    {
+        int code = file.TypeCode("IFCPROPERTYSET");
+        for (int i = 0; code >= 0 && i < file.Count; i++)
+        {
+            if (file.TypeCodeAt(i) != code || file.Parse(i) is not { } set || set[2].AsText != setName)
+            {
+                continue;
+            }
+
+            var values = new Dictionary<string, StepValue>(StringComparer.Ordinal);
+            foreach (var reference in set[4].List)
+            {
+                if (reference.IsReference && file.Get(reference.Whole) is { TypeName: "IFCPROPERTYSINGLEVALUE" } property && property[0].AsText is { } propertyName)
+                {
+                    values.TryAdd(propertyName, property[2]);
+                }
+            }
+
+            return values;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Project units to map metres: scaled (a missing scale converts the project's units), the X axis turned to
+    /// (abscissa, ordinate), moved to the false origin given in map units.
+    /// </summary>
+    private static Transform3d ToMap(double eastings, double northings, double height, double abscissa, double ordinate, double? scale, double? scaleY, double? scaleZ, double mapUnit, double projectUnitInMetres)
+    {
         double length = Math.Sqrt((abscissa * abscissa) + (ordinate * ordinate));
         (double cos, double sin) = length > 0 ? (abscissa / length, ordinate / length) : (1, 0);
 
         // Metres of map per project unit along each axis.
-        double scaleX = conversion[7].AsNumber is { } scale ? scale * mapUnit : projectUnitInMetres;
-        double scaleY = conversion[8].AsNumber is { } y ? y * mapUnit : scaleX;
-        double scaleZ = conversion[9].AsNumber is { } z ? z * mapUnit : projectUnitInMetres;
-        var transform = new Transform3d(
-            new Vector3d(cos * scaleX, sin * scaleX, 0),
-            new Vector3d(-sin * scaleY, cos * scaleY, 0),
-            new Vector3d(0, 0, scaleZ),
+        double x = scale is { } s ? s * mapUnit : projectUnitInMetres;
+        double y = scaleY is { } sy ? sy * mapUnit : x;
+        double z = scaleZ is { } sz ? sz * mapUnit : projectUnitInMetres;
+        return new Transform3d(
+            new Vector3d(cos * x, sin * x, 0),
+            new Vector3d(-sin * y, cos * y, 0),
+            new Vector3d(0, 0, z),
             new Vector3d(eastings * mapUnit, northings * mapUnit, height * mapUnit));
-        return new IfcGeoreference(name, transform);
     }
 
     /// <summary>

@@ -57,7 +57,9 @@ internal sealed class IfcModel
         ReadRelationships(cancellationToken);
         double metres = LengthUnitInMetres();
         _toWorld = Transform3d.Scale(metres);
-        if ((IfcGeoreference.Read(file, metres, unit => UnitScale(unit, 0), context) ?? IfcGeoreference.FromSite(file, _geometry.PlacementOf, metres, context)) is { } georeference)
+        if ((IfcGeoreference.Read(file, metres, unit => UnitScale(unit, 0), context)
+            ?? IfcGeoreference.FromPropertySets(file, metres, context)
+            ?? IfcGeoreference.FromSite(file, _geometry.PlacementOf, metres, context)) is { } georeference)
         {
             _toWorld = georeference.ProjectToMapMetres;
             context.CoordinateSystem = georeference.CoordinateSystem;
