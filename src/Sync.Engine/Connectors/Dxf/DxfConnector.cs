@@ -61,7 +61,10 @@ public sealed class DxfConnector : IConnector
                 sawEntities = true;
                 await foreach (var entity in ReadSectionAsync(reader, cancellationToken).ConfigureAwait(false))
                 {
-                    if (drawing.Entity(entity) is { } element)
+                    // An entity's element keeps nothing of its record (only the BLOCKS and TABLES sections' records are kept).
+                    var element = drawing.Entity(entity);
+                    reader.Recycle(entity);
+                    if (element is not null)
                     {
                         yield return element;
                     }

@@ -40,6 +40,9 @@ internal sealed class DxfRecord(string type, List<DxfGroup> groups, long line)
 
     private List<DxfRecord>? _followers;
 
+    /// <summary>The followers without creating an empty list for a record that has none.</summary>
+    public IReadOnlyList<DxfRecord> FollowersIfAny => _followers ?? [];
+
     public bool Has(int code)
     {
         foreach (var group in Groups)
@@ -115,6 +118,7 @@ internal sealed class DxfReader(Stream content, string fileName)
     private string? _recordType;
     private long _recordLine;
     private List<DxfGroup>? _recordGroups;
+    private readonly Stack<List<DxfGroup>> _spareGroups = new();
 
     private enum Read
     {
@@ -195,7 +199,7 @@ internal sealed class DxfReader(Stream content, string fileName)
 
                 _recordType = group.Value;
                 _recordLine = groupLine + 1;
-                _recordGroups = new List<DxfGroup>(16);
+                _recordGroups = _spareGroups.TryPop(out var spare) ? spare : new List<DxfGroup>(16);
                 continue;
             }
 
@@ -209,6 +213,26 @@ internal sealed class DxfReader(Stream content, string fileName)
             }
 
             _recordGroups!.Add(group);
+        }
+    }
+
+    /// <summary>
+    /// Hands back the group lists of a record (and of its followers) that nothing uses any more, for the next records
+    /// to fill: most entities are converted as soon as they are read, and their lists were most of what a drawing
+    /// allocated. The record must not be read afterwards.
+    /// </summary>
+    public void Recycle(DxfRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_spareGroups.Count < 8)
+        {
+            record.Groups.Clear();
+            _spareGroups.Push(record.Groups);
+        }
+
+        foreach (var follower in record.FollowersIfAny)
+        {
+            Recycle(follower);
         }
     }
 
