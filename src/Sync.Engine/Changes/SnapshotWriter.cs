@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Sync.Engine.Stores;
 
@@ -15,8 +16,9 @@ internal sealed class SnapshotWriter
     private readonly IBlobStore _blobs;
     private readonly string _name;
     private readonly Stream _stream;
-    private byte[] _chunk = new byte[ChunkBytes];
-    private byte[] _spare = new byte[ChunkBytes];
+    // Pooled: two fresh 4 MiB arrays a file would land on the large object heap and bring on a gen2 collection per sync.
+    private byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+    private byte[] _spare = ArrayPool<byte>.Shared.Rent(ChunkBytes);
     private int _used;
     private Task _upload = Task.CompletedTask;
 
@@ -49,6 +51,7 @@ internal sealed class SnapshotWriter
     {
         await UploadChunkAsync(cancellationToken).ConfigureAwait(false);
         await _upload.ConfigureAwait(false);
+        ReturnChunks();
         await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -56,7 +59,21 @@ internal sealed class SnapshotWriter
     public async Task AbandonAsync()
     {
         await _upload.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ReturnChunks();
         await _blobs.DeleteIfExistsAsync(_name, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Once no upload uses them; a writer is done after completing or abandoning (a late call finds them gone).</summary>
+    private void ReturnChunks()
+    {
+        if (_chunk.Length == 0)
+        {
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(_chunk);
+        ArrayPool<byte>.Shared.Return(_spare);
+        _chunk = _spare = [];
     }
 
     private async Task UploadChunkAsync(CancellationToken cancellationToken)
