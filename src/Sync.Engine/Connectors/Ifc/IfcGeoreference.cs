@@ -63,13 +63,13 @@ internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d Pro
     /// </summary>
     public static IfcGeoreference? FromPropertySets(StepFile file, double projectUnitInMetres, SourceContext context)
     {
-        var conversion = PropertySet(file, "ePSet_MapConversion");
+        var (conversion, crs) = MapPropertySets(file);
         if (conversion is null)
         {
             return null;
         }
 
-        string? name = PropertySet(file, "ePSet_ProjectedCRS")?.GetValueOrDefault("Name").AsText?.Trim() is { Length: > 0 } text ? text : null;
+        string? name = crs?.GetValueOrDefault("Name").AsText?.Trim() is { Length: > 0 } text ? text : null;
         if (name is null)
         {
             context.Warn("ePSet_MapConversion names no projected coordinate system (ePSet_ProjectedCRS.Name): the model is placed in map coordinates of an unknown system.");
@@ -82,30 +82,48 @@ internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d Pro
         return new IfcGeoreference(name, transform);
     }
 
-    /// <summary>The single values of the first property set of a name, by property name.</summary>
-    private static Dictionary<string, StepValue>? PropertySet(StepFile file, string setName)
+    /// <summary>
+    /// The single values (by property name) of the first <c>ePSet_MapConversion</c> and <c>ePSet_ProjectedCRS</c>, in
+    /// one pass over the property sets: a file without them has every set read once, not once a name.
+    /// </summary>
+    private static (Dictionary<string, StepValue>? Conversion, Dictionary<string, StepValue>? Crs) MapPropertySets(StepFile file)
     {
+        Dictionary<string, StepValue>? conversion = null, crs = null;
         int code = file.TypeCode("IFCPROPERTYSET");
-        for (int i = 0; code >= 0 && i < file.Count; i++)
+        for (int i = 0; code >= 0 && i < file.Count && (conversion is null || crs is null); i++)
         {
-            if (file.TypeCodeAt(i) != code || file.Parse(i) is not { } set || set[2].AsText != setName)
+            if (file.TypeCodeAt(i) != code)
             {
                 continue;
             }
 
-            var values = new Dictionary<string, StepValue>(StringComparer.Ordinal);
-            foreach (var reference in set[4].List)
+            var set = file.Parse(i);
+            switch (set[2].AsText)
             {
-                if (reference.IsReference && file.Get(reference.Whole) is { TypeName: "IFCPROPERTYSINGLEVALUE" } property && property[0].AsText is { } propertyName)
-                {
-                    values.TryAdd(propertyName, property[2]);
-                }
+                case "ePSet_MapConversion" when conversion is null:
+                    conversion = SingleValues(file, set);
+                    break;
+                case "ePSet_ProjectedCRS" when crs is null:
+                    crs = SingleValues(file, set);
+                    break;
             }
-
-            return values;
         }
 
-        return null;
+        return (conversion, crs);
+    }
+
+    private static Dictionary<string, StepValue> SingleValues(StepFile file, StepEntity set)
+    {
+        var values = new Dictionary<string, StepValue>(StringComparer.Ordinal);
+        foreach (var reference in set[4].List)
+        {
+            if (reference.IsReference && file.Get(reference.Whole) is { TypeName: "IFCPROPERTYSINGLEVALUE" } property && property[0].AsText is { } propertyName)
+            {
+                values.TryAdd(propertyName, property[2]);
+            }
+        }
+
+        return values;
     }
 
     /// <summary>
