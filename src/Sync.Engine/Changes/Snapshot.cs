@@ -24,7 +24,7 @@ public sealed class Snapshot : IAsyncDisposable
 {
     internal const int HeaderBytes = 8;
     internal const int EntryBytes = 24;
-    private const int EntriesPerRead = 4096;
+    internal const int EntriesPerRead = 4096;
     private const uint CountedMagic = 0x53594E31; // "SYN1": count in the header
     private const uint StreamedMagic = 0x53594E32; // "SYN2": entries to the end of the blob
     private CancellationTokenSource? _stop;
