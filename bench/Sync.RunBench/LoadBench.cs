@@ -54,28 +54,58 @@ internal static partial class LoadBench
             ($"/imodels/{iModel}/changesets", 10),
             ($"/imodels/{iModel}", 10),
         ];
+        Console.WriteLine("| reads (32 connections, 2 threads) | seconds | req/s | p50 | p99 | non-2xx | host CPU ms/req | Azurite CPU ms/req |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(await WrkRowAsync("run 30 %, connection 15 %, runs 10 %, element page 25 %, changesets 10 %, iModel 10 %", mix, token, baseUrl, seconds, tag));
+
+        // Each read alone (a fifth of the time each), and the health probe as the floor the host's pipeline sets.
+        int each = Math.Max(3, seconds / 5);
+        (string Name, string Path)[] alone =
+        [
+            ("health (no auth, no storage)", "/health"),
+            ("run", mix[0].Path),
+            ("connection", mix[1].Path),
+            ("runs", mix[2].Path),
+            ("element page", mix[3].Path),
+            ("changesets", mix[4].Path),
+            ("iModel", mix[5].Path),
+        ];
+        foreach (var (name, path) in alone)
+        {
+            Console.WriteLine(await WrkRowAsync(name, [(path, 1)], token, baseUrl, each, tag));
+        }
+
+        return 0;
+    }
+
+    private static async Task<string> WrkRowAsync(string name, (string Path, int Weight)[] mix, string token, string baseUrl, int seconds, string tag)
+    {
         string script = Path.Combine(Path.GetTempPath(), $"load-{tag}.lua");
         await File.WriteAllTextAsync(script, Lua(mix, token));
         try
         {
+            var host = Process.GetCurrentProcess();
+            using var azurite = AzuriteProcess();
+            TimeSpan hostBefore = host.TotalProcessorTime, azuriteBefore = azurite?.TotalProcessorTime ?? TimeSpan.Zero;
             var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", "-c32", $"-d{seconds}s", "--latency", "-s", script, baseUrl]) { RedirectStandardOutput = true })!;
             string output = await wrk.StandardOutput.ReadToEndAsync();
             await wrk.WaitForExitAsync();
+            host.Refresh();
+            azurite?.Refresh();
             Console.Error.WriteLine(output);
             string rate = RequestsPerSecond().Match(output).Groups[1].Value;
+            double requests = double.Parse(RequestCount().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
             string p50 = Percentile(output, "50%");
             string p99 = Percentile(output, "99%");
             string errors = NonOk().Match(output) is { Success: true } m ? m.Groups[1].Value : "0";
-            Console.WriteLine("| mix (32 connections, 2 threads) | seconds | req/s | p50 | p99 | non-2xx |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            Console.WriteLine($"| run 30 %, connection 15 %, runs 10 %, element page 25 %, changesets 10 %, iModel 10 % | {seconds} | {rate} | {p50} | {p99} | {errors} |");
+            string PerRequest(TimeSpan cpu) => (cpu.TotalMilliseconds / requests).ToString("0.00", CultureInfo.InvariantCulture);
+            string azuriteCpu = azurite is null ? "?" : PerRequest(azurite.TotalProcessorTime - azuriteBefore);
+            return $"| {name} | {seconds} | {rate} | {p50} | {p99} | {errors} | {PerRequest(host.TotalProcessorTime - hostBefore)} | {azuriteCpu} |";
         }
         finally
         {
             File.Delete(script);
         }
-
-        return 0;
     }
 
     private static string Lua((string Path, int Weight)[] mix, string token)
@@ -95,6 +125,27 @@ internal static partial class LoadBench
 
     [GeneratedRegex(@"Requests/sec:\s+(\S+)")]
     private static partial Regex RequestsPerSecond();
+
+    /// <summary>The Azurite serving <c>SYNC_BENCH_STORAGE</c> (found by its blob port on the command line); null when not found.</summary>
+    private static Process? AzuriteProcess()
+    {
+        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") ?? string.Empty;
+        string port = Regex.Match(storage, @"BlobEndpoint=http://[^:;/]+:(\d+)").Groups[1].Value;
+        foreach (string dir in Directory.Exists("/proc") ? Directory.GetDirectories("/proc") : [])
+        {
+            string cmdline = Path.Combine(dir, "cmdline");
+            if (int.TryParse(Path.GetFileName(dir), out int pid) && File.Exists(cmdline)
+                && File.ReadAllText(cmdline).Replace('\0', ' ') is var text && text.Contains("azurite", StringComparison.Ordinal) && port.Length > 0 && text.Contains($"--blobPort {port}", StringComparison.Ordinal))
+            {
+                return Process.GetProcessById(pid);
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex RequestCount();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex NonOk();

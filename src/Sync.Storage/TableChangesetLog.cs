@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
@@ -19,12 +20,24 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 {
     private const string TipKey = "tip";
     private const int MaxInlineChars = 30_000;
+    private const int MaxCachedRecords = 4096;
     private readonly TableClient _table = account.Table(account.Names.ChangesetsTable);
     private readonly BlobContainerClient _blobs = account.Container(account.Names.SyncContainer);
 
-    public async Task<ChainTip> GetTipAsync(Guid iModelId, CancellationToken cancellationToken)
+    // Changeset rows are written once, by the transaction that appends them, and never changed, and an iModel's id is
+    // never given to another; so a record read once is the record for good, whichever host wrote it.
+    private readonly ConcurrentDictionary<(Guid IModelId, int Index), ChangesetRecord> _records = new();
+    private readonly SharedReads<Guid, ChainTip> _tips = SharedTipReads(account.Table(account.Names.ChangesetsTable));
+
+    /// <summary>
+    /// Every element, changeset and iModel read (and every push) starts with the tip: concurrent reads of one
+    /// iModel's tip share a round trip; see <see cref="SharedReads{TKey, TValue}"/>.
+    /// </summary>
+    public Task<ChainTip> GetTipAsync(Guid iModelId, CancellationToken cancellationToken) => _tips.ReadAsync(iModelId, cancellationToken);
+
+    private static async Task<ChainTip> ReadTipAsync(TableClient table, Guid iModelId, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Key(iModelId), TipKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Key(iModelId), TipKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue || row.Value is null)
         {
             return ChainTip.Empty;
@@ -87,8 +100,13 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 
     public async Task<ChangesetRecord?> GetAsync(Guid iModelId, int index, CancellationToken cancellationToken)
     {
+        if (_records.TryGetValue((iModelId, index), out var known))
+        {
+            return known;
+        }
+
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(Key(iModelId), ChangesetKey(index), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value is not null ? await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false) : null;
+        return row.HasValue && row.Value is not null ? Remember(iModelId, await FromRowAsync(row.Value, cancellationToken).ConfigureAwait(false)) : null;
     }
 
     public async Task<ChangesetRecord?> GetByIdAsync(Guid iModelId, string changesetId, CancellationToken cancellationToken)
@@ -100,10 +118,21 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
     public async Task<IReadOnlyList<ChangesetRecord>> ListAsync(Guid iModelId, int afterIndex, int max, CancellationToken cancellationToken)
     {
         var list = new List<ChangesetRecord>();
+        for (int index = afterIndex + 1; index <= (long)afterIndex + max && _records.TryGetValue((iModelId, index), out var known); index++)
+        {
+            list.Add(known);
+        }
+
+        if (list.Count == max)
+        {
+            return list;
+        }
+
+        list.Clear();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Key(iModelId)} and RowKey gt {ChangesetKey(afterIndex)} and RowKey lt {"cs}"}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(await FromRowAsync(row, cancellationToken).ConfigureAwait(false));
+            list.Add(Remember(iModelId, await FromRowAsync(row, cancellationToken).ConfigureAwait(false)));
             if (list.Count >= max)
             {
                 break;
@@ -111,6 +140,19 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         }
 
         return list;
+    }
+
+    private static SharedReads<Guid, ChainTip> SharedTipReads(TableClient table) => new((iModelId, cancellationToken) => ReadTipAsync(table, iModelId, cancellationToken));
+
+    private ChangesetRecord Remember(Guid iModelId, ChangesetRecord record)
+    {
+        if (_records.Count >= MaxCachedRecords)
+        {
+            _records.Clear();
+        }
+
+        _records[(iModelId, record.Index)] = record;
+        return record;
     }
 
     private static string Key(Guid id) => id.ToString("D");

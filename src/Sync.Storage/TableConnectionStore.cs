@@ -21,6 +21,9 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
     private const string ConnectionPrefix = "c|";
     private readonly TableClient _table = account.Table(account.Names.ConnectionsTable);
 
+    // Every run, run list and connection read starts here: concurrent reads of one connection share a round trip.
+    private readonly SharedReads<string, Connection?> _reads = SharedConnectionReads(account.Table(account.Names.ConnectionsTable));
+
     // 1 connection row + 2 rows per file must fit one transaction.
     public int MaxSourceFilesPerCreate => (MaxActionsPerTransaction - 1) / 2;
 
@@ -41,11 +44,7 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         await SubmitAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken)
-    {
-        var row = await GetConnectionRowAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        return row is null ? null : ToConnection(row);
-    }
+    public Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken) => _reads.ReadAsync(connectionId, cancellationToken);
 
     public async Task<IReadOnlyList<Connection>> ListByIModelAsync(Guid iModelId, ConnectionKind? kind, CancellationToken cancellationToken)
     {
@@ -292,14 +291,19 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         }
     }
 
-    private async Task<TableEntity?> GetConnectionRowAsync(string connectionId, CancellationToken cancellationToken)
+    private static SharedReads<string, Connection?> SharedConnectionReads(TableClient table) =>
+        new(async (connectionId, cancellationToken) => await ReadConnectionRowAsync(table, connectionId, cancellationToken).ConfigureAwait(false) is { } row ? ToConnection(row) : null);
+
+    private Task<TableEntity?> GetConnectionRowAsync(string connectionId, CancellationToken cancellationToken) => ReadConnectionRowAsync(_table, connectionId, cancellationToken);
+
+    private static async Task<TableEntity?> ReadConnectionRowAsync(TableClient table, string connectionId, CancellationToken cancellationToken)
     {
         if (!ScopedId.TryGetScope(connectionId, out Guid iModelId))
         {
             return null;
         }
 
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Key(iModelId), ConnectionPrefix + connectionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Key(iModelId), ConnectionPrefix + connectionId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? row.Value : null;
     }
 

@@ -14,6 +14,9 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
     private readonly TableClient _models = account.Table(account.Names.IModelsTable);
     private readonly TableClient _index = account.Table(account.Names.IModelIndexTable);
 
+    // Every element, changeset and iModel read looks its iModel up: concurrent lookups of one share a round trip.
+    private readonly SharedReads<(string ITwinKey, Guid Id), IModel?> _reads = SharedReads(account.Table(account.Names.IModelsTable));
+
     public async Task CreateAsync(IModel iModel, CancellationToken cancellationToken)
     {
         string id = Key(iModel.Id);
@@ -44,9 +47,18 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
             return null;
         }
 
-        var row = await _models.GetEntityIfExistsAsync<TableEntity>(pointer.Value.GetString("ITwinId"), Key(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value is not null ? ToModel(row.Value) : null;
+        return await GetAsync(pointer.Value.GetString("ITwinId"), id, cancellationToken).ConfigureAwait(false);
     }
+
+    public Task<IModel?> GetAsync(Guid iTwinId, Guid id, CancellationToken cancellationToken) => GetAsync(Key(iTwinId), id, cancellationToken);
+
+    private Task<IModel?> GetAsync(string iTwinKey, Guid id, CancellationToken cancellationToken) => _reads.ReadAsync((iTwinKey, id), cancellationToken);
+
+    private static SharedReads<(string ITwinKey, Guid Id), IModel?> SharedReads(TableClient models) => new(async (key, cancellationToken) =>
+    {
+        var row = await models.GetEntityIfExistsAsync<TableEntity>(key.ITwinKey, Key(key.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is not null ? ToModel(row.Value) : null;
+    });
 
     public async Task<IReadOnlyList<IModel>> ListByITwinAsync(Guid iTwinId, CancellationToken cancellationToken)
     {

@@ -13,14 +13,27 @@ namespace Sync.Storage;
 /// files finishing in parallel report without contending for the run's row; the final record keeps the tasks in
 /// the run's row as JSON, or in a blob when they outgrow a table property, and the task rows go.
 /// </summary>
-public sealed class TableRunStore(StorageAccount account) : IRunStore
+public sealed class TableRunStore : IRunStore
 {
     private const int MaxInlineChars = 30_000;
     private const int MaxBatch = 100;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly TableClient _table = account.Table(account.Names.RunsTable);
-    private readonly TableClient _tasks = account.Table(account.Names.RunTasksTable);
-    private readonly BlobContainerClient _blobs = account.Container(account.Names.SyncContainer);
+
+    // A run without its tasks (which may be most of its row's bytes), for summaries.
+    private static readonly string[] SummaryColumns = ["PartitionKey", "RowKey", "Timestamp", "State", "Result", "StartDateTime", "EndDateTime", "Error", "ChangesetId", "ChangesetIndex", "Settings", "Trigger"];
+    private readonly TableClient _table;
+    private readonly TableClient _tasks;
+    private readonly BlobContainerClient _blobs;
+    private readonly SharedReads<(string ConnectionId, string RunId), Run?> _reads;
+
+    public TableRunStore(StorageAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        _table = account.Table(account.Names.RunsTable);
+        _tasks = account.Table(account.Names.RunTasksTable);
+        _blobs = account.Container(account.Names.SyncContainer);
+        _reads = new((key, cancellationToken) => ReadAsync(key.ConnectionId, key.RunId, cancellationToken));
+    }
 
     public async Task CreateAsync(Run run, CancellationToken cancellationToken)
     {
@@ -104,42 +117,37 @@ public sealed class TableRunStore(StorageAccount account) : IRunStore
         }
     }
 
-    public async Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken)
+    /// <summary>Concurrent reads of one run (clients polling its status) share a round trip; see <see cref="SharedReads{TKey, TValue}"/>.</summary>
+    public Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken) =>
+        _reads.ReadAsync((connectionId, runId), cancellationToken);
+
+    private async Task<Run?> ReadAsync(string connectionId, string runId, CancellationToken cancellationToken)
     {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(connectionId, runId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue && row.Value is not null ? await FromRowAsync(row.Value, withTasks: true, cancellationToken).ConfigureAwait(false) : null;
     }
 
-    public async Task<IReadOnlyList<Run>> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken)
+    public async Task<RunPage> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken)
     {
         var runs = new List<Run>();
         int index = 0;
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: withTasks ? null : SummaryColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (index++ < skip)
             {
                 continue;
             }
 
-            runs.Add(await FromRowAsync(row, withTasks, cancellationToken).ConfigureAwait(false));
             if (runs.Count == top)
             {
-                break;
+                return new RunPage(runs, More: true);
             }
+
+            runs.Add(await FromRowAsync(row, withTasks, cancellationToken).ConfigureAwait(false));
         }
 
-        return runs;
-    }
-
-    public async Task<int> CountAsync(string connectionId, CancellationToken cancellationToken)
-    {
-        int count = 0;
-        await foreach (var _ in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}"), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            count++;
-        }
-
-        return count;
+        return new RunPage(runs, More: false);
     }
 
     private static string TasksPartition(string connectionId, string runId) => $"{connectionId}|{runId}";

@@ -29,6 +29,39 @@ public sealed class TableConnectionStoreTests
     }
 
     [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public async Task A_read_on_a_busy_host_sees_every_write_another_host_finished_before_it()
+    {
+        var connection = NewConnection(Guid.NewGuid());
+        await _store.CreateAsync(connection, [], CancellationToken.None);
+        var writer = new TableConnectionStore(StorageFixture.Account); // another host on the same account
+
+        // Clients polling the connection on this host all the while, so its reads are shared.
+        using var stop = new CancellationTokenSource();
+        var pollers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            int polls = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.IsNotNull(await _store.GetAsync(connection.Id, CancellationToken.None));
+                polls++;
+            }
+
+            return polls;
+        })).ToList();
+
+        for (int i = 0; i < 30; i++)
+        {
+            string name = $"name {i}";
+            await writer.UpdateAsync(connection.Id, c => c with { DisplayName = name }, CancellationToken.None);
+            Assert.AreEqual(name, (await _store.GetAsync(connection.Id, CancellationToken.None))!.DisplayName, $"write {i}");
+        }
+
+        await stop.CancelAsync();
+        Assert.IsTrue((await Task.WhenAll(pollers)).All(polls => polls > 0));
+    }
+
+    [TestMethod]
     public async Task Lists_are_per_iModel_and_per_kind()
     {
         var iModelId = Guid.NewGuid();

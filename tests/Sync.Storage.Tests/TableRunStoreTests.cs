@@ -48,9 +48,39 @@ public sealed class TableRunStoreTests
         Assert.AreEqual(1, final.FilesDone);
 
         var listed = await _store.ListAsync(connectionId, 0, 10, withTasks: true, CancellationToken.None);
-        Assert.AreEqual(500, listed.Single().Tasks.Count);
+        Assert.AreEqual(500, listed.Runs.Single().Tasks.Count);
         var summary = await _store.ListAsync(connectionId, 0, 10, withTasks: false, CancellationToken.None);
-        Assert.AreEqual(("Completed", 0), (summary.Single().State, summary.Single().Tasks.Count));
+        Assert.AreEqual(("Completed", 0), (summary.Runs.Single().State, summary.Runs.Single().Tasks.Count));
+        Assert.AreEqual((RunResults.Error, "RunAbandoned"), (summary.Runs.Single().Result, summary.Runs.Single().Error?.ErrorKey), "a summary still carries the run's own fields");
+        Assert.IsNotNull(summary.Runs.Single().UpdatedDateTime, "and its sign of life, which decides abandonment");
+    }
+
+    [TestMethod]
+    public async Task A_page_of_the_history_says_whether_more_runs_follow_it()
+    {
+        string connectionId = Guid.NewGuid().ToString("N");
+        var start = DateTimeOffset.UtcNow;
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            var run = NewRun(connectionId, 1) with { Id = Run.NewId(start.AddSeconds(i)) };
+            ids.Add(run.Id);
+            await _store.CreateAsync(run, CancellationToken.None);
+        }
+
+        ids.Reverse(); // newest first
+        foreach (bool withTasks in new[] { true, false })
+        {
+            var first = await _store.ListAsync(connectionId, 0, 2, withTasks, CancellationToken.None);
+            CollectionAssert.AreEqual(ids.Take(2).ToList(), first.Runs.Select(r => r.Id).ToList());
+            Assert.IsTrue(first.More);
+            var last = await _store.ListAsync(connectionId, 2, 2, withTasks, CancellationToken.None);
+            CollectionAssert.AreEqual(ids.Skip(2).ToList(), last.Runs.Select(r => r.Id).ToList());
+            Assert.IsFalse(last.More);
+            var exact = await _store.ListAsync(connectionId, 0, 3, withTasks, CancellationToken.None);
+            Assert.AreEqual((3, false), (exact.Runs.Count, exact.More), "a page that ends with the history has no next");
+            Assert.AreEqual(withTasks ? 1 : 0, exact.Runs[0].Tasks.Count);
+        }
     }
 
     [TestMethod]

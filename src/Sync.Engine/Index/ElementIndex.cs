@@ -31,11 +31,19 @@ public sealed record ChangedElement(long Id, string ClassFullName, string Source
 public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cacheDirectory, long checkpointOperations = 100_000)
 {
     private const int ReplayPage = 100;
+    private const int MaxCachedCounts = 1024;
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
+
+    // The changeset index each iModel's local file has been brought to by this process (a file it has not touched may be stale).
+    private readonly ConcurrentDictionary<Guid, int> _applied = new();
+
+    // Element counts by filter as of a changeset index: the total of every page query, which only a changeset changes.
+    private readonly ConcurrentDictionary<(Guid IModelId, int Applied, string? Class, string? Source), long> _counts = new();
 
     public async Task<IndexedElement?> GetAsync(Guid iModelId, long id, CancellationToken cancellationToken)
     {
-        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var db = current.Db;
         await using var command = db.CreateCommand();
         command.CommandText = "SELECT checksum, json FROM elements WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
@@ -46,12 +54,23 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     /// <summary>A page of current elements ordered by id, optionally of one class and/or one source file, and how many match.</summary>
     public async Task<(IReadOnlyList<IndexedElement> Page, long Total)> ListAsync(Guid iModelId, string? classFullName, string? sourceFileId, int top, int skip, CancellationToken cancellationToken)
     {
-        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var db = current.Db;
         string where = "WHERE ($class IS NULL OR class = $class) AND ($source IS NULL OR source = $source)";
-        await using var count = db.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM elements {where}";
-        Bind(count);
-        long total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var countKey = (iModelId, current.Applied, classFullName, sourceFileId);
+        if (!_counts.TryGetValue(countKey, out long total))
+        {
+            await using var count = db.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM elements {where}";
+            Bind(count);
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (_counts.Count >= MaxCachedCounts)
+            {
+                _counts.Clear();
+            }
+
+            _counts[countKey] = total;
+        }
 
         await using var query = db.CreateCommand();
         query.CommandText = $"SELECT id, checksum, json FROM elements {where} ORDER BY id LIMIT $top OFFSET $skip";
@@ -80,7 +99,8 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     /// </summary>
     public async Task<(IReadOnlyList<IndexedRelationship> Page, long Total)?> RelationshipsAsync(Guid iModelId, long elementId, bool outgoing, bool incoming, string? type, int top, int skip, CancellationToken cancellationToken)
     {
-        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var db = current.Db;
         await using var exists = db.CreateCommand();
         exists.CommandText = "SELECT EXISTS(SELECT 1 FROM elements WHERE id = $id)";
         exists.Parameters.AddWithValue("$id", elementId);
@@ -120,7 +140,8 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     /// <summary>The iModel's schema: class → property → type.</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> GetSchemaAsync(Guid iModelId, CancellationToken cancellationToken)
     {
-        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var db = current.Db;
         await using var command = db.CreateCommand();
         command.CommandText = "SELECT class, property, type FROM schema ORDER BY class, property";
         var schema = new SortedDictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
@@ -153,7 +174,8 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     /// </summary>
     public async Task<(IReadOnlyList<ChangedElement> Changes, bool More)> GetChangedElementsAsync(Guid iModelId, int startIndex, int endIndex, int skip, int take, CancellationToken cancellationToken)
     {
-        await using var db = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        var db = current.Db;
         await using var command = db.CreateCommand();
         // For each touched id: its last version before the range and its last version inside it.
         command.CommandText = """
@@ -233,21 +255,32 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         }
     }
 
-    private async Task<SqliteConnection> OpenCurrentAsync(Guid iModelId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A connection to the iModel's file, brought up to the log's tip first. The tip is read for every query (another
+    /// host may have pushed since); when this process already brought the file to that tip, the connection opens at
+    /// once and concurrent queries read side by side (WAL). Only a file that must catch up takes the iModel's gate.
+    /// </summary>
+    private async Task<CurrentIndex> OpenCurrentAsync(Guid iModelId, CancellationToken cancellationToken)
     {
+        string path = Path.Combine(cacheDirectory, $"{iModelId:N}.v2.db");
+        var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        if (_applied.TryGetValue(iModelId, out int known) && known == tip.Index && File.Exists(path))
+        {
+            return new CurrentIndex(await OpenAsync(path, prepare: false, cancellationToken).ConfigureAwait(false), known);
+        }
+
         var gate = _locks.GetOrAdd(iModelId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             Directory.CreateDirectory(cacheDirectory);
-            string path = Path.Combine(cacheDirectory, $"{iModelId:N}.v2.db");
-            var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+            _applied.TryRemove(iModelId, out _);
             if (!File.Exists(path) && tip.Index > 0)
             {
                 await TryRestoreCheckpointAsync(iModelId, path, tip, cancellationToken).ConfigureAwait(false);
             }
 
-            var db = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            var db = await OpenAsync(path, prepare: true, cancellationToken).ConfigureAwait(false);
             try
             {
                 int applied = await MetaAsync(db, "applied", cancellationToken).ConfigureAwait(false);
@@ -257,7 +290,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                     await db.DisposeAsync().ConfigureAwait(false);
                     SqliteConnection.ClearAllPools();
                     DeleteDatabase(path);
-                    db = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                    db = await OpenAsync(path, prepare: true, cancellationToken).ConfigureAwait(false);
                     applied = 0;
                 }
 
@@ -292,7 +325,8 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
                     }
                 }
 
-                return db;
+                _applied[iModelId] = applied;
+                return new CurrentIndex(db, applied);
             }
             catch
             {
@@ -325,7 +359,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             }
 
             bool usable;
-            await using (var candidate = await OpenAsync(download, cancellationToken).ConfigureAwait(false))
+            await using (var candidate = await OpenAsync(download, prepare: true, cancellationToken).ConfigureAwait(false))
             {
                 int covers = await MetaAsync(candidate, "applied", cancellationToken).ConfigureAwait(false);
                 string? coversId = await MetaTextAsync(candidate, "applied_id", cancellationToken).ConfigureAwait(false);
@@ -387,10 +421,16 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         }
     }
 
-    private static async Task<SqliteConnection> OpenAsync(string path, CancellationToken cancellationToken)
+    /// <param name="prepare">Sets the connection up for writing and creates what is missing; a file this process has prepared and brought to the tip needs neither to be read.</param>
+    private static async Task<SqliteConnection> OpenAsync(string path, bool prepare, CancellationToken cancellationToken)
     {
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString());
         await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (!prepare)
+        {
+            return db;
+        }
+
         await using var setup = db.CreateCommand();
         setup.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -407,6 +447,12 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             """;
         await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return db;
+    }
+
+    /// <summary>An open connection to an iModel's file and the changeset index its content is at (or beyond, if another query of this process advanced it meanwhile).</summary>
+    private sealed record CurrentIndex(SqliteConnection Db, int Applied) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Db.DisposeAsync();
     }
 
     private static async Task<int> MetaAsync(SqliteConnection db, string key, CancellationToken cancellationToken) =>

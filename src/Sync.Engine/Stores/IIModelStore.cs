@@ -8,6 +8,9 @@ public interface IIModelStore
 
     Task<IModel?> GetAsync(Guid id, CancellationToken cancellationToken);
 
+    /// <summary>The iModel when it belongs to <paramref name="iTwinId"/> (one read where the lookup by id alone takes two); null otherwise.</summary>
+    Task<IModel?> GetAsync(Guid iTwinId, Guid id, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<IModel>> ListByITwinAsync(Guid iTwinId, CancellationToken cancellationToken);
 
     /// <returns>false when there was no such iModel.</returns>

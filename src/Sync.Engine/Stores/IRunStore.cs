@@ -9,10 +9,9 @@ public interface IRunStore
 
     Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken);
 
+    /// <summary>A page of the history, newest first, and whether more runs follow it (no count: that would be a second query).</summary>
     /// <param name="withTasks">False: runs without their tasks (empty <see cref="Run.Tasks"/>), for summaries.</param>
-    Task<IReadOnlyList<Run>> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken);
-
-    Task<int> CountAsync(string connectionId, CancellationToken cancellationToken);
+    Task<RunPage> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken);
 
     /// <summary>Replaces the run record (last writer wins: one orchestration owns a run).</summary>
     Task SaveAsync(Run run, CancellationToken cancellationToken);
@@ -27,3 +26,6 @@ public interface IRunStore
     /// </summary>
     Task UpdateTaskAsync(string connectionId, string runId, string taskId, Func<RunTask, RunTask> change, CancellationToken cancellationToken);
 }
+
+/// <summary>A page of a connection's runs and whether more follow it.</summary>
+public sealed record RunPage(IReadOnlyList<Run> Runs, bool More);

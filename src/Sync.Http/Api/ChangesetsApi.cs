@@ -16,7 +16,9 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
         var iModel = await IModelsApi.FindAsync(iModels, request);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidChangesetRequest);
         var tip = await log.GetTipAsync(iModel.Id, request.Aborted);
-        var page = await log.ListAsync(iModel.Id, paging.Skip, paging.Top, request.Aborted);
+        // Only what the tip read just now covers: a changeset appended since is in the next read of the list.
+        int available = Math.Min(paging.Top, Math.Max(0, tip.Index - paging.Skip));
+        var page = available == 0 ? [] : await log.ListAsync(iModel.Id, paging.Skip, available, request.Aborted);
         return ApiResult.Ok(new ChangesetsAnswer(page.Select(c => Present(request, c)).ToList(), paging.Links(request, tip.Index)));
     }
 

@@ -73,11 +73,20 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
 
     private Task<IModel> FindAsync(ApiRequest request) => FindAsync(iModels, request);
 
-    /// <summary>The iModel named by the route's <c>imodelId</c>; 404 when there is none.</summary>
+    /// <summary>
+    /// The iModel named by the route's <c>imodelId</c>; 404 when there is none. Access control has found its iTwin
+    /// already, so this is one read in that iTwin's partition; only when that misses is it looked up by id alone.
+    /// </summary>
     internal static async Task<IModel> FindAsync(IIModelStore iModels, ApiRequest request)
     {
         string id = request.Route("imodelId");
-        var iModel = Guid.TryParse(id, out Guid guid) ? await iModels.GetAsync(guid, request.Aborted) : null;
+        IModel? iModel = null;
+        if (Guid.TryParse(id, out Guid guid))
+        {
+            iModel = (request.Access is { } access ? await iModels.GetAsync(access.ITwinId, guid, request.Aborted) : null)
+                ?? await iModels.GetAsync(guid, request.Aborted);
+        }
+
         return iModel ?? throw ApiException.NotFound(ErrorCodes.IModelNotFound, $"Requested iModel '{id}' is not available.");
     }
 

@@ -62,13 +62,14 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         var connection = await FindAsync(request, kind);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidStorageConnectionRequest);
         var page = new List<Run>();
-        foreach (var run in await runs.ListAsync(connection.Id, paging.Skip, paging.Top, withTasks: request.WantsRepresentation, request.Aborted))
+        var listed = await runs.ListAsync(connection.Id, paging.Skip, paging.Top, withTasks: request.WantsRepresentation, request.Aborted);
+        foreach (var run in listed.Runs)
         {
             page.Add(await ReconcileAsync(connection, run, request.Aborted));
         }
 
-        int total = await runs.CountAsync(connection.Id, request.Aborted);
-        var links = paging.Links(request, total);
+        // The next link needs only whether more runs follow: the page's own query looked one run beyond it.
+        var links = paging.Links(request, paging.Skip + page.Count + (listed.More ? 1 : 0));
         return ApiResult.Ok(request.WantsRepresentation
             ? (object)new RunsRepresentationAnswer(page.Select(r => Present(request, kind, r)).ToList(), links)
             : new RunsAnswer(page.Select(r => new RunSummary(r.Id, r.State, r.Result)).ToList(), links));
