@@ -8,61 +8,38 @@ using System.Text.RegularExpressions;
 /// <summary>
 /// API reads under load: the local host (in this process, on Azurite) with a seeded iModel (a storage connection
 /// of a 10,000-row register, three runs), driven by wrk (2 threads, 32 connections) over a mix of what clients
-/// poll and page: run status, connection and run reads, run history, element pages, changesets, the iModel.
+/// poll and page: run status, connection and run reads, run history, element pages, changesets, the iModel. Then
+/// the same mix spread over 16 iModels (concurrent reads of one key share a storage round trip, so one hot iModel
+/// is the kind case), then each read alone. Every row says how much CPU the host and Azurite spent per request.
 /// </summary>
 internal static partial class LoadBench
 {
     public static async Task<int> RunAsync(int seconds)
     {
         await using var host = await BenchHost.StartAsync("Load");
-        var http = host.Http;
         string baseUrl = host.BaseUrl;
         string token = host.Token;
         string tag = host.Prefix;
 
         var twin = await host.CreateITwinAsync("bench");
-        string iModel = (await BenchHost.Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name = "load" }))).GetProperty("iModel").GetProperty("id").GetString()!;
-        var register = new StringBuilder("Tag,Name,Flow\n");
-        for (int i = 0; i < 10_000; i++)
+        var main = await SeedAsync(host, twin, "load", 10_000, runs: 3);
+        var spread = new List<Seeded> { main };
+        for (int i = 1; i < SpreadIModels; i++)
         {
-            register.Append(CultureInfo.InvariantCulture, $"A-{i},Asset {i},{i % 97}\n");
+            spread.Add(await SeedAsync(host, twin, $"load {i}", 5_000, runs: 1));
         }
 
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(register.ToString()));
-        string file = (await BenchHost.Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=assets.csv", UriKind.Relative), content))).GetProperty("file").GetProperty("id").GetString()!;
-        string connection = (await BenchHost.Json(http.PostAsJsonAsync("/synchronization/imodels/storageConnections", new
-        {
-            iModelId = iModel,
-            sourceFiles = new[] { new { storageFileId = file, connectorType = "PSEXCEL" } },
-        }))).GetProperty("connection").GetProperty("id").GetString()!;
-        string run = string.Empty;
-        for (int i = 0; i < 3; i++)
-        {
-            (run, _) = await host.RunAsync(connection);
-        }
-
-        // Warm the element index (a fresh host's first query replays; that is the checkpoint benchmark's subject).
-        await BenchHost.Json(http.GetAsync(new Uri($"/imodels/{iModel}/elements?$top=1", UriKind.Relative)));
-
-        string connectionPath = $"/synchronization/imodels/storageConnections/{connection}";
-        (string Path, int Weight)[] mix =
-        [
-            ($"{connectionPath}/runs/{run}", 30),
-            (connectionPath, 15),
-            ($"{connectionPath}/runs", 10),
-            ($"/imodels/{iModel}/elements?$top=100&$skip=4000", 25),
-            ($"/imodels/{iModel}/changesets", 10),
-            ($"/imodels/{iModel}", 10),
-        ];
+        var mix = Mix(main);
         Console.WriteLine("| reads (32 connections, 2 threads) | seconds | req/s | p50 | p99 | non-2xx | host CPU ms/req | Azurite CPU ms/req |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine(await WrkRowAsync("run 30 %, connection 15 %, runs 10 %, element page 25 %, changesets 10 %, iModel 10 %", mix, token, baseUrl, seconds, tag));
+        Console.WriteLine(await WrkRowAsync("mix on one iModel: run 30 %, connection 15 %, runs 10 %, element page 25 %, changesets 10 %, iModel 10 %", mix, token, baseUrl, seconds, tag));
+        Console.WriteLine(await WrkRowAsync($"the same mix over {SpreadIModels} iModels (fewer reads of one key at once to share)", [.. spread.SelectMany(Mix)], token, baseUrl, seconds, tag));
 
         // Each read alone (a fifth of the time each), and the health probe as the floor the host's pipeline sets.
         int each = Math.Max(3, seconds / 5);
         (string Name, string Path)[] alone =
         [
-            ("health (no auth, no storage)", "/health"),
+            ("health (storage probe, no caller)", "/health"),
             ("run", mix[0].Path),
             ("connection", mix[1].Path),
             ("runs", mix[2].Path),
@@ -76,6 +53,54 @@ internal static partial class LoadBench
         }
 
         return 0;
+    }
+
+    private const int SpreadIModels = 16;
+
+    /// <summary>An iModel synchronized from a storage connection of one register, and its last run.</summary>
+    private sealed record Seeded(string IModel, string Connection, string Run);
+
+    private static async Task<Seeded> SeedAsync(BenchHost host, Guid twin, string name, int rows, int runs)
+    {
+        var http = host.Http;
+        string iModel = (await BenchHost.Json(http.PostAsJsonAsync("/imodels", new { iTwinId = twin, name }))).GetProperty("iModel").GetProperty("id").GetString()!;
+        var register = new StringBuilder("Tag,Name,Flow\n");
+        for (int i = 0; i < rows; i++)
+        {
+            register.Append(CultureInfo.InvariantCulture, $"A-{i},Asset {i},{i % 97}\n");
+        }
+
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(register.ToString()));
+        string file = (await BenchHost.Json(http.PostAsync(new Uri($"/storage/files?iTwinId={twin}&name=assets.csv", UriKind.Relative), content))).GetProperty("file").GetProperty("id").GetString()!;
+        string connection = (await BenchHost.Json(http.PostAsJsonAsync("/synchronization/imodels/storageConnections", new
+        {
+            iModelId = iModel,
+            sourceFiles = new[] { new { storageFileId = file, connectorType = "PSEXCEL" } },
+        }))).GetProperty("connection").GetProperty("id").GetString()!;
+        string run = string.Empty;
+        for (int i = 0; i < runs; i++)
+        {
+            (run, _) = await host.RunAsync(connection);
+        }
+
+        // Warm the element index (a fresh host's first query replays; that is the checkpoint benchmark's subject).
+        await BenchHost.Json(http.GetAsync(new Uri($"/imodels/{iModel}/elements?$top=1", UriKind.Relative)));
+        return new Seeded(iModel, connection, run);
+    }
+
+    /// <summary>What clients of one iModel poll and page, weighted.</summary>
+    private static (string Path, int Weight)[] Mix(Seeded s)
+    {
+        string connectionPath = $"/synchronization/imodels/storageConnections/{s.Connection}";
+        return
+        [
+            ($"{connectionPath}/runs/{s.Run}", 30),
+            (connectionPath, 15),
+            ($"{connectionPath}/runs", 10),
+            ($"/imodels/{s.IModel}/elements?$top=100&$skip=4000", 25),
+            ($"/imodels/{s.IModel}/changesets", 10),
+            ($"/imodels/{s.IModel}", 10),
+        ];
     }
 
     private static async Task<string> WrkRowAsync(string name, (string Path, int Weight)[] mix, string token, string baseUrl, int seconds, string tag)
@@ -110,7 +135,9 @@ internal static partial class LoadBench
 
     private static string Lua((string Path, int Weight)[] mix, string token)
     {
-        var paths = mix.SelectMany(m => Enumerable.Repeat(m.Path, m.Weight)).ToList();
+        // Shuffled (with a fixed seed), so the requests in flight at once are a sample of the mix, not a run of one path.
+        var paths = mix.SelectMany(m => Enumerable.Repeat(m.Path, m.Weight)).ToArray();
+        new Random(13).Shuffle(paths);
         var lua = new StringBuilder();
         lua.Append("local paths = {");
         lua.AppendJoin(", ", paths.Select(p => $"\"{p}\""));

@@ -8,8 +8,13 @@ namespace Sync.Storage;
 /// <summary>The table and blob service clients of one storage account, plus the names the service uses in it.</summary>
 public sealed class StorageAccount : IStoreHealth
 {
+    // Health checks from several load balancers at once share one probe (never one already under way).
+    private readonly SharedReads<bool, bool> _probes;
+
     public StorageAccount(StorageOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _probes = new((_, cancellationToken) => ProbeOnceAsync(cancellationToken));
         Names = new StorageNames(options.Prefix);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -73,7 +78,9 @@ public sealed class StorageAccount : IStoreHealth
     }
 
     /// <summary>One cheap round trip to each service; throws when either is unreachable.</summary>
-    public async Task ProbeAsync(CancellationToken cancellationToken)
+    public Task ProbeAsync(CancellationToken cancellationToken) => _probes.ReadAsync(true, cancellationToken);
+
+    private async Task<bool> ProbeOnceAsync(CancellationToken cancellationToken)
     {
         await foreach (var _ in Table(Names.IModelsTable).QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 1).ConfigureAwait(false))
         {
@@ -81,5 +88,6 @@ public sealed class StorageAccount : IStoreHealth
         }
 
         await Container(Names.StorageContainer).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return true;
     }
 }

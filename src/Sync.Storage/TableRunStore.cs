@@ -25,6 +25,7 @@ public sealed class TableRunStore : IRunStore
     private readonly TableClient _tasks;
     private readonly BlobContainerClient _blobs;
     private readonly SharedReads<(string ConnectionId, string RunId), Run?> _reads;
+    private readonly SharedReads<(string ConnectionId, int Skip, int Top, bool WithTasks), RunPage> _pages;
 
     public TableRunStore(StorageAccount account)
     {
@@ -33,6 +34,7 @@ public sealed class TableRunStore : IRunStore
         _tasks = account.Table(account.Names.RunTasksTable);
         _blobs = account.Container(account.Names.SyncContainer);
         _reads = new((key, cancellationToken) => ReadAsync(key.ConnectionId, key.RunId, cancellationToken));
+        _pages = new((key, cancellationToken) => ReadPageAsync(key.ConnectionId, key.Skip, key.Top, key.WithTasks, cancellationToken));
     }
 
     public async Task CreateAsync(Run run, CancellationToken cancellationToken)
@@ -127,7 +129,11 @@ public sealed class TableRunStore : IRunStore
         return row.HasValue && row.Value is not null ? await FromRowAsync(row.Value, withTasks: true, cancellationToken).ConfigureAwait(false) : null;
     }
 
-    public async Task<RunPage> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken)
+    /// <summary>Concurrent reads of one page (clients polling a connection's history) share a query; see <see cref="SharedReads{TKey, TValue}"/>.</summary>
+    public Task<RunPage> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken) =>
+        _pages.ReadAsync((connectionId, skip, top, withTasks), cancellationToken);
+
+    private async Task<RunPage> ReadPageAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken)
     {
         var runs = new List<Run>();
         int index = 0;
