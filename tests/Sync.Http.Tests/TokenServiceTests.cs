@@ -23,6 +23,21 @@ public sealed class TokenServiceTests
     }
 
     [TestMethod]
+    public async Task A_remembered_token_answers_for_its_own_text_only()
+    {
+        var tokens = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true });
+        string token = tokens.Mint("u-1", "Ada");
+        Assert.AreEqual("u-1", (await tokens.AuthenticateAsync("Bearer " + token)).UserId);
+        Assert.AreEqual("u-1", (await tokens.AuthenticateAsync("Bearer " + token)).UserId, "the second time from memory");
+
+        // The same header and claims under a forged signature, and another user's token, are checked on their own.
+        string forged = token[..token.LastIndexOf('.')] + "." + new string('A', 43);
+        await AssertRejected(tokens, "Bearer " + forged, ErrorCodes.Unauthorized);
+        Assert.AreEqual("u-2", (await tokens.AuthenticateAsync("Bearer " + tokens.Mint("u-2", null))).UserId);
+        await AssertRejected(new TokenService(new AuthOptions { DevSigningKey = Key + "-other", AllowDevTokens = true }), "Bearer " + token, ErrorCodes.Unauthorized);
+    }
+
+    [TestMethod]
     public async Task Missing_wrong_scheme_and_bad_tokens_map_to_the_spec_codes()
     {
         var tokens = new TokenService(new AuthOptions { DevSigningKey = Key, AllowDevTokens = true });

@@ -32,6 +32,9 @@ public sealed class AuthOptions
     /// <summary>The authority's metadata and keys are fetched over HTTPS only (off only for a local test issuer).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
-    /// <summary>The shortest time between two fetches of the issuer's keys forced by a token signed with an unknown key (rotation).</summary>
+    /// <summary>
+    /// The shortest time between two fetches of the issuer's keys forced by a token signed with an unknown key
+    /// (rotation); also the longest a token found valid is remembered without being checked again.
+    /// </summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,13 @@ namespace Sync.Http.Auth;
 /// </summary>
 public sealed class TokenService
 {
+    private const int MaxRememberedTokens = 10_000;
     private readonly JsonWebTokenHandler _handler = new();
+
+    // Tokens found valid, by their text: a client sends the same token with every request, and checking its signature
+    // (RS256 for an identity provider's tokens) is the costliest step of a read. Each is trusted until it expires or
+    // for at most KeyRefreshInterval, the longest a withdrawn signing key is trusted anyway.
+    private readonly ConcurrentDictionary<string, (Caller Caller, DateTime Until)> _valid = new(StringComparer.Ordinal);
     private readonly AuthOptions _options;
     private readonly SymmetricSecurityKey? _devKey;
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? _oidc;
@@ -65,6 +72,16 @@ public sealed class TokenService
         }
 
         string token = authorizationHeader[scheme.Length..].Trim();
+        if (_valid.TryGetValue(token, out var known))
+        {
+            if (known.Until > DateTime.UtcNow)
+            {
+                return known.Caller;
+            }
+
+            _valid.TryRemove(token, out _);
+        }
+
         for (int attempt = 0; attempt < 2; attempt++)
         {
             bool unknownKey = false;
@@ -77,7 +94,9 @@ public sealed class TokenService
                         ?? result.ClaimsIdentity.FindFirst("oid")?.Value;
                     if (!string.IsNullOrEmpty(userId))
                     {
-                        return new Caller(userId, result.ClaimsIdentity.FindFirst("name")?.Value) { Scopes = ScopesOf(result.ClaimsIdentity) };
+                        var caller = new Caller(userId, result.ClaimsIdentity.FindFirst("name")?.Value) { Scopes = ScopesOf(result.ClaimsIdentity) };
+                        Remember(token, caller, result.SecurityToken.ValidTo);
+                        return caller;
                     }
                 }
                 else if (result.Exception is SecurityTokenExpiredException)
@@ -187,6 +206,27 @@ public sealed class TokenService
             Expires = DateTime.UtcNow.Add(_options.DevTokenLifetime),
             SigningCredentials = new SigningCredentials(_devKey, SecurityAlgorithms.HmacSha256),
         });
+    }
+
+    private void Remember(string token, Caller caller, DateTime expires)
+    {
+        var until = DateTime.UtcNow.Add(_options.KeyRefreshInterval);
+        if (expires > DateTime.MinValue && expires < until)
+        {
+            until = expires; // never beyond its own expiry (validation allows some clock skew past it; this does not)
+        }
+
+        if (until <= DateTime.UtcNow)
+        {
+            return;
+        }
+
+        if (_valid.Count >= MaxRememberedTokens)
+        {
+            _valid.Clear();
+        }
+
+        _valid[token] = (caller, until);
     }
 
     private async Task<IEnumerable<TokenValidationParameters>> ValidationParametersAsync()
