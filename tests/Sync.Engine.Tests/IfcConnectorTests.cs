@@ -111,6 +111,34 @@ public sealed class IfcConnectorTests
     }
 
     [TestMethod]
+    [DataRow("FOOT", 0.3048, false)]
+    [DataRow("US survey foot", 1200.0 / 3937, false)]
+    [DataRow("METRE", 1.0, false)]
+    [DataRow("furlong", 1.0, true)]
+    public async Task An_IFC2X3_map_unit_converts_the_map_values_and_an_unknown_one_is_named(string unit, double unitInMetres, bool unknown)
+    {
+        // The same place as above, its false origin written in the map's unit; a scale says project millimetres to map units.
+        double metres = unknown ? 1 : unitInMetres;
+        var writer = new IfcFileWriter
+        {
+            Walls = 1,
+            Storeys = 1,
+            MapCrs = "EPSG:2263",
+            MapConversion = (500000 / metres, 5700000 / metres, 100 / metres, 0, 1, (0.001 / metres).ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            MapAsPropertySets = true,
+            MapUnit = unit,
+        };
+        var (elements, context) = await ReadAsync(writer.Write());
+        Assert.AreEqual(unknown, context.Warnings.Any(w => w.Contains($"MapUnit '{unit}'", StringComparison.Ordinal)), string.Join("; ", context.Warnings));
+
+        var wall = elements.Single(e => e.Identifier == IfcFileWriter.WallGlobalId(0));
+        Assert.AreEqual(500000, wall.Placement!.X, 1e-3);
+        Assert.AreEqual(5700000, wall.Placement.Y, 1e-3);
+        Assert.AreEqual(100, wall.Placement.Z, 1e-3);
+        Assert.AreEqual(4, wall.BoundingBox!.HighY - wall.BoundingBox.LowY, 1e-6, "4 m of wall stay 4 m whatever the map's unit");
+    }
+
+    [TestMethod]
     public async Task A_georeferenced_model_is_reprojected_into_the_iModels_coordinate_system_or_says_why_not()
     {
         var writer = new IfcFileWriter { Walls = 1, Storeys = 1, MapCrs = "EPSG:25832", MapConversion = (500000, 5700000, 100, 1, 0, "$") };

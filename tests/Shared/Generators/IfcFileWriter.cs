@@ -32,6 +32,9 @@ public sealed class IfcFileWriter
     /// <summary>With <see cref="MapCrs"/>: the conversion as IFC2X3's ePSet_MapConversion and ePSet_ProjectedCRS property sets.</summary>
     public bool MapAsPropertySets { get; init; }
 
+    /// <summary>With <see cref="MapAsPropertySets"/>: ePSet_ProjectedCRS.MapUnit, the label of the unit the conversion's values are in.</summary>
+    public string? MapUnit { get; init; }
+
     /// <summary>When set, the site's RefLatitude, RefLongitude (degrees, minutes, seconds) and RefElevation (millimetres).</summary>
     public (int[] Latitude, int[] Longitude, double Elevation)? SiteLocation { get; init; }
 
@@ -93,7 +96,8 @@ public sealed class IfcFileWriter
             }
 
             Line($"IFCPROPERTYSET('{GlobalId(7)}',$,'ePSet_MapConversion',$,({string.Join(',', conversion)}))");
-            Line($"IFCPROPERTYSET('{GlobalId(8)}',$,'ePSet_ProjectedCRS',$,({Single("Name", $"IFCLABEL('{MapCrs}')")}))");
+            string crs = Single("Name", $"IFCLABEL('{MapCrs}')") + (MapUnit is null ? string.Empty : "," + Single("MapUnit", $"IFCLABEL('{MapUnit}')"));
+            Line($"IFCPROPERTYSET('{GlobalId(8)}',$,'ePSet_ProjectedCRS',$,({crs}))");
         }
         else if (MapCrs is not null)
         {

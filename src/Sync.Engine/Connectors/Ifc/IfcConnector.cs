@@ -22,7 +22,7 @@ public sealed class IfcConnector : IConnector
     public IReadOnlyList<string> Extensions { get; } = ["ifc", "ifczip"];
 
     // 1.0.1: a repeated property name keeps its first value, whatever the sort; 1.1.0: map conversions place the model on its map.
-    public string Version => "1.2.0"; // 1.2.0: IFC2X3 ePSet_MapConversion, and placement by the site's latitude and longitude
+    public string Version => "1.3.0"; // 1.3.0: ePSet_ProjectedCRS.MapUnit; 1.2.0: IFC2X3 ePSet_MapConversion, and placement by the site's latitude and longitude
 
     public string SchemaAlias => "IFC";
 

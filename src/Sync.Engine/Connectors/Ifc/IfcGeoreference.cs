@@ -58,8 +58,9 @@ internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d Pro
 
     /// <summary>
     /// IFC2X3's way to say the same (georeferencing level 50): property sets <c>ePSet_MapConversion</c> (Eastings,
-    /// Northings, OrthogonalHeight, XAxisAbscissa, XAxisOrdinate, Scale) and <c>ePSet_ProjectedCRS</c> (Name), in map
-    /// metres. Null when the file has no <c>ePSet_MapConversion</c>.
+    /// Northings, OrthogonalHeight, XAxisAbscissa, XAxisOrdinate, Scale) and <c>ePSet_ProjectedCRS</c> (Name, and
+    /// MapUnit: a text label such as METRE, FOOT or US survey foot; map metres without one, and with a label this
+    /// reader does not know, which the task's warnings name). Null when the file has no <c>ePSet_MapConversion</c>.
     /// </summary>
     public static IfcGeoreference? FromPropertySets(StepFile file, double projectUnitInMetres, SourceContext context)
     {
@@ -75,12 +76,39 @@ internal sealed record IfcGeoreference(string? CoordinateSystem, Transform3d Pro
             context.Warn("ePSet_MapConversion names no projected coordinate system (ePSet_ProjectedCRS.Name): the model is placed in map coordinates of an unknown system.");
         }
 
+        double mapUnit = 1;
+        if (crs?.GetValueOrDefault("MapUnit").AsText?.Trim() is { Length: > 0 } unit)
+        {
+            if (MapUnitInMetres(unit) is { } metres)
+            {
+                mapUnit = metres;
+            }
+            else
+            {
+                context.Warn($"ePSet_ProjectedCRS.MapUnit '{unit}' is not a length unit this reader knows: the map values are taken as metres.");
+            }
+        }
+
         double? Value(string property) => conversion.GetValueOrDefault(property).AsNumber;
         var transform = ToMap(
             Value("Eastings") ?? 0, Value("Northings") ?? 0, Value("OrthogonalHeight") ?? 0, Value("XAxisAbscissa") ?? 1, Value("XAxisOrdinate") ?? 0,
-            Value("Scale"), null, null, 1, projectUnitInMetres);
+            Value("Scale"), null, null, mapUnit, projectUnitInMetres);
         return new IfcGeoreference(name, transform);
     }
+
+    /// <summary>A map unit's label (IFC's unit names, their English spellings, symbols; case, spaces and underscores aside) in metres.</summary>
+    private static double? MapUnitInMetres(string label) =>
+        label.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant() switch
+        {
+            "METRE" or "METER" or "METRES" or "METERS" or "M" => 1,
+            "MILLIMETRE" or "MILLIMETER" or "MILLIMETRES" or "MILLIMETERS" or "MM" => 0.001,
+            "CENTIMETRE" or "CENTIMETER" or "CENTIMETRES" or "CENTIMETERS" or "CM" => 0.01,
+            "KILOMETRE" or "KILOMETER" or "KILOMETRES" or "KILOMETERS" or "KM" => 1000,
+            "FOOT" or "FEET" or "FT" or "INTERNATIONALFOOT" => 0.3048,
+            "USSURVEYFOOT" or "USSURVEYFEET" or "SURVEYFOOT" or "FTUS" or "USFT" => 1200.0 / 3937,
+            "INCH" or "INCHES" or "IN" => 0.0254,
+            _ => null,
+        };
 
     /// <summary>
     /// The single values (by property name) of the first <c>ePSet_MapConversion</c> and <c>ePSet_ProjectedCRS</c>, in
