@@ -2,6 +2,7 @@ using System.Text.Json;
 using Sync.Engine.Changes;
 using Sync.Engine.Elements;
 using Sync.Engine.Index;
+using Sync.Engine.Tests.Support;
 using static Sync.Engine.Tests.Support.EngineHarness;
 
 namespace Sync.Engine.Tests;
@@ -61,6 +62,24 @@ public sealed class ElementIndexCheckpointTests
         var fresh = new ElementIndex(Blobs, Log, NewCacheDirectory());
         Assert.AreEqual(3L, (await fresh.ListAsync(iModel, null, null, 10, 0, CancellationToken.None)).Total, "its own three pumps, replayed");
         Assert.AreEqual(12.5, await FlowAsync(fresh, iModel, "P-1"));
+    }
+
+    [TestMethod]
+    public async Task A_query_whose_tip_read_predates_a_push_another_query_applied_does_not_start_the_index_again()
+    {
+        var iModel = Guid.NewGuid();
+        await RunAsync(iModel, "run-1", Csv(iModel, "run-1", "file-a", Pumps));
+        var log = new LateTipLog(Log);
+        var index = new ElementIndex(Blobs, log, NewCacheDirectory());
+        Assert.AreEqual(3L, (await index.ListAsync(iModel, null, null, 10, 0, CancellationToken.None)).Total);
+        var beforePush = await Log.GetTipAsync(iModel, CancellationToken.None);
+
+        await RunAsync(iModel, "run-2", Csv(iModel, "run-2", "file-a", Pumps + "P-4,New,1\n"));
+        Assert.AreEqual(4L, (await index.ListAsync(iModel, null, null, 10, 0, CancellationToken.None)).Total, "another query brought the file to the push");
+
+        log.AnswerNextTipWith(beforePush);
+        Assert.AreEqual(4L, (await index.ListAsync(iModel, null, null, 10, 0, CancellationToken.None)).Total, "answered from the file, at least as fresh as its tip");
+        Assert.AreEqual(1, log.ReplaysFromStart, "only the first query replayed from the start: a file ahead of a late tip is not a reset history");
     }
 
     private static string NewCacheDirectory() => Path.Combine(Path.GetTempPath(), "sync-index-tests", Guid.NewGuid().ToString("N"));

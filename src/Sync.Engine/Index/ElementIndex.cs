@@ -273,6 +273,9 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Read again under the gate: a query that read an older tip may come here after another brought the file
+            // past it, and a file ahead of its tip is taken for a reset history below.
+            tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
             Directory.CreateDirectory(cacheDirectory);
             _applied.TryRemove(iModelId, out _);
             if (!File.Exists(path) && tip.Index > 0)
