@@ -5,7 +5,7 @@
 #        bench/run.sh --formats [ifc products] [dxf entities]  IFC/DXF readers vs web-ifc/dxf-parser (default 100000 1000000)
 #        bench/run.sh --gis [features] [glb nodes]   GeoJSON/Shapefile/GeoPackage/GLB parse vs changed-file sync (default 100000 10000)
 #        bench/run.sh --index [rows]      first element query on a fresh host: replay vs checkpoint (default 900000)
-#        bench/run.sh --load [seconds]    API reads under wrk load (2 threads, 32 connections) over a client-like mix (default 15)
+#        bench/run.sh --load [seconds]    API reads under wrk load (2 threads, 32 connections): a client-like mix on one iModel and over 16, then each read alone, with CPU per request (default 15)
 #        bench/run.sh --download [MB]     a manifest download vs a plain HttpClient download of the same bytes (default 200)
 #        bench/run.sh --resync [n]        new file version → automatic run start, API uploads and direct blob writes (default 10)
 set -euo pipefail

@@ -4,7 +4,7 @@ using System.Text;
 
 // Usage: Sync.RunBench [files ...]   (default 1 10 100 500). Storage: SYNC_BENCH_STORAGE (default development storage).
 //        Sync.RunBench --download [MB]  a manifest download vs a plain HttpClient download of the same bytes (default 200)
-//        Sync.RunBench --load [seconds]  API reads under wrk load over a client-like mix (default 15)
+//        Sync.RunBench --load [seconds]  API reads under wrk load: the mix on one iModel and over 16, then each read alone (default 15)
 //        Sync.RunBench --resync [n]     upload → automatic run start latency, API uploads and direct blob writes (default 10)
 if (args is ["--download", ..])
 {
