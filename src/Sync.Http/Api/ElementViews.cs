@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Sync.Http.Infrastructure;
@@ -20,6 +21,33 @@ public sealed record ElementView(
     ExtentsView? Bbox,
     IReadOnlyList<RelationshipTarget>? Relationships,
     string Checksum);
+
+/// <summary>
+/// An element as the index stores it: its canonical JSON has exactly <see cref="ElementView"/>'s fields, in its order
+/// and with the API's escaping, so it is written through with the id before it and the checksum after it — the bytes
+/// an <see cref="ElementView"/> would give, without parsing the properties into a tree and writing them again.
+/// <see cref="ElementView"/> stays what the OpenAPI document describes.
+/// </summary>
+[JsonConverter(typeof(StoredElementConverter))]
+public sealed record StoredElement(string Id, string Json, string Checksum);
+
+public sealed record StoredElementAnswer(StoredElement Element);
+
+public sealed record StoredElementsAnswer(IReadOnlyList<StoredElement> Elements, [property: JsonPropertyName("_links")] PageLinks Links);
+
+public sealed class StoredElementConverter : JsonConverter<StoredElement>
+{
+    public override StoredElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Stored elements are only written.");
+
+    public override void Write(Utf8JsonWriter writer, StoredElement value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        // The id and checksum are hexadecimal: nothing in them needs escaping.
+        writer.WriteRawValue(string.Concat($"{{\"id\":\"{value.Id}\",", value.Json.AsSpan(1, value.Json.Length - 2), $",\"checksum\":\"{value.Checksum}\"}}"), skipInputValidation: true);
+    }
+}
 
 /// <summary>A relationship as an element holds it: its type and the element it points to.</summary>
 public sealed record RelationshipTarget(string Type, string TargetId);

@@ -16,7 +16,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
         string? classFullName = NullIfEmpty(request.Query("classFullName"));
         string? sourceFileId = NullIfEmpty(request.Query("sourceFileId"));
         var (page, total) = await index.ListAsync(iModel.Id, classFullName, sourceFileId, paging.Top, paging.Skip, request.Aborted);
-        return ApiResult.Ok(new ElementsAnswer(page.Select(Present).ToList(), paging.Links(request, (int)Math.Min(total, int.MaxValue))));
+        return ApiResult.Ok(new StoredElementsAnswer(page.Select(Present).ToList(), paging.Links(request, (int)Math.Min(total, int.MaxValue))));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
@@ -26,7 +26,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
         var element = ElementId.TryParse(text, out long id) ? await index.GetAsync(iModel.Id, id, request.Aborted) : null;
         return element is null
             ? throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.")
-            : ApiResult.Ok(new ElementAnswer(Present(element)));
+            : ApiResult.Ok(new StoredElementAnswer(Present(element)));
     }
 
     /// <summary>
@@ -106,10 +106,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
     }
 
     /// <summary>The stored canonical JSON (which has neither) with the element's id and checksum.</summary>
-    private static ElementView Present(IndexedElement element) =>
-        JsonSerializer.Deserialize<ElementView>(element.Json, StoredElementOptions)! with { Id = ElementId.Format(element.Id), Checksum = element.Checksum };
-
-    private static readonly JsonSerializerOptions StoredElementOptions = new(JsonSerializerDefaults.Web);
+    private static StoredElement Present(IndexedElement element) => new(ElementId.Format(element.Id), element.Json, element.Checksum);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
