@@ -35,7 +35,7 @@ internal static partial class LoadBench
         Console.WriteLine(await WrkRowAsync("mix on one iModel: run 30 %, connection 15 %, runs 10 %, element page 25 %, changesets 10 %, iModel 10 %", mix, token, baseUrl, seconds, tag));
         Console.WriteLine(await WrkRowAsync($"the same mix over {SpreadIModels} iModels (fewer reads of one key at once to share)", [.. spread.SelectMany(Mix)], token, baseUrl, seconds, tag));
 
-        // Each read alone (a fifth of the time each), and the health probe as the floor the host's pipeline sets.
+        // Each read alone (a fifth of the time each): 32 clients on one key, the best case for shared reads.
         int each = Math.Max(3, seconds / 5);
         (string Name, string Path)[] alone =
         [
