@@ -6,8 +6,10 @@ namespace Sync.Engine.Changes;
 
 /// <summary>
 /// Writes a file's new <see cref="Snapshot"/> while its elements are still being diffed, in the order they come:
-/// entries fill a 4 MiB chunk (the blob client's block), and a full chunk uploads while the next one fills, so a
-/// large file's snapshot costs little time after its last element (one chunk and the commit). A blob write stream may commit what
+/// entries fill a 4 MiB chunk (the blob client's block) that goes to the blob write stream on its own task while the
+/// next one fills. The stream holds a full buffer back until the next write overflows it, so a chunk is staged while
+/// the one after next fills, and up to two chunks and the commit are left after the last element (a snapshot under
+/// 4 MiB uploads whole then; staging blocks directly was measured and did not pay). A blob write stream may commit what
 /// it has uploaded so far, so an abandoned writer deletes the blob: only <see cref="CompleteAsync"/> leaves one.
 /// </summary>
 internal sealed class SnapshotWriter
