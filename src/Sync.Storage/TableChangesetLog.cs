@@ -19,6 +19,7 @@ namespace Sync.Storage;
 public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 {
     private const string TipKey = "tip";
+    private const string ClosedProperty = "Closed";
     private const int MaxInlineChars = 30_000;
     private const int MaxCachedRecords = 4096;
     private readonly TableClient _table = account.Table(account.Names.ChangesetsTable);
@@ -44,8 +45,20 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
         }
 
         var tip = row.Value;
+        if (tip.GetBoolean(ClosedProperty) == true)
+        {
+            throw new IModelDeletedException(iModelId);
+        }
+
         return new ChainTip(tip.GetInt32("Index") ?? 0, tip.GetString("ChangesetId"), tip.GetString("StateBlob"), tip.ETag.ToString());
     }
+
+    /// <summary>
+    /// Replaces the tip whatever it is: its ETag changes (or its row now exists), so a push conditioned on the tip it
+    /// read fails and reads the closed tip.
+    /// </summary>
+    public async Task CloseAsync(Guid iModelId, CancellationToken cancellationToken) =>
+        await _table.UpsertEntityAsync(new TableEntity(Key(iModelId), TipKey) { [ClosedProperty] = true }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     public async Task<bool> TryAdvanceAsync(Guid iModelId, ChainTip expected, string stateBlob, ChangesetRecord? changeset, string runKey, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Engine.Changes;
+using Sync.Engine.Stores;
 
 namespace Sync.LocalHost.Tests;
 
@@ -137,6 +138,46 @@ public sealed class ChangesetsAndElementsApiTests
         var (status, body) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{empty}/changedElements");
         Assert.AreEqual(HttpStatusCode.OK, status, body.ToString());
         Assert.AreEqual(0, body.GetProperty("changedElements").GetArrayLength());
+    }
+
+    [TestMethod]
+    public async Task A_deleted_iModel_s_elements_and_changesets_are_gone_though_the_host_knows_its_iTwin()
+    {
+        // These reads take the iModel's existence from its tip, not from its record: this host has just read them
+        // all (so access control remembers the iModel's iTwin), and they must still answer 404 after the delete.
+        var (_, iModelId) = await Host.CreateIModelAsync();
+        var iModel = Guid.Parse(iModelId);
+        await SyncAsync(iModel, "run-1", "Tag,Name,Flow\nP-1,Feed,12.5\nP-2,Return,8\n");
+        string[] reads =
+        [
+            $"/imodels/{iModelId}/elements",
+            $"/imodels/{iModelId}/elements/{await FirstElementIdAsync(iModelId)}",
+            $"/imodels/{iModelId}/changedElements",
+            $"/imodels/{iModelId}/schema",
+            $"/imodels/{iModelId}/changesets",
+            $"/imodels/{iModelId}/changesets/1",
+            $"/imodels/{iModelId}/changesets/1/download",
+        ];
+        foreach (string read in reads)
+        {
+            using var response = await Host.Http.GetAsync(new Uri(read, UriKind.Relative));
+            Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, read);
+        }
+
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/imodels/{iModelId}")).Status);
+        foreach (string read in reads)
+        {
+            (await Host.SendAsync(HttpMethod.Get, read)).AssertError(HttpStatusCode.NotFound, "iModelNotFound");
+        }
+
+        // And nothing more can be pushed to it.
+        await Assert.ThrowsExactlyAsync<IModelDeletedException>(() => SyncAsync(iModel, "run-2", "Tag,Name,Flow\nP-1,Feed,13\n"));
+    }
+
+    private static async Task<string> FirstElementIdAsync(string iModelId)
+    {
+        var (_, page) = await Host.SendAsync(HttpMethod.Get, $"/imodels/{iModelId}/elements?$top=1");
+        return page.GetProperty("elements").EnumerateArray().Single().Str("id");
     }
 
     private static async Task SyncAsync(Guid iModel, string runId, string csv)

@@ -25,6 +25,24 @@ public sealed class TableChangesetLogTests
     }
 
     [TestMethod]
+    public async Task A_closed_chain_is_read_as_deleted_and_takes_no_push()
+    {
+        var pushed = Guid.NewGuid();
+        Assert.IsTrue(await _log.TryAdvanceAsync(pushed, ChainTip.Empty, "state-1", Changeset(1, null, 1), "run-1", CancellationToken.None));
+        var before = await _log.GetTipAsync(pushed, CancellationToken.None);
+        await _log.CloseAsync(pushed, CancellationToken.None);
+        var deleted = await Assert.ThrowsExactlyAsync<IModelDeletedException>(() => _log.GetTipAsync(pushed, CancellationToken.None));
+        Assert.AreEqual(pushed, deleted.IModelId);
+        Assert.IsFalse(await _log.TryAdvanceAsync(pushed, before, "state-2", Changeset(2, "id-1", 1), "run-2", CancellationToken.None), "a push that read the tip before the close");
+
+        // An iModel closed before its first push: the first push (which expects no tip at all) fails too.
+        var neverPushed = Guid.NewGuid();
+        await _log.CloseAsync(neverPushed, CancellationToken.None);
+        Assert.IsFalse(await _log.TryAdvanceAsync(neverPushed, ChainTip.Empty, "state-1", Changeset(1, null, 1), "run-1", CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<IModelDeletedException>(() => _log.GetTipAsync(neverPushed, CancellationToken.None));
+    }
+
+    [TestMethod]
     public async Task A_changeset_of_many_files_keeps_every_part()
     {
         // More part names than a table property holds: the details go to a blob.

@@ -275,6 +275,10 @@ public sealed class PushChangesetActivity(ChangesetPusher pusher, IRunStore runs
         {
             return new PushOutput(null, null, new SyncError("ConcurrentSynchronization", "data_conflict", e.Message, CanUserFix: false));
         }
+        catch (IModelDeletedException e)
+        {
+            return new PushOutput(null, null, new SyncError("IModelDeleted", "data_conflict", e.Message, CanUserFix: false));
+        }
     }
 }
 

@@ -34,7 +34,15 @@ public sealed record RunCommit(ChangesetRecord? Changeset);
 
 public interface IChangesetLog
 {
+    /// <summary>The tip as it is now; throws <see cref="IModelDeletedException"/> once <see cref="CloseAsync"/> has closed the history.</summary>
     Task<ChainTip> GetTipAsync(Guid iModelId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes the iModel's history for good, before its record is deleted: every later tip read throws
+    /// <see cref="IModelDeletedException"/>, and a push under way can no longer advance the tip. So a reader that
+    /// reads the tip needs no read of the iModel's record to know the iModel still exists.
+    /// </summary>
+    Task CloseAsync(Guid iModelId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Atomically moves the tip from <paramref name="expected"/> to <paramref name="stateBlob"/> (and to

@@ -21,3 +21,13 @@ public sealed class ContentTooLargeException(long limitBytes)
 {
     public long LimitBytes { get; } = limitBytes;
 }
+
+/// <summary>
+/// The iModel's history was closed because the iModel is deleted (or being deleted): nothing more can be read from
+/// it or pushed to it. Thrown by <see cref="IChangesetLog.GetTipAsync"/>, so every reader and pusher sees it.
+/// </summary>
+public sealed class IModelDeletedException(Guid iModelId)
+    : Exception($"iModel '{iModelId}' has been deleted.")
+{
+    public Guid IModelId { get; } = iModelId;
+}

@@ -13,12 +13,12 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
 {
     public async Task<ApiResult> ListAsync(ApiRequest request)
     {
-        var iModel = await IModelsApi.FindAsync(iModels, request);
+        Guid iModelId = await IModelsApi.ExistingIdAsync(iModels, request);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidChangesetRequest);
-        var tip = await log.GetTipAsync(iModel.Id, request.Aborted);
+        var tip = await log.GetTipAsync(iModelId, request.Aborted);
         // Only what the tip read just now covers: a changeset appended since is in the next read of the list.
         int available = Math.Min(paging.Top, Math.Max(0, tip.Index - paging.Skip));
-        var page = available == 0 ? [] : await log.ListAsync(iModel.Id, paging.Skip, available, request.Aborted);
+        var page = available == 0 ? [] : await log.ListAsync(iModelId, paging.Skip, available, request.Aborted);
         return ApiResult.Ok(new ChangesetsAnswer(page.Select(c => Present(request, c)).ToList(), paging.Links(request, tip.Index)));
     }
 
@@ -61,13 +61,16 @@ public sealed class ChangesetsApi(IIModelStore iModels, IChangesetLog log, IBlob
             ? index > 0 ? await log.GetAsync(iModelId, index, cancellationToken) : null
             : idOrIndex.Length == 40 ? await log.GetByIdAsync(iModelId, idOrIndex.ToLowerInvariant(), cancellationToken) : null;
 
+    /// <summary>The route's changeset; the tip is read first, because records are kept after their iModel is deleted.</summary>
     private async Task<(Guid IModelId, ChangesetRecord Changeset)> FindAsync(ApiRequest request)
     {
-        var iModel = await IModelsApi.FindAsync(iModels, request);
+        Guid iModelId = await IModelsApi.ExistingIdAsync(iModels, request);
+        var tip = await log.GetTipAsync(iModelId, request.Aborted);
         string idOrIndex = request.Route("changesetId");
-        var changeset = await ResolveAsync(log, iModel.Id, idOrIndex, request.Aborted)
-            ?? throw ApiException.NotFound(ErrorCodes.ChangesetNotFound, $"Requested changeset '{idOrIndex}' is not available.");
-        return (iModel.Id, changeset);
+        var changeset = await ResolveAsync(log, iModelId, idOrIndex, request.Aborted);
+        return changeset is not null && changeset.Index <= tip.Index
+            ? (iModelId, changeset)
+            : throw ApiException.NotFound(ErrorCodes.ChangesetNotFound, $"Requested changeset '{idOrIndex}' is not available.");
     }
 
     private static ChangesetView Present(ApiRequest request, ChangesetRecord c)

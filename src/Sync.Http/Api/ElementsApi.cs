@@ -6,24 +6,27 @@ using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
-/// <summary>An iModel's current elements, the changes between two changesets, and its schema.</summary>
+/// <summary>
+/// An iModel's current elements, the changes between two changesets, and its schema. Each read starts with the
+/// iModel's tip (in the element index or here), which also says whether the iModel still exists.
+/// </summary>
 public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, ElementIndex index)
 {
     public async Task<ApiResult> ListAsync(ApiRequest request)
     {
-        var iModel = await IModelsApi.FindAsync(iModels, request);
+        Guid iModelId = await IModelsApi.ExistingIdAsync(iModels, request);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidElementRequest);
         string? classFullName = NullIfEmpty(request.Query("classFullName"));
         string? sourceFileId = NullIfEmpty(request.Query("sourceFileId"));
-        var (page, total) = await index.ListAsync(iModel.Id, classFullName, sourceFileId, paging.Top, paging.Skip, request.Aborted);
+        var (page, total) = await index.ListAsync(iModelId, classFullName, sourceFileId, paging.Top, paging.Skip, request.Aborted);
         return ApiResult.Ok(new StoredElementsAnswer(page.Select(Present).ToList(), paging.Links(request, (int)Math.Min(total, int.MaxValue))));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
-        var iModel = await IModelsApi.FindAsync(iModels, request);
+        Guid iModelId = await IModelsApi.ExistingIdAsync(iModels, request);
         string text = request.Route("elementId");
-        var element = ElementId.TryParse(text, out long id) ? await index.GetAsync(iModel.Id, id, request.Aborted) : null;
+        var element = ElementId.TryParse(text, out long id) ? await index.GetAsync(iModelId, id, request.Aborted) : null;
         return element is null
             ? throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.")
             : ApiResult.Ok(new StoredElementAnswer(Present(element)));
@@ -35,7 +38,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
     /// </summary>
     public async Task<ApiResult> RelationshipsAsync(ApiRequest request)
     {
-        var iModel = await IModelsApi.FindAsync(iModels, request);
+        Guid iModelId = await IModelsApi.ExistingIdAsync(iModels, request);
         string text = request.Route("elementId");
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidElementRequest);
         string direction = NullIfEmpty(request.Query("direction"))?.ToLowerInvariant() ?? "both";
@@ -45,7 +48,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
         }
 
         var found = ElementId.TryParse(text, out long id)
-            ? await index.RelationshipsAsync(iModel.Id, id, direction != "incoming", direction != "outgoing", NullIfEmpty(request.Query("type")), paging.Top, paging.Skip, request.Aborted)
+            ? await index.RelationshipsAsync(iModelId, id, direction != "incoming", direction != "outgoing", NullIfEmpty(request.Query("type")), paging.Top, paging.Skip, request.Aborted)
             : null;
         var (page, total) = found ?? throw ApiException.NotFound(ErrorCodes.ElementNotFound, $"Requested element '{text}' is not available.");
         return ApiResult.Ok(new RelationshipsAnswer(
@@ -56,8 +59,8 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
     /// <summary>Per element touched by changesets start..end (inclusive; ids or indexes; default: all): inserted, updated (with the changed properties) or deleted.</summary>
     public async Task<ApiResult> ChangedElementsAsync(ApiRequest request)
     {
-        var iModel = await IModelsApi.FindAsync(iModels, request);
-        var tip = await log.GetTipAsync(iModel.Id, request.Aborted);
+        Guid iModelId = await IModelsApi.ExistingIdAsync(iModels, request);
+        var tip = await log.GetTipAsync(iModelId, request.Aborted);
         var problems = new List<ApiErrorDetail>();
         int start = await IndexOfAsync("startChangesetId", 1);
         int end = await IndexOfAsync("endChangesetId", tip.Index);
@@ -72,7 +75,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
         }
 
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidElementRequest);
-        var (changes, more) = tip.Index == 0 ? ([], false) : await index.GetChangedElementsAsync(iModel.Id, start, end, paging.Skip, paging.Top, request.Aborted);
+        var (changes, more) = tip.Index == 0 ? ([], false) : await index.GetChangedElementsAsync(iModelId, start, end, paging.Skip, paging.Top, request.Aborted);
         return ApiResult.Ok(new ChangedElementsAnswer(
             changes.Select(c => new ChangedElementView(ElementId.Format(c.Id), c.ClassFullName, c.SourceFileId, c.Change, c.ChangedProperties)).ToList(),
             // Pages count touched elements: one may hold fewer entries than $top; follow next until there is none.
@@ -86,7 +89,7 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
                 return fallback;
             }
 
-            var changeset = await ChangesetsApi.ResolveAsync(log, iModel.Id, value, request.Aborted);
+            var changeset = await ChangesetsApi.ResolveAsync(log, iModelId, value, request.Aborted);
             if (changeset is null)
             {
                 problems.Add(new ApiErrorDetail(ErrorCodes.InvalidValue, $"'{value}' is not a changeset of this iModel.", name));
@@ -99,8 +102,8 @@ public sealed class ElementsApi(IIModelStore iModels, IChangesetLog log, Element
 
     public async Task<ApiResult> SchemaAsync(ApiRequest request)
     {
-        var iModel = await IModelsApi.FindAsync(iModels, request);
-        var schema = await index.GetSchemaAsync(iModel.Id, request.Aborted);
+        Guid iModelId = await IModelsApi.ExistingIdAsync(iModels, request);
+        var schema = await index.GetSchemaAsync(iModelId, request.Aborted);
         return ApiResult.Ok(new SchemaAnswer(new SchemaView(
             schema.Select(c => new SchemaClassView(c.Key, c.Value.Select(p => new SchemaPropertyView(p.Key, p.Value)).ToList())).ToList())));
     }

@@ -50,6 +50,11 @@ public sealed class ApiDispatcher(TokenService tokens, AccessControl access, Api
         {
             return ApiResult.Error(e);
         }
+        catch (IModelDeletedException e)
+        {
+            // Found by a tip read of an iModel whose record a handler did not read (IModelsApi.ExistingIdAsync).
+            return ApiResult.Error(HttpStatusCode.NotFound, ErrorCodes.IModelNotFound, $"Requested iModel '{e.IModelId}' is not available.");
+        }
         catch (ContentTooLargeException e)
         {
             return ApiResult.Error(HttpStatusCode.RequestEntityTooLarge, ErrorCodes.RequestBodyTooLarge, e.Message);

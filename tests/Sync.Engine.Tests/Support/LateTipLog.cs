@@ -18,6 +18,8 @@ internal sealed class LateTipLog(IChangesetLog log) : IChangesetLog
     public Task<ChainTip> GetTipAsync(Guid iModelId, CancellationToken cancellationToken) =>
         Interlocked.Exchange(ref _late, null) is { } late ? Task.FromResult(late) : log.GetTipAsync(iModelId, cancellationToken);
 
+    public Task CloseAsync(Guid iModelId, CancellationToken cancellationToken) => log.CloseAsync(iModelId, cancellationToken);
+
     public Task<IReadOnlyList<ChangesetRecord>> ListAsync(Guid iModelId, int afterIndex, int max, CancellationToken cancellationToken)
     {
         if (afterIndex == 0)
