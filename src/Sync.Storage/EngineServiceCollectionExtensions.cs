@@ -30,6 +30,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(configuration.GetSection(RunOptions.Section).Get<RunOptions>() ?? new RunOptions());
         services.AddSingleton<AbandonedRuns>();
         services.AddSingleton<RunClaims>();
+        services.AddSingleton<ConnectionRemoval>();
         long checkpointOperations = configuration.GetValue("Engine:IndexCheckpointOperations", 100_000L);
         services.AddSingleton(sp => new ElementIndex(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IChangesetLog>(), Path.Combine(cache, sp.GetRequiredService<StorageOptions>().Prefix), checkpointOperations));
         return services;

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
@@ -21,8 +22,11 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
     private const string ConnectionPrefix = "c|";
     private readonly TableClient _table = account.Table(account.Names.ConnectionsTable);
 
-    // Every run, run list and connection read starts here: concurrent reads of one connection share a round trip.
+    private const int MaxKnownKinds = 16_384;
+
+    // Every connection read starts here: concurrent reads of one connection share a round trip.
     private readonly SharedReads<string, Connection?> _reads = SharedConnectionReads(account.Table(account.Names.ConnectionsTable));
+    private readonly ConcurrentDictionary<string, ConnectionKind> _kinds = new(StringComparer.Ordinal);
 
     // 1 connection row + 2 rows per file must fit one transaction.
     public int MaxSourceFilesPerCreate => (MaxActionsPerTransaction - 1) / 2;
@@ -44,7 +48,24 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
         await SubmitAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken) => _reads.ReadAsync(connectionId, cancellationToken);
+    public async Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var connection = await _reads.ReadAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (connection is not null && !_kinds.ContainsKey(connectionId))
+        {
+            if (_kinds.Count >= MaxKnownKinds)
+            {
+                _kinds.Clear();
+            }
+
+            _kinds[connectionId] = connection.Kind;
+        }
+
+        return connection;
+    }
+
+    public async Task<ConnectionKind?> GetKindAsync(string connectionId, CancellationToken cancellationToken) =>
+        _kinds.TryGetValue(connectionId, out var kind) ? kind : (await GetAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Kind;
 
     public async Task<IReadOnlyList<Connection>> ListByIModelAsync(Guid iModelId, ConnectionKind? kind, CancellationToken cancellationToken)
     {

@@ -11,12 +11,15 @@ namespace Sync.Storage;
 /// Run records, one partition per connection (row key = run id, which sorts newest first). While a run
 /// executes, each of its tasks is a row of its own in the run-tasks table (partition = connection and run), so
 /// files finishing in parallel report without contending for the run's row; the final record keeps the tasks in
-/// the run's row as JSON, or in a blob when they outgrow a table property, and the task rows go.
+/// the run's row as JSON, or in a blob when they outgrow a table property, and the task rows go. Deleting the
+/// connection first writes a close mark <c>!closed</c> in its partition: it sorts before every run id, so a history
+/// page meets it first, and a client's run read asks for it and the run in one query.
 /// </summary>
 public sealed class TableRunStore : IRunStore
 {
     private const int MaxInlineChars = 30_000;
     private const int MaxBatch = 100;
+    private const string ClosedKey = "!closed";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // A run without its tasks (which may be most of its row's bytes), for summaries.
@@ -25,6 +28,7 @@ public sealed class TableRunStore : IRunStore
     private readonly TableClient _tasks;
     private readonly BlobContainerClient _blobs;
     private readonly SharedReads<(string ConnectionId, string RunId), Run?> _reads;
+    private readonly SharedReads<(string ConnectionId, string RunId), Run?> _clientReads;
     private readonly SharedReads<(string ConnectionId, int Skip, int Top, bool WithTasks), RunPage> _pages;
 
     public TableRunStore(StorageAccount account)
@@ -34,6 +38,7 @@ public sealed class TableRunStore : IRunStore
         _tasks = account.Table(account.Names.RunTasksTable);
         _blobs = account.Container(account.Names.SyncContainer);
         _reads = new((key, cancellationToken) => ReadAsync(key.ConnectionId, key.RunId, cancellationToken));
+        _clientReads = new((key, cancellationToken) => ReadUnlessClosedAsync(key.ConnectionId, key.RunId, cancellationToken));
         _pages = new((key, cancellationToken) => ReadPageAsync(key.ConnectionId, key.Skip, key.Top, key.WithTasks, cancellationToken));
     }
 
@@ -129,6 +134,31 @@ public sealed class TableRunStore : IRunStore
         return row.HasValue && row.Value is not null ? await FromRowAsync(row.Value, withTasks: true, cancellationToken).ConfigureAwait(false) : null;
     }
 
+    /// <summary>Concurrent reads of one run by clients share a round trip; see <see cref="SharedReads{TKey, TValue}"/>.</summary>
+    public Task<Run?> GetUnlessDeletedAsync(string connectionId, string runId, CancellationToken cancellationToken) =>
+        _clientReads.ReadAsync((connectionId, runId), cancellationToken);
+
+    private async Task<Run?> ReadUnlessClosedAsync(string connectionId, string runId, CancellationToken cancellationToken)
+    {
+        // Two row keys of one partition: Azure serves the range between them (the close mark sorts before every run).
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId} and (RowKey eq {ClosedKey} or RowKey eq {runId})");
+        TableEntity? found = null;
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == ClosedKey)
+            {
+                throw new ConnectionDeletedException(connectionId);
+            }
+
+            found = row;
+        }
+
+        return found is null ? null : await FromRowAsync(found, withTasks: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CloseAsync(string connectionId, CancellationToken cancellationToken) =>
+        await _table.UpsertEntityAsync(new TableEntity(connectionId, ClosedKey), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Concurrent reads of one page (clients polling a connection's history) share a query; see <see cref="SharedReads{TKey, TValue}"/>.</summary>
     public Task<RunPage> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken) =>
         _pages.ReadAsync((connectionId, skip, top, withTasks), cancellationToken);
@@ -140,6 +170,11 @@ public sealed class TableRunStore : IRunStore
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: withTasks ? null : SummaryColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            if (row.RowKey == ClosedKey)
+            {
+                throw new ConnectionDeletedException(connectionId);
+            }
+
             if (index++ < skip)
             {
                 continue;

@@ -105,6 +105,31 @@ public sealed class RunsApiTests
         (await Host.SendAsync(HttpMethod.Get, $"{Path}/{connectionId}/runs/{new string('0', 40)}")).AssertError(HttpStatusCode.NotFound, "ConnectionRunNotFound");
     }
 
+    [TestMethod]
+    public async Task A_deleted_connection_s_runs_are_gone_though_the_host_knows_its_kind()
+    {
+        // Run reads take the connection's existence from the run query, not from the connection: this host has just
+        // read both (so it remembers the connection's iTwin and kind), and they must still answer 404 after the delete.
+        var (iTwinId, iModelId) = await Host.CreateIModelAsync();
+        string connectionId = await Host.CreateStorageConnectionAsync(iModelId, await Host.UploadIdAsync(iTwinId));
+        string runId = (await RunToCompletionAsync(connectionId)).Str("id");
+        string[] reads = [$"{Path}/{connectionId}/runs/{runId}", $"{Path}/{connectionId}/runs"];
+        foreach (string read in reads)
+        {
+            var (status, body) = await Host.SendAsync(HttpMethod.Get, read);
+            Assert.AreEqual(HttpStatusCode.OK, status, $"{read}: {body}");
+        }
+
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"{Path}/{connectionId}")).Status);
+        foreach (string read in reads)
+        {
+            (await Host.SendAsync(HttpMethod.Get, read)).AssertError(HttpStatusCode.NotFound, "ConnectionNotFound");
+        }
+
+        // The same connection read as the other kind is not found either, before or after.
+        (await Host.SendAsync(HttpMethod.Get, $"/synchronization/imodels/manifestConnections/{connectionId}/runs/{runId}")).AssertError(HttpStatusCode.NotFound, "ConnectionNotFound");
+    }
+
     private static Task<JsonElement> RunToCompletionAsync(string connectionId) => Host.RunToCompletionAsync($"{Path}/{connectionId}/run");
 
     private static Task<(HttpStatusCode Status, Uri? Location)> StartAsync(string connectionId) => Host.PostForLocationAsync($"{Path}/{connectionId}/run");

@@ -1,4 +1,5 @@
 using Sync.Engine.Model;
+using Sync.Engine.Stores;
 
 namespace Sync.Storage.Tests;
 
@@ -94,6 +95,26 @@ public sealed class TableRunStoreTests
         var read = (await _store.GetAsync(connectionId, run.Id, CancellationToken.None))!;
         Assert.IsTrue(read.Tasks.All(t => t.Result == RunResults.Undetermined));
         Assert.IsNull(await _store.GetAsync(connectionId, "no-such-run", CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task A_closed_history_is_read_by_clients_as_deleted_and_by_runs_as_before()
+    {
+        string connectionId = Guid.NewGuid().ToString("N");
+        var run = NewRun(connectionId, 2);
+        await _store.CreateAsync(run, CancellationToken.None);
+        Assert.AreEqual(run.Id, (await _store.GetUnlessDeletedAsync(connectionId, run.Id, CancellationToken.None))!.Id);
+        Assert.IsNull(await _store.GetUnlessDeletedAsync(connectionId, Run.NewId(DateTimeOffset.UtcNow), CancellationToken.None));
+
+        await _store.CloseAsync(connectionId, CancellationToken.None);
+        var deleted = await Assert.ThrowsExactlyAsync<ConnectionDeletedException>(() => _store.GetUnlessDeletedAsync(connectionId, run.Id, CancellationToken.None));
+        Assert.AreEqual(connectionId, deleted.ConnectionId);
+        await Assert.ThrowsExactlyAsync<ConnectionDeletedException>(() => _store.GetUnlessDeletedAsync(connectionId, Run.NewId(DateTimeOffset.UtcNow), CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<ConnectionDeletedException>(() => _store.ListAsync(connectionId, 1, 10, withTasks: false, CancellationToken.None));
+
+        // A run still working reads and writes its own record.
+        await _store.UpdateAsync(connectionId, run.Id, r => r with { State = RunStates.Completed, Result = RunResults.Success }, CancellationToken.None);
+        Assert.AreEqual(RunResults.Success, (await _store.GetAsync(connectionId, run.Id, CancellationToken.None))!.Result);
     }
 
     private static Run NewRun(string connectionId, int files)

@@ -15,6 +15,12 @@ public interface IConnectionStore
 
     Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The kind of a connection this store has found (kinds never change, so remembered after any read), else read
+    /// now; null when there is no such connection. Says nothing about whether a connection found before still exists.
+    /// </summary>
+    Task<ConnectionKind?> GetKindAsync(string connectionId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Connection>> ListByIModelAsync(Guid iModelId, ConnectionKind? kind, CancellationToken cancellationToken);
 
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency (retried on a lost race).</summary>

@@ -7,9 +7,26 @@ public interface IRunStore
 {
     Task CreateAsync(Run run, CancellationToken cancellationToken);
 
+    /// <summary>A run's record, whether or not its connection still exists (runs read it while they work).</summary>
     Task<Run?> GetAsync(string connectionId, string runId, CancellationToken cancellationToken);
 
-    /// <summary>A page of the history, newest first, and whether more runs follow it (no count: that would be a second query).</summary>
+    /// <summary>
+    /// A run as clients read it, in one round trip that also finds the mark <see cref="CloseAsync"/> leaves: throws
+    /// <see cref="ConnectionDeletedException"/> once the connection's history is closed, so a reader need not read
+    /// the connection to know it still exists.
+    /// </summary>
+    Task<Run?> GetUnlessDeletedAsync(string connectionId, string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes the connection's run history for good, before the connection is deleted: client reads of its runs then
+    /// throw <see cref="ConnectionDeletedException"/>. Runs still working may go on writing their records.
+    /// </summary>
+    Task CloseAsync(string connectionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of the history, newest first, and whether more runs follow it (no count: that would be a second query).
+    /// Throws <see cref="ConnectionDeletedException"/> once the history is closed.
+    /// </summary>
     /// <param name="withTasks">False: runs without their tasks (empty <see cref="Run.Tasks"/>), for summaries.</param>
     Task<RunPage> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken);
 

@@ -31,3 +31,13 @@ public sealed class IModelDeletedException(Guid iModelId)
 {
     public Guid IModelId { get; } = iModelId;
 }
+
+/// <summary>
+/// The connection's run history was closed because the connection is deleted (or being deleted). Thrown by the run
+/// reads clients make (<see cref="IRunStore.GetUnlessDeletedAsync"/>, <see cref="IRunStore.ListAsync"/>).
+/// </summary>
+public sealed class ConnectionDeletedException(string connectionId)
+    : Exception($"Connection '{connectionId}' has been deleted.")
+{
+    public string ConnectionId { get; } = connectionId;
+}

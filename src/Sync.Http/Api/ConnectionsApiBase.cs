@@ -1,4 +1,5 @@
 using Sync.Engine.Model;
+using Sync.Engine.Runs;
 using Sync.Engine.Stores;
 using Sync.Http.Access;
 using Sync.Http.Infrastructure;
@@ -9,7 +10,7 @@ namespace Sync.Http.Api;
 /// What storage and manifest connections share: create/list/get/update/delete of the connection and of its
 /// source files. A subclass says how its source files are read from a request and presented.
 /// </summary>
-public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore connections, AccessControl access)
+public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore connections, ConnectionRemoval removal, AccessControl access)
 {
     protected IConnectionStore Connections { get; } = connections;
 
@@ -153,7 +154,7 @@ public abstract class ConnectionsApiBase(IIModelStore iModels, IConnectionStore 
     public async Task<ApiResult> DeleteAsync(ApiRequest request)
     {
         var connection = await FindAsync(request);
-        return await Connections.DeleteAsync(connection.Id, request.Aborted) ? ApiResult.NoContent() : throw NotFound(connection.Id);
+        return await removal.DeleteAsync(connection.Id, request.Aborted) ? ApiResult.NoContent() : throw NotFound(connection.Id);
     }
 
     public async Task<ApiResult> AddSourceFileAsync(ApiRequest request)

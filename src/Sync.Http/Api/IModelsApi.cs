@@ -1,12 +1,13 @@
 using Sync.Engine.Changes;
 using Sync.Engine.Model;
+using Sync.Engine.Runs;
 using Sync.Engine.Stores;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Api;
 
 /// <summary>Our iModels API: the models that connections write into.</summary>
-public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connections, SyncStateReader states, IChangesetLog log)
+public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connections, ConnectionRemoval removal, SyncStateReader states, IChangesetLog log)
 {
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
@@ -51,7 +52,7 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
         var iModel = await FindAsync(request);
         foreach (var connection in await connections.ListByIModelAsync(iModel.Id, kind: null, request.Aborted))
         {
-            await connections.DeleteAsync(connection.Id, request.Aborted);
+            await removal.DeleteAsync(connection.Id, request.Aborted);
         }
 
         await log.CloseAsync(iModel.Id, request.Aborted);

@@ -1,4 +1,5 @@
 using Sync.Engine.Model;
+using Sync.Engine.Runs;
 using Sync.Engine.Stores;
 using Sync.Http.Access;
 using Sync.Http.Infrastructure;
@@ -6,8 +7,8 @@ using Sync.Http.Infrastructure;
 namespace Sync.Http.Api;
 
 /// <summary>Manifest connections: source files are the caller's own document ids; URLs and connectors come with each run.</summary>
-public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStore connections, AccessControl access)
-    : ConnectionsApiBase(iModels, connections, access)
+public sealed class ManifestConnectionsApi(IIModelStore iModels, IConnectionStore connections, ConnectionRemoval removal, AccessControl access)
+    : ConnectionsApiBase(iModels, connections, removal, access)
 {
     protected override ConnectionKind Kind => ConnectionKind.Manifest;
 

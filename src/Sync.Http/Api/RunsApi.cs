@@ -57,15 +57,19 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
         return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, connection.Kind, connection.Id, claim.RunId));
     }
 
+    /// <summary>
+    /// Run reads (history and one run) read no connection: its kind never changes (and is remembered), and that it
+    /// still exists is said by the run query itself (<see cref="IRunStore.GetUnlessDeletedAsync"/>).
+    /// </summary>
     public async Task<ApiResult> ListAsync(ApiRequest request, ConnectionKind kind)
     {
-        var connection = await FindAsync(request, kind);
+        string connectionId = await FindIdAsync(request, kind);
         var paging = Paging.Parse(request.Http.Query, ErrorCodes.InvalidStorageConnectionRequest);
         var page = new List<Run>();
-        var listed = await runs.ListAsync(connection.Id, paging.Skip, paging.Top, withTasks: request.WantsRepresentation, request.Aborted);
+        var listed = await runs.ListAsync(connectionId, paging.Skip, paging.Top, withTasks: request.WantsRepresentation, request.Aborted);
         foreach (var run in listed.Runs)
         {
-            page.Add(await ReconcileAsync(connection, run, request.Aborted));
+            page.Add(await ReconcileAsync(connectionId, run, request.Aborted));
         }
 
         // The next link needs only whether more runs follow: the page's own query looked one run beyond it.
@@ -77,21 +81,29 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
 
     public async Task<ApiResult> GetAsync(ApiRequest request, ConnectionKind kind)
     {
-        var connection = await FindAsync(request, kind);
+        string connectionId = await FindIdAsync(request, kind);
         string runId = request.Route("runId");
-        var run = await runs.GetAsync(connection.Id, runId, request.Aborted)
+        var run = await runs.GetUnlessDeletedAsync(connectionId, runId, request.Aborted)
             ?? throw ApiException.NotFound("ConnectionRunNotFound", $"Requested Connection Run '{runId}' is not available.");
-        return ApiResult.Ok(new RunAnswer(Present(request, kind, await ReconcileAsync(connection, run, request.Aborted))));
+        return ApiResult.Ok(new RunAnswer(Present(request, kind, await ReconcileAsync(connectionId, run, request.Aborted))));
     }
 
     /// <summary>
     /// A run read while it has been silent for longer than <c>Runs:AbandonAfter</c> is ended as abandoned first,
     /// so nobody is shown a dead run as executing (what a background sweep would do, done when it matters).
     /// </summary>
-    private async Task<Run> ReconcileAsync(Connection connection, Run run, CancellationToken cancellationToken) =>
-        abandoned.IsAbandoned(run) && await abandoned.TryEndAsync(connection, run, cancellationToken)
-            ? await runs.GetAsync(connection.Id, run.Id, cancellationToken) ?? run
+    private async Task<Run> ReconcileAsync(string connectionId, Run run, CancellationToken cancellationToken)
+    {
+        if (!abandoned.IsAbandoned(run))
+        {
+            return run;
+        }
+
+        var connection = await connections.GetAsync(connectionId, cancellationToken) ?? throw NotFound(connectionId);
+        return await abandoned.TryEndAsync(connection, run, cancellationToken)
+            ? await runs.GetAsync(connectionId, run.Id, cancellationToken) ?? run
             : run;
+    }
 
     /// <summary>
     /// Cancels an active run (202); a run that has completed cannot be cancelled (409). A run silent for longer than
@@ -116,6 +128,12 @@ public sealed class RunsApi(IConnectionStore connections, IRunStore runs, IDurab
 
         await durable.RaiseEventAsync(runId, SyncRunOrchestrator.CancelEvent, true, request.Aborted);
         return ApiResult.Stream(HttpStatusCode.Accepted, _ => Task.CompletedTask).WithHeader("Location", RunUrl(request, kind, connection.Id, runId));
+    }
+
+    private async Task<string> FindIdAsync(ApiRequest request, ConnectionKind kind)
+    {
+        string id = request.Route("connectionId");
+        return await connections.GetKindAsync(id, request.Aborted) == kind ? id : throw NotFound(id);
     }
 
     private async Task<Connection> FindAsync(ApiRequest request, ConnectionKind kind)

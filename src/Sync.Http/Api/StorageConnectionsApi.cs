@@ -1,5 +1,6 @@
 using Sync.Engine.Catalog;
 using Sync.Engine.Model;
+using Sync.Engine.Runs;
 using Sync.Engine.Stores;
 using Sync.Http.Access;
 using Sync.Http.Infrastructure;
@@ -7,8 +8,8 @@ using Sync.Http.Infrastructure;
 namespace Sync.Http.Api;
 
 /// <summary>Storage connections: source files are files of our iTwin storage, each with a connector type.</summary>
-public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore connections, IStorageFileStore files, AccessControl access)
-    : ConnectionsApiBase(iModels, connections, access)
+public sealed class StorageConnectionsApi(IIModelStore iModels, IConnectionStore connections, ConnectionRemoval removal, IStorageFileStore files, AccessControl access)
+    : ConnectionsApiBase(iModels, connections, removal, access)
 {
     protected override ConnectionKind Kind => ConnectionKind.Storage;
 

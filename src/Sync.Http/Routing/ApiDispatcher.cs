@@ -55,6 +55,11 @@ public sealed class ApiDispatcher(TokenService tokens, AccessControl access, Api
             // Found by a tip read of an iModel whose record a handler did not read (IModelsApi.ExistingIdAsync).
             return ApiResult.Error(HttpStatusCode.NotFound, ErrorCodes.IModelNotFound, $"Requested iModel '{e.IModelId}' is not available.");
         }
+        catch (ConnectionDeletedException e)
+        {
+            // Found by a client's run read that did not read the connection (RunsApi).
+            return ApiResult.Error(HttpStatusCode.NotFound, ErrorCodes.ConnectionNotFound, $"Requested Connection '{e.ConnectionId}' is not available.");
+        }
         catch (ContentTooLargeException e)
         {
             return ApiResult.Error(HttpStatusCode.RequestEntityTooLarge, ErrorCodes.RequestBodyTooLarge, e.Message);
