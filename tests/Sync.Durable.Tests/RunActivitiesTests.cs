@@ -8,9 +8,9 @@ using Sync.Testing;
 
 namespace Sync.Durable.Tests;
 
-/// <summary>The finalize activity against the real stores on Azurite.</summary>
+/// <summary>Run activities (push, finalize) against the real stores on Azurite.</summary>
 [TestClass]
-public sealed class FinalizeRunActivityTests
+public sealed class RunActivitiesTests
 {
     private static StorageAccount? _account;
 
@@ -54,9 +54,34 @@ public sealed class FinalizeRunActivityTests
         StringAssert.EndsWith((await runs.GetAsync(connection.Id, abandoned.Id, CancellationToken.None))!.Error!.Description, "The run stopped reporting. It resumed later and pushed changeset 7.");
     }
 
+    [TestMethod]
+    public async Task A_run_whose_iModel_was_deleted_while_it_ran_ends_with_IModelDeleted_and_pushes_nothing()
+    {
+        var blobs = new AzureBlobStore(Account);
+        var log = new TableChangesetLog(Account);
+        var runs = new TableRunStore(Account);
+        var iModelId = Guid.NewGuid();
+        string connectionId = ScopedId.New(iModelId);
+        var run = new Run(Run.NewId(DateTimeOffset.UtcNow), connectionId, RunStates.Executing, RunResults.Undetermined, DateTimeOffset.UtcNow, null, null, [], null, null);
+        await runs.CreateAsync(run, CancellationToken.None);
+        byte[] csv = "Tag,Flow\nP-1,1\nP-2,2\n"u8.ToArray();
+        var synced = await new FileSynchronizer(blobs, log, Sync.Engine.Connectors.ConnectorRegistry.Default).SynchronizeAsync(
+            new FileSyncRequest(iModelId, run.Id, "file-1", "pumps.csv", "PSEXCEL", "v1", _ => Task.FromResult<Stream>(new MemoryStream(csv))), CancellationToken.None);
+
+        // The iModel is deleted after the file was read and before the run pushes.
+        await log.CloseAsync(iModelId, CancellationToken.None);
+        var activity = new PushChangesetActivity(new ChangesetPusher(blobs, log), runs);
+        var output = await activity.RunAsync(new Context(run.Id), new PushInput(new RunInput(run.Id, connectionId, Guid.NewGuid(), iModelId), [synced.Staged!], []));
+
+        Assert.AreEqual(("IModelDeleted", (string?)null), (output.Error?.Code, output.ChangesetId));
+        StringAssert.Contains(output.Error!.Description, iModelId.ToString());
+        Assert.IsNull(await log.GetRunCommitAsync(iModelId, run.Id, CancellationToken.None), "nothing was committed");
+    }
+
+    /// <summary>The activities here read only the orchestration's instance id (the run id) from their context.</summary>
     private sealed class Context(string instanceId) : TaskActivityContext
     {
-        public override TaskName Name => new("FinalizeRunActivity");
+        public override TaskName Name => new("RunActivity");
 
         public override string InstanceId => instanceId;
     }
