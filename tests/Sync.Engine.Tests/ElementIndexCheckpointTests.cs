@@ -2,6 +2,7 @@ using System.Text.Json;
 using Sync.Engine.Changes;
 using Sync.Engine.Elements;
 using Sync.Engine.Index;
+using Sync.Engine.Stores;
 using Sync.Engine.Tests.Support;
 using static Sync.Engine.Tests.Support.EngineHarness;
 
@@ -41,6 +42,21 @@ public sealed class ElementIndexCheckpointTests
         Assert.AreEqual(13, await FlowAsync(fresh, iModel, "P-1"));
         var changes = await fresh.GetChangedElementsAsync(iModel, 3, 3, CancellationToken.None);
         Assert.AreEqual("inserted", changes.Single().Change, "the history came with the checkpoint");
+    }
+
+    [TestMethod]
+    public async Task A_deleted_iModel_s_local_file_goes_with_it()
+    {
+        var iModel = Guid.NewGuid();
+        await RunAsync(iModel, "run-1", Csv(iModel, "run-1", "file-a", Pumps));
+        string cache = NewCacheDirectory();
+        var index = new ElementIndex(Blobs, Log, cache);
+        Assert.AreEqual(3L, (await index.ListAsync(iModel, null, null, 10, 0, CancellationToken.None)).Total);
+        Assert.AreEqual(1, Directory.GetFiles(cache, $"{iModel:N}*.db").Length, "the local file this host keeps");
+
+        await Log.CloseAsync(iModel, CancellationToken.None);
+        await Assert.ThrowsExactlyAsync<IModelDeletedException>(() => index.ListAsync(iModel, null, null, 10, 0, CancellationToken.None));
+        Assert.IsEmpty(Directory.GetFiles(cache, $"{iModel:N}*"), "deleted with its WAL files");
     }
 
     [TestMethod]

@@ -263,7 +263,17 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     private async Task<CurrentIndex> OpenCurrentAsync(Guid iModelId, CancellationToken cancellationToken)
     {
         string path = Path.Combine(cacheDirectory, $"{iModelId:N}.v2.db");
-        var tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        ChainTip tip;
+        try
+        {
+            tip = await log.GetTipAsync(iModelId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IModelDeletedException)
+        {
+            await ForgetAsync(iModelId, path).ConfigureAwait(false);
+            throw;
+        }
+
         if (_applied.TryGetValue(iModelId, out int known) && known == tip.Index && File.Exists(path))
         {
             return new CurrentIndex(await OpenAsync(path, prepare: false, cancellationToken).ConfigureAwait(false), known);
@@ -335,6 +345,26 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             {
                 await db.DisposeAsync().ConfigureAwait(false);
                 throw;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>A deleted iModel's local file is deleted, so a long-lived host does not keep one for every iModel it ever served.</summary>
+    private async Task ForgetAsync(Guid iModelId, string path)
+    {
+        var gate = _locks.GetOrAdd(iModelId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _applied.TryRemove(iModelId, out _);
+            if (File.Exists(path))
+            {
+                SqliteConnection.ClearAllPools();
+                DeleteDatabase(path);
             }
         }
         finally
