@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Sync.Engine.Model;
@@ -11,11 +12,15 @@ namespace Sync.Storage;
 /// </summary>
 public sealed class TableIModelStore(StorageAccount account) : IIModelStore
 {
+    private const int MaxRecords = 16_384;
     private readonly TableClient _models = account.Table(account.Names.IModelsTable);
     private readonly TableClient _index = account.Table(account.Names.IModelIndexTable);
 
     // Every element, changeset and iModel read looks its iModel up: concurrent lookups of one share a round trip.
     private readonly SharedReads<(string ITwinKey, Guid Id), IModel?> _reads = SharedReads(account.Table(account.Names.IModelsTable));
+
+    // Records never change once written (there is no update), and an iModel's id is never given to another.
+    private readonly ConcurrentDictionary<Guid, IModel> _records = new();
 
     public async Task CreateAsync(IModel iModel, CancellationToken cancellationToken)
     {
@@ -52,7 +57,31 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
 
     public Task<IModel?> GetAsync(Guid iTwinId, Guid id, CancellationToken cancellationToken) => GetAsync(Key(iTwinId), id, cancellationToken);
 
-    private Task<IModel?> GetAsync(string iTwinKey, Guid id, CancellationToken cancellationToken) => _reads.ReadAsync((iTwinKey, id), cancellationToken);
+    public async Task<IModel?> GetRecordAsync(Guid iTwinId, Guid id, CancellationToken cancellationToken)
+    {
+        if (_records.TryGetValue(id, out var known))
+        {
+            return known.ITwinId == iTwinId ? known : null;
+        }
+
+        return await GetAsync(iTwinId, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IModel?> GetAsync(string iTwinKey, Guid id, CancellationToken cancellationToken)
+    {
+        var iModel = await _reads.ReadAsync((iTwinKey, id), cancellationToken).ConfigureAwait(false);
+        if (iModel is not null)
+        {
+            if (_records.Count >= MaxRecords)
+            {
+                _records.Clear();
+            }
+
+            _records[id] = iModel;
+        }
+
+        return iModel;
+    }
 
     private static SharedReads<(string ITwinKey, Guid Id), IModel?> SharedReads(TableClient models) => new(async (key, cancellationToken) =>
     {

@@ -150,6 +150,7 @@ public sealed class ChangesetsAndElementsApiTests
         await SyncAsync(iModel, "run-1", "Tag,Name,Flow\nP-1,Feed,12.5\nP-2,Return,8\n");
         string[] reads =
         [
+            $"/imodels/{iModelId}",
             $"/imodels/{iModelId}/elements",
             $"/imodels/{iModelId}/elements/{await FirstElementIdAsync(iModelId)}",
             $"/imodels/{iModelId}/changedElements",

@@ -11,6 +11,13 @@ public interface IIModelStore
     /// <summary>The iModel when it belongs to <paramref name="iTwinId"/> (one read where the lookup by id alone takes two); null otherwise.</summary>
     Task<IModel?> GetAsync(Guid iTwinId, Guid id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="GetAsync(Guid, Guid, CancellationToken)"/>, but a record this store has read before is answered
+    /// from memory: records never change once written. Says nothing about whether the iModel still exists; its tip
+    /// says that (<see cref="IChangesetLog.CloseAsync"/>).
+    /// </summary>
+    Task<IModel?> GetRecordAsync(Guid iTwinId, Guid id, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<IModel>> ListByITwinAsync(Guid iTwinId, CancellationToken cancellationToken);
 
     /// <returns>false when there was no such iModel.</returns>

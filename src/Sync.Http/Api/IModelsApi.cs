@@ -34,10 +34,15 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
             : new IModelsAnswer(page.Select(m => new IModelSummary(m.Id, m.Name)).ToList(), links));
     }
 
-    /// <summary>One iModel, with its georeference and extents as of its last commit (ours).</summary>
+    /// <summary>
+    /// One iModel, with its georeference and extents as of its last commit (ours). Its record may come from memory
+    /// (records never change); the tip read for its georeference says whether it still exists (ADR 0018).
+    /// </summary>
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
-        var iModel = await FindAsync(request);
+        var iModel = (request.Access is { } access && Guid.TryParse(request.Route("imodelId"), out Guid id)
+            ? await iModels.GetRecordAsync(access.ITwinId, id, request.Aborted)
+            : null) ?? await FindAsync(request);
         var georeference = (await states.CurrentAsync(iModel.Id, request.Aborted)).Georeference();
         return ApiResult.Ok(new IModelAnswer(Present(request, iModel, georeference)));
     }
