@@ -20,12 +20,12 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
 {
     private const int MaxActionsPerTransaction = 100;
     private const string ConnectionPrefix = "c|";
-    private readonly TableClient _table = account.Table(account.Names.ConnectionsTable);
-
     private const int MaxKnownKinds = 16_384;
+    private readonly TableClient _table = account.Table(account.Names.ConnectionsTable);
 
     // Every connection read starts here: concurrent reads of one connection share a round trip.
     private readonly SharedReads<string, Connection?> _reads = SharedConnectionReads(account.Table(account.Names.ConnectionsTable));
+    // A connection's kind never changes: remembered from every read, for run reads that read no connection.
     private readonly ConcurrentDictionary<string, ConnectionKind> _kinds = new(StringComparer.Ordinal);
 
     // 1 connection row + 2 rows per file must fit one transaction.

@@ -16,7 +16,7 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
     private readonly TableClient _models = account.Table(account.Names.IModelsTable);
     private readonly TableClient _index = account.Table(account.Names.IModelIndexTable);
 
-    // Every element, changeset and iModel read looks its iModel up: concurrent lookups of one share a round trip.
+    // Access checks and iModel reads look their iModel up: concurrent lookups of one share a round trip.
     private readonly SharedReads<(string ITwinKey, Guid Id), IModel?> _reads = SharedReads(account.Table(account.Names.IModelsTable));
 
     // Records never change once written (there is no update), and an iModel's id is never given to another.
