@@ -56,7 +56,15 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     {
         await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
         var db = current.Db;
-        string where = "WHERE ($class IS NULL OR class = $class) AND ($source IS NULL OR source = $source)";
+        // Only the filters given, so SQLite plans with their indexes: "($class IS NULL OR class = $class)" is planned
+        // before the values are known, and scanned every element even for a class of a few.
+        string where = (classFullName, sourceFileId) switch
+        {
+            (null, null) => string.Empty,
+            (not null, null) => "WHERE class = $class",
+            (null, not null) => "WHERE source = $source",
+            _ => "WHERE class = $class AND source = $source",
+        };
         var countKey = (iModelId, current.Applied, classFullName, sourceFileId);
         if (!_counts.TryGetValue(countKey, out long total))
         {
