@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Sync.Engine.Caching;
 using Sync.Engine.Stores;
 
 namespace Sync.Storage;
@@ -27,7 +27,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 
     // Changeset rows are written once, by the transaction that appends them, and never changed, and an iModel's id is
     // never given to another; so a record read once is the record for good, whichever host wrote it.
-    private readonly ConcurrentDictionary<(Guid IModelId, int Index), ChangesetRecord> _records = new();
+    private readonly KeptValues<(Guid IModelId, int Index), ChangesetRecord> _records = new(MaxCachedRecords);
     private readonly SharedReads<Guid, ChainTip> _tips = SharedTipReads(account.Table(account.Names.ChangesetsTable));
 
     /// <summary>
@@ -113,7 +113,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 
     public async Task<ChangesetRecord?> GetAsync(Guid iModelId, int index, CancellationToken cancellationToken)
     {
-        if (_records.TryGetValue((iModelId, index), out var known))
+        if (_records.TryGet((iModelId, index), out var known))
         {
             return known;
         }
@@ -131,7 +131,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
     public async Task<IReadOnlyList<ChangesetRecord>> ListAsync(Guid iModelId, int afterIndex, int max, CancellationToken cancellationToken)
     {
         var list = new List<ChangesetRecord>();
-        for (int index = afterIndex + 1; index <= (long)afterIndex + max && _records.TryGetValue((iModelId, index), out var known); index++)
+        for (int index = afterIndex + 1; index <= (long)afterIndex + max && _records.TryGet((iModelId, index), out var known); index++)
         {
             list.Add(known);
         }
@@ -157,16 +157,7 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
 
     private static SharedReads<Guid, ChainTip> SharedTipReads(TableClient table) => new((iModelId, cancellationToken) => ReadTipAsync(table, iModelId, cancellationToken));
 
-    private ChangesetRecord Remember(Guid iModelId, ChangesetRecord record)
-    {
-        if (_records.Count >= MaxCachedRecords)
-        {
-            _records.Clear();
-        }
-
-        _records[(iModelId, record.Index)] = record;
-        return record;
-    }
+    private ChangesetRecord Remember(Guid iModelId, ChangesetRecord record) => _records.Keep((iModelId, record.Index), record);
 
     private static string Key(Guid id) => id.ToString("D");
 

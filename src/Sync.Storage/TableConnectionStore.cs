@@ -1,8 +1,8 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Sync.Engine.Caching;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
 
@@ -26,7 +26,7 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
     // Every connection read starts here: concurrent reads of one connection share a round trip.
     private readonly SharedReads<string, Connection?> _reads = SharedConnectionReads(account.Table(account.Names.ConnectionsTable));
     // A connection's kind never changes: remembered from every read, for run reads that read no connection.
-    private readonly ConcurrentDictionary<string, ConnectionKind> _kinds = new(StringComparer.Ordinal);
+    private readonly KeptValues<string, ConnectionKind> _kinds = new(MaxKnownKinds, StringComparer.Ordinal);
 
     // 1 connection row + 2 rows per file must fit one transaction.
     public int MaxSourceFilesPerCreate => (MaxActionsPerTransaction - 1) / 2;
@@ -51,21 +51,16 @@ public sealed class TableConnectionStore(StorageAccount account) : IConnectionSt
     public async Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken)
     {
         var connection = await _reads.ReadAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        if (connection is not null && !_kinds.ContainsKey(connectionId))
+        if (connection is not null && !_kinds.TryGet(connectionId, out _))
         {
-            if (_kinds.Count >= MaxKnownKinds)
-            {
-                _kinds.Clear();
-            }
-
-            _kinds[connectionId] = connection.Kind;
+            _kinds.Keep(connectionId, connection.Kind);
         }
 
         return connection;
     }
 
     public async Task<ConnectionKind?> GetKindAsync(string connectionId, CancellationToken cancellationToken) =>
-        _kinds.TryGetValue(connectionId, out var kind) ? kind : (await GetAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Kind;
+        _kinds.TryGet(connectionId, out var kind) ? kind : (await GetAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Kind;
 
     public async Task<IReadOnlyList<Connection>> ListByIModelAsync(Guid iModelId, ConnectionKind? kind, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using Sync.Engine.Caching;
 using Sync.Engine.Model;
 using Sync.Engine.Stores;
 
@@ -20,7 +20,7 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
     private readonly SharedReads<(string ITwinKey, Guid Id), IModel?> _reads = SharedReads(account.Table(account.Names.IModelsTable));
 
     // Records never change once written (there is no update), and an iModel's id is never given to another.
-    private readonly ConcurrentDictionary<Guid, IModel> _records = new();
+    private readonly KeptValues<Guid, IModel> _records = new(MaxRecords);
 
     public async Task CreateAsync(IModel iModel, CancellationToken cancellationToken)
     {
@@ -59,7 +59,7 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
 
     public async Task<IModel?> GetRecordAsync(Guid iTwinId, Guid id, CancellationToken cancellationToken)
     {
-        if (_records.TryGetValue(id, out var known))
+        if (_records.TryGet(id, out var known))
         {
             return known.ITwinId == iTwinId ? known : null;
         }
@@ -70,17 +70,7 @@ public sealed class TableIModelStore(StorageAccount account) : IIModelStore
     private async Task<IModel?> GetAsync(string iTwinKey, Guid id, CancellationToken cancellationToken)
     {
         var iModel = await _reads.ReadAsync((iTwinKey, id), cancellationToken).ConfigureAwait(false);
-        if (iModel is not null)
-        {
-            if (_records.Count >= MaxRecords)
-            {
-                _records.Clear();
-            }
-
-            _records[id] = iModel;
-        }
-
-        return iModel;
+        return iModel is null ? null : _records.Keep(id, iModel);
     }
 
     private static SharedReads<(string ITwinKey, Guid Id), IModel?> SharedReads(TableClient models) => new(async (key, cancellationToken) =>

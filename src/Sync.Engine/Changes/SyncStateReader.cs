@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Sync.Engine.Caching;
 using Sync.Engine.Stores;
 
 namespace Sync.Engine.Changes;
@@ -9,8 +9,7 @@ namespace Sync.Engine.Changes;
 /// </summary>
 public sealed class SyncStateReader(IBlobStore blobs, IChangesetLog log)
 {
-    private const int CacheSize = 64;
-    private readonly ConcurrentDictionary<string, SyncState> _states = new(StringComparer.Ordinal);
+    private readonly KeptValues<string, SyncState> _states = new(64, StringComparer.Ordinal);
 
     public async Task<SyncState> CurrentAsync(Guid iModelId, CancellationToken cancellationToken)
     {
@@ -20,18 +19,11 @@ public sealed class SyncStateReader(IBlobStore blobs, IChangesetLog log)
             return SyncState.Empty;
         }
 
-        if (_states.TryGetValue(tip.StateBlob, out var cached))
+        if (_states.TryGet(tip.StateBlob, out var cached))
         {
             return cached;
         }
 
-        var state = await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false);
-        if (_states.Count >= CacheSize)
-        {
-            _states.Clear();
-        }
-
-        _states[tip.StateBlob] = state;
-        return state;
+        return _states.Keep(tip.StateBlob, await SyncState.LoadAsync(blobs, tip, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Sync.Engine.Caching;
 using Sync.Engine.Changes;
 using Sync.Engine.Elements;
 using Sync.Engine.Stores;
@@ -38,7 +39,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     private readonly ConcurrentDictionary<Guid, int> _applied = new();
 
     // Element counts by filter as of a changeset index: the total of every page query, which only a changeset changes.
-    private readonly ConcurrentDictionary<(Guid IModelId, int Applied, string? Class, string? Source), long> _counts = new();
+    private readonly KeptValues<(Guid IModelId, int Applied, string? Class, string? Source), long> _counts = new(MaxCachedCounts);
 
     public async Task<IndexedElement?> GetAsync(Guid iModelId, long id, CancellationToken cancellationToken)
     {
@@ -66,18 +67,12 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             _ => "WHERE class = $class AND source = $source",
         };
         var countKey = (iModelId, current.Applied, classFullName, sourceFileId);
-        if (!_counts.TryGetValue(countKey, out long total))
+        if (!_counts.TryGet(countKey, out long total))
         {
             await using var count = db.CreateCommand();
             count.CommandText = $"SELECT COUNT(*) FROM elements {where}";
             Bind(count);
-            total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            if (_counts.Count >= MaxCachedCounts)
-            {
-                _counts.Clear();
-            }
-
-            _counts[countKey] = total;
+            total = _counts.Keep(countKey, (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
         }
 
         await using var query = db.CreateCommand();

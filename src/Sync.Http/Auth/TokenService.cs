@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Sync.Engine.Caching;
 using Sync.Http.Infrastructure;
 
 namespace Sync.Http.Auth;
@@ -22,7 +22,7 @@ public sealed class TokenService
     // Tokens found valid, by their text: a client sends the same token with every request, and checking its signature
     // (RS256 for an identity provider's tokens) is the costliest step of a read. Each is trusted until it expires or
     // for at most KeyRefreshInterval, the longest a withdrawn signing key is trusted anyway.
-    private readonly ConcurrentDictionary<string, (Caller Caller, DateTime Until)> _valid = new(StringComparer.Ordinal);
+    private readonly KeptValues<string, (Caller Caller, DateTime Until)> _valid = new(MaxRememberedTokens, StringComparer.Ordinal);
     private readonly AuthOptions _options;
     private readonly SymmetricSecurityKey? _devKey;
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? _oidc;
@@ -72,14 +72,14 @@ public sealed class TokenService
         }
 
         string token = authorizationHeader[scheme.Length..].Trim();
-        if (_valid.TryGetValue(token, out var known))
+        if (_valid.TryGet(token, out var known))
         {
             if (known.Until > DateTime.UtcNow)
             {
                 return known.Caller;
             }
 
-            _valid.TryRemove(token, out _);
+            _valid.Forget(token);
         }
 
         for (int attempt = 0; attempt < 2; attempt++)
@@ -221,12 +221,7 @@ public sealed class TokenService
             return;
         }
 
-        if (_valid.Count >= MaxRememberedTokens)
-        {
-            _valid.Clear();
-        }
-
-        _valid[token] = (caller, until);
+        _valid.Keep(token, (caller, until));
     }
 
     private async Task<IEnumerable<TokenValidationParameters>> ValidationParametersAsync()
