@@ -167,6 +167,167 @@ public sealed class SnapshotTests
         Assert.IsNull(await Blobs.GetSizeAsync(name, CancellationToken.None));
     }
 
+    [TestMethod]
+    public async Task A_patch_keeps_the_base_s_unchanged_entries_as_copies_and_reads_back_as_the_new_order()
+    {
+        const int count = 20_000;
+        string whole = await WholeAsync(count);
+        var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
+
+        // The new file: entry 0 deleted, 5 changed, a new one after 100, the rest unchanged.
+        var expected = new List<(long Id, UInt128 Checksum, int Origin)>();
+        string patch = $"snapshots/{Guid.NewGuid():N}";
+        var writer = SnapshotWriter.OpenPatch(Blobs, patch, baseline, whole, count);
+        for (int i = 1; i < count; i++)
+        {
+            bool changed = i == 5;
+            var checksum = changed ? Checksum(-i) : Checksum(i);
+            await writer.AddAsync(Id(i), checksum, changed ? -1 : i, CancellationToken.None);
+            expected.Add((Id(i), checksum, changed ? -1 : i));
+            if (i == 100)
+            {
+                await writer.AddAsync(Id(count + 1), Checksum(count + 1), CancellationToken.None);
+                expected.Add((Id(count + 1), Checksum(count + 1), -1));
+            }
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+        Assert.AreEqual(whole, writer.PatchBase);
+        Assert.AreEqual(expected.Count, writer.Count);
+        Assert.IsLessThan(200L, (await Blobs.GetSizeAsync(patch, CancellationToken.None))!.Value, "four copy records, two entries of its own and the header");
+
+        var read = await Snapshot.LoadAsync(Blobs, patch, expected.Count, CancellationToken.None);
+        AssertEntries(expected, read);
+        Assert.AreEqual(whole, read.BaseName);
+
+        // A patch of that patch stands on the same whole snapshot: entry 7 changes too, the rest is as read.
+        string second = $"snapshots/{Guid.NewGuid():N}";
+        var next = SnapshotWriter.OpenPatch(Blobs, second, read, patch, read.Count);
+        var expectedNext = new List<(long Id, UInt128 Checksum, int Origin)>();
+        for (int at = 0; at < read.Count; at++)
+        {
+            bool changed = read.IdAt(at) == Id(7);
+            var checksum = changed ? Checksum(-7) : read.ChecksumAt(at);
+            await next.AddAsync(read.IdAt(at), checksum, changed ? -1 : at, CancellationToken.None);
+            expectedNext.Add((read.IdAt(at), checksum, changed ? -1 : read.OriginAt(at)));
+        }
+
+        await next.CompleteAsync(CancellationToken.None);
+        Assert.AreEqual(whole, next.PatchBase, "a patch's base is always a whole snapshot");
+        AssertEntries(expectedNext, await Snapshot.LoadAsync(Blobs, second, 0, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task A_patch_that_outgrows_a_quarter_of_a_whole_snapshot_is_written_whole()
+    {
+        const int count = 4_000;
+        string whole = await WholeAsync(count);
+        var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        var writer = SnapshotWriter.OpenPatch(Blobs, name, baseline, whole, count);
+        var expected = new List<(long Id, UInt128 Checksum, int Origin)>();
+        for (int i = 0; i < count; i++)
+        {
+            bool changed = i % 3 == 0; // a third changed: past the limit part-way through
+            var checksum = changed ? Checksum(-i) : Checksum(i);
+            await writer.AddAsync(Id(i), checksum, changed ? -1 : i, CancellationToken.None);
+            expected.Add((Id(i), checksum, i));
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+        Assert.IsNull(writer.PatchBase);
+        Assert.AreEqual(Snapshot.HeaderBytes + (count * Snapshot.EntryBytes), await Blobs.GetSizeAsync(name, CancellationToken.None));
+        var read = await Snapshot.LoadAsync(Blobs, name, count, CancellationToken.None);
+        Assert.IsNull(read.BaseName);
+        AssertEntries(expected, read);
+    }
+
+    [TestMethod]
+    public async Task A_patch_read_while_its_base_loads_gives_its_first_entries_before_the_base_s_last()
+    {
+        const int count = 300_000;
+        string whole = await WholeAsync(count);
+        var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
+        string patch = $"snapshots/{Guid.NewGuid():N}";
+        var writer = SnapshotWriter.OpenPatch(Blobs, patch, baseline, whole, count);
+        for (int i = 0; i < count; i++)
+        {
+            await writer.AddAsync(Id(i), i == count - 1 ? Checksum(-i) : Checksum(i), i == count - 1 ? -1 : i, CancellationToken.None);
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+
+        // The patch itself is small: the gate stops the base's download after its first reads.
+        const int open = 2 * Snapshot.EntriesPerRead;
+        var gated = new GatedBlobStore(Blobs, Snapshot.HeaderBytes + (open * Snapshot.EntryBytes), name => name == whole);
+        await using var snapshot = Snapshot.Open(gated, patch, count, CancellationToken.None);
+        await snapshot.WaitForAsync(open).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsFalse(snapshot.Completion.IsCompleted);
+        Assert.AreEqual(Id(open - 1), snapshot.IdAt(open - 1));
+        gated.Release();
+        await snapshot.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.AreEqual(count, snapshot.Count);
+        Assert.AreEqual(Checksum(-(count - 1)), snapshot.ChecksumAt(count - 1));
+        Assert.AreEqual(-1, snapshot.OriginAt(count - 1));
+    }
+
+    [TestMethod]
+    public async Task A_patch_whose_base_is_gone_or_shorter_than_its_copies_is_refused()
+    {
+        const int count = 2_000;
+        string whole = await WholeAsync(count);
+        var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
+        string patch = $"snapshots/{Guid.NewGuid():N}";
+        var writer = SnapshotWriter.OpenPatch(Blobs, patch, baseline, whole, count);
+        for (int i = 0; i < count; i++)
+        {
+            await writer.AddAsync(Id(i), Checksum(i), i, CancellationToken.None);
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+
+        // The base replaced by a shorter one: the copies point past its end.
+        await WriteAsync(whole, (await Blobs.OpenReadAsync(await WholeAsync(10), CancellationToken.None) is { } shorter ? await ReadAllAsync(shorter) : []));
+        await Assert.ThrowsExactlyAsync<InvalidDataException>(() => Snapshot.LoadAsync(Blobs, patch, count, CancellationToken.None));
+
+        await Blobs.DeleteIfExistsAsync(whole, CancellationToken.None);
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => Snapshot.LoadAsync(Blobs, patch, count, CancellationToken.None));
+    }
+
+    private static async Task<string> WholeAsync(int count)
+    {
+        string name = $"snapshots/{Guid.NewGuid():N}";
+        var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
+        for (int i = 0; i < count; i++)
+        {
+            await writer.AddAsync(Id(i), Checksum(i), CancellationToken.None);
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+        return name;
+    }
+
+    private static void AssertEntries(List<(long Id, UInt128 Checksum, int Origin)> expected, Snapshot read)
+    {
+        Assert.AreEqual(expected.Count, read.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.AreEqual(expected[i].Id, read.IdAt(i), $"id at {i}");
+            Assert.AreEqual(expected[i].Checksum, read.ChecksumAt(i), $"checksum at {i}");
+            Assert.AreEqual(expected[i].Origin, read.OriginAt(i), $"origin at {i}");
+        }
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        await using (stream)
+        {
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            return copy.ToArray();
+        }
+    }
+
     private static long Id(int i) => (i * 2_654_435_761L) + 1;
 
     private static UInt128 Checksum(int i) => new((ulong)i, ~(ulong)i);

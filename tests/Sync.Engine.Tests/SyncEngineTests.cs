@@ -173,6 +173,66 @@ public sealed class SyncEngineTests
     }
 
     [TestMethod]
+    public async Task A_changed_file_commits_a_patch_on_its_whole_snapshot_until_the_patch_outgrows_it()
+    {
+        var iModel = Guid.NewGuid();
+        var cleanup = new StagedRunCleanup(Blobs, Log);
+        const int rows = 3_000;
+        string Register(Func<int, string> flow) => "Tag,Flow\n" + string.Concat(Enumerable.Range(0, rows).Select(i => $"P-{i},{flow(i)}\n"));
+
+        async Task<StagedFile> CommitAsync(string runId, string csv, int updated)
+        {
+            var (files, commit) = await RunAsync(iModel, runId, Csv(iModel, runId, "a", csv));
+            var staged = files[0].Staged!;
+            Assert.AreEqual(updated, staged.Updated, runId);
+            Assert.AreEqual(updated, commit.Changeset!.Updated, runId);
+            await cleanup.CleanAsync(iModel, runId, [staged], CancellationToken.None);
+            return staged;
+        }
+
+        var first = await CommitAsync("run-1", Register(i => "1"), 0);
+        long whole = (await Blobs.GetSizeAsync(first.NewSnapshot!, CancellationToken.None))!.Value;
+
+        // Two rows change: a patch of a few records, and the whole snapshot stays as its base.
+        var second = await CommitAsync("run-2", Register(i => i is 10 or 2_000 ? "2" : "1"), 2);
+        Assert.IsLessThan(whole / 10, (await Blobs.GetSizeAsync(second.NewSnapshot!, CancellationToken.None))!.Value);
+        Assert.AreEqual(0, second.Superseded!.Count, "the previous snapshot is the patch's base");
+        Assert.IsTrue(await ExistsAsync(first.NewSnapshot!));
+
+        // Another row changes: a new patch on the same base replaces the previous patch.
+        var third = await CommitAsync("run-3", Register(i => i is 10 or 2_000 or 2_500 ? "2" : "1"), 1);
+        CollectionAssert.AreEqual(new[] { second.NewSnapshot }, third.Superseded!.ToArray());
+        Assert.IsFalse(await ExistsAsync(second.NewSnapshot!));
+        Assert.IsTrue(await ExistsAsync(first.NewSnapshot!));
+
+        // Nothing changed in the elements (the bytes did): nothing is pushed, against base and patch together.
+        var (same, none) = await RunAsync(iModel, "run-4", Csv(iModel, "run-4", "a", Register(i => i is 10 or 2_000 or 2_500 ? "2" : "1").Replace("\n", "\r\n", StringComparison.Ordinal)));
+        Assert.IsFalse(same[0].Staged!.HasChanges);
+        Assert.IsNull(none.Changeset);
+        await cleanup.CleanAsync(iModel, "run-4", [same[0].Staged!], CancellationToken.None);
+
+        // Half the rows change: the patch would outgrow a quarter of the whole, so the snapshot is written whole and
+        // the patch and its base both go.
+        var fifth = await CommitAsync("run-5", Register(i => i % 2 == 0 ? "3" : "1"), 1_500);
+        Assert.AreEqual(whole, await Blobs.GetSizeAsync(fifth.NewSnapshot!, CancellationToken.None));
+        CollectionAssert.AreEquivalent(new[] { same[0].Staged!.NewSnapshot, first.NewSnapshot }, fifth.Superseded!.ToArray());
+        Assert.IsFalse(await ExistsAsync(first.NewSnapshot!));
+
+        // Every diff after that still sees exactly what changed.
+        await CommitAsync("run-6", Register(i => i % 2 == 0 ? "3" : i == 7 ? "4" : "1"), 1);
+        var patched = await CommitAsync("run-7", Register(i => i % 2 == 0 ? "3" : i is 7 or 9 ? "4" : "1"), 1);
+
+        // Removing the file deletes every element of base and patch, and both blobs go with the commit.
+        var removal = (await Synchronizer().StageRemovalAsync(iModel, "run-8", "a", CancellationToken.None)).Staged!;
+        Assert.AreEqual(rows, removal.Deleted);
+        var removed = await Pusher().PushAsync(new PushRequest(iModel, "run-8", "connection-1", [removal]), CancellationToken.None);
+        Assert.AreEqual(rows, removed.Changeset!.Deleted);
+        CollectionAssert.AreEquivalent(new[] { patched.NewSnapshot, fifth.NewSnapshot }, removal.Superseded!.ToArray());
+        await cleanup.CleanAsync(iModel, "run-8", [removal], CancellationToken.None);
+        Assert.IsFalse(await ExistsAsync(patched.NewSnapshot!) || await ExistsAsync(fifth.NewSnapshot!));
+    }
+
+    [TestMethod]
     public async Task A_connector_type_we_cannot_read_is_a_clear_task_error()
     {
         var result = await Synchronizer().SynchronizeAsync(Request(Guid.NewGuid(), "r", "f", "house.rvt", [1, 2, 3], "REVIT"), CancellationToken.None);

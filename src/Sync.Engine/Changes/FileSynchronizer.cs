@@ -114,7 +114,9 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         long elementCount;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_fileReadTimeout);
-        var snapshot = await SnapshotWriter.OpenAsync(blobs, snapshotBlob, limit.Token).ConfigureAwait(false);
+        var snapshot = previous is null
+            ? await SnapshotWriter.OpenAsync(blobs, snapshotBlob, limit.Token).ConfigureAwait(false)
+            : await SnapshotWriter.OpenAsync(blobs, snapshotBlob, baseline, previous.SnapshotBlob, previous.ElementCount, limit.Token).ConfigureAwait(false);
         try
         {
             await using var content = await request.OpenContentAsync(limit.Token).ConfigureAwait(false);
@@ -173,6 +175,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         {
             ParentSourceFileId = request.ParentSourceFileId,
             Validator = request.Validator,
+            Superseded = Superseded(previous?.SnapshotBlob, baseline.BaseName, snapshot.PatchBase),
             Spatial = new FileSpatial(context.CoordinateSystem, context.CoordinateSystemDefinition, diff.Extents.ToBoundingBox(), request.IsSpatialRoot),
         };
         if (request.IsSpatialRoot && context.CoordinateSystem is null)
@@ -220,7 +223,10 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         }
 
         var staged = new StagedFile(sourceFileId, previous.Marker, previous.ConnectorType, previous.ConnectorVersion, previous.SnapshotBlob, null, 0,
-            operationsBlob, writer.ContentSha1, writer.CompressedBytes, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>());
+            operationsBlob, writer.ContentSha1, writer.CompressedBytes, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>())
+        {
+            Superseded = Superseded(previous.SnapshotBlob, baseline.BaseName, null),
+        };
         return new FileSyncResult(FileOutcome.Staged, staged, null, [], 0);
     }
 
@@ -250,6 +256,26 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         }
 
         return marker.ToString();
+    }
+
+    /// <summary>
+    /// The snapshot blobs the commit of a file leaves unreferenced: its previous snapshot and, when that was a patch,
+    /// the patch's base — but not a base the new snapshot patches in turn.
+    /// </summary>
+    private static List<string> Superseded(string? previous, string? previousBase, string? newBase)
+    {
+        var superseded = new List<string>(2);
+        if (previous is not null && previous != newBase)
+        {
+            superseded.Add(previous);
+        }
+
+        if (previousBase is not null && previousBase != newBase)
+        {
+            superseded.Add(previousBase);
+        }
+
+        return superseded;
     }
 
     private async Task DeleteStagedAsync(SnapshotWriter snapshot, string operationsBlob)
@@ -329,11 +355,13 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                         _extents.Add(new Vector3d(box.LowX, box.LowY, box.LowZ));
                         _extents.Add(new Vector3d(box.HighX, box.HighY, box.HighZ));
                     }
-                    await snapshot.AddAsync(id, checksum, cancellationToken).ConfigureAwait(false);
+
+                    bool unchanged = at >= 0 && baseline.ChecksumAt(at) == checksum;
+                    await snapshot.AddAsync(id, checksum, unchanged ? at : -1, cancellationToken).ConfigureAwait(false);
                     if (at >= 0)
                     {
                         _seen[at] = true;
-                        if (baseline.ChecksumAt(at) == checksum)
+                        if (unchanged)
                         {
                             continue;
                         }

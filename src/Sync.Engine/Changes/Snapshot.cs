@@ -16,8 +16,16 @@ namespace Sync.Engine.Changes;
 /// download first. Entries are published in order: everything below <see cref="Loaded"/> is final.
 /// </para>
 /// <para>
-/// Blob layout: "SYN2", 4 reserved bytes, then entries to the end. Snapshots written before streaming ("SYN1")
-/// carry an entry count after the magic and are still read.
+/// Blob layouts (ADR 0020):
+/// <list type="bullet">
+/// <item>a whole snapshot: "SYN2", 4 reserved bytes, then entries to the end. Snapshots written before streaming
+/// ("SYN1") carry an entry count after the magic and are still read;</item>
+/// <item>a patch on a whole snapshot (its <see cref="BaseName"/>): "SYP1", 4 reserved bytes, the base's name
+/// (int32 length, UTF-8) and entry count (int64), then records of two int32: (start, count) copies entries
+/// start..start+count-1 of the base; (-1, count) is followed by count entries of its own. A changed file whose
+/// elements mostly kept their checksums is committed as a patch, so its commit stores kilobytes, not the whole
+/// snapshot again. A patch's base is always a whole snapshot.</item>
+/// </list>
 /// </para>
 /// </remarks>
 public sealed class Snapshot : IAsyncDisposable
@@ -27,10 +35,14 @@ public sealed class Snapshot : IAsyncDisposable
     internal const int EntriesPerRead = 4096;
     private const uint CountedMagic = 0x53594E31; // "SYN1": count in the header
     private const uint StreamedMagic = 0x53594E32; // "SYN2": entries to the end of the blob
+    private const uint PatchMagic = 0x53595031; // "SYP1": copies of a whole snapshot's entries and entries of its own
+    internal const int LiteralRecord = -1;
     private CancellationTokenSource? _stop;
     private readonly Task _loading;
     private long[] _ids;
     private UInt128[] _checksums;
+    // A patch's entries' positions in its base (-1: an entry of the patch's own); null for a whole snapshot.
+    private int[]? _origins;
     private int _count;
     private int _loaded;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,6 +81,18 @@ public sealed class Snapshot : IAsyncDisposable
     public long IdAt(int index) => Volatile.Read(ref _ids)[index];
 
     public UInt128 ChecksumAt(int index) => Volatile.Read(ref _checksums)[index];
+
+    /// <summary>
+    /// Where the entry at <paramref name="index"/> sits in the whole snapshot this one stands on (itself when whole,
+    /// its <see cref="BaseName"/> when a patch), or -1 when a patch holds it as an entry of its own.
+    /// </summary>
+    public int OriginAt(int index) => Volatile.Read(ref _origins) is { } origins ? origins[index] : index;
+
+    /// <summary>The whole snapshot this one patches; null for a whole snapshot. Known once <see cref="Completion"/> has run.</summary>
+    public string? BaseName { get; private set; }
+
+    /// <summary>The entry count of <see cref="BaseName"/>, as the patch recorded it.</summary>
+    internal long BaseEntryCount { get; private set; }
 
     private Dictionary<long, int>? _positions;
 
@@ -124,6 +148,18 @@ public sealed class Snapshot : IAsyncDisposable
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], 0);
     }
 
+    /// <summary>A patch's header: magic, reserved, its base's name and entry count.</summary>
+    internal static byte[] PatchHeader(string baseName, long baseCount)
+    {
+        int nameLength = System.Text.Encoding.UTF8.GetByteCount(baseName);
+        var header = new byte[HeaderBytes + 4 + nameLength + 8];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, PatchMagic);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), nameLength);
+        System.Text.Encoding.UTF8.GetBytes(baseName, header.AsSpan(12));
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(12 + nameLength), baseCount);
+        return header;
+    }
+
     /// <summary>
     /// Starts loading a snapshot blob in the background; <paramref name="expectedCount"/> (the count its commit
     /// recorded) sizes the arrays. Dispose it to stop a load no longer needed.
@@ -172,6 +208,12 @@ public sealed class Snapshot : IAsyncDisposable
         var header = new byte[HeaderBytes];
         await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (magic == PatchMagic)
+        {
+            await FillFromPatchAsync(blobs, name, stream, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         int? count = magic switch
         {
             CountedMagic => BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)),
@@ -213,6 +255,121 @@ public sealed class Snapshot : IAsyncDisposable
         Volatile.Write(ref _count, done);
     }
 
+    /// <summary>
+    /// A patch: its base loads on its own task while the records are applied in order, each copy waiting only for
+    /// the base entries it takes, so a diff still starts on the first entries while the rest arrive.
+    /// </summary>
+    private async Task FillFromPatchAsync(IBlobStore blobs, string name, Stream stream, CancellationToken cancellationToken)
+    {
+        var word = new byte[8];
+        await stream.ReadExactlyAsync(word.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
+        int nameLength = BinaryPrimitives.ReadInt32LittleEndian(word);
+        if (nameLength is <= 0 or > 4096)
+        {
+            throw new InvalidDataException($"Snapshot patch '{name}' names no base.");
+        }
+
+        var nameBytes = new byte[nameLength];
+        await stream.ReadExactlyAsync(nameBytes, cancellationToken).ConfigureAwait(false);
+        BaseName = System.Text.Encoding.UTF8.GetString(nameBytes);
+        await stream.ReadExactlyAsync(word, cancellationToken).ConfigureAwait(false);
+        long baseCount = BinaryPrimitives.ReadInt64LittleEndian(word);
+        BaseEntryCount = baseCount;
+        Volatile.Write(ref _origins, new int[_ids.Length]);
+        await using var whole = Open(blobs, BaseName, baseCount, cancellationToken);
+        var buffer = new byte[EntryBytes * EntriesPerRead];
+        int done = 0, published = 0;
+        while (true)
+        {
+            int read = await stream.ReadAtLeastAsync(word, word.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            if (read < word.Length)
+            {
+                throw new InvalidDataException($"Snapshot patch '{name}' ends inside a record.");
+            }
+
+            int start = BinaryPrimitives.ReadInt32LittleEndian(word);
+            int count = BinaryPrimitives.ReadInt32LittleEndian(word.AsSpan(4));
+            if (count < 0 || start < LiteralRecord || (long)start + count > int.MaxValue || (long)done + count > Array.MaxLength)
+            {
+                throw new InvalidDataException($"Snapshot patch '{name}' has a malformed record.");
+            }
+
+            if (done + count > _ids.Length)
+            {
+                Grow(done, done + count);
+            }
+
+            if (start == LiteralRecord)
+            {
+                for (int taken = 0; taken < count;)
+                {
+                    int entries = Math.Min(EntriesPerRead, count - taken);
+                    await stream.ReadExactlyAsync(buffer.AsMemory(0, entries * EntryBytes), cancellationToken).ConfigureAwait(false);
+                    for (int i = 0; i < entries; i++)
+                    {
+                        var span = buffer.AsSpan(i * EntryBytes, EntryBytes);
+                        _ids[done + i] = BinaryPrimitives.ReadInt64LittleEndian(span);
+                        _checksums[done + i] = BinaryPrimitives.ReadUInt128LittleEndian(span[8..]);
+                        _origins![done + i] = -1;
+                    }
+
+                    done += entries;
+                    taken += entries;
+                    published = PublishEvery(done, published);
+                }
+
+                continue;
+            }
+
+            // Copied as the base arrives: one long copy must not hold its first entries back until the base is whole.
+            for (int copied = 0; copied < count;)
+            {
+                int from = start + copied;
+                if (whole.Loaded <= from)
+                {
+                    Publish(published = done); // readers need not wait for the base on entries already here
+                    await whole.WaitForAsync(from + 1).ConfigureAwait(false);
+                    if (whole.Loaded <= from)
+                    {
+                        throw new InvalidDataException($"Snapshot patch '{name}' copies entries its base '{BaseName}' does not have.");
+                    }
+                }
+
+                int slice = Math.Min(count - copied, whole.Loaded - from);
+                Array.Copy(Volatile.Read(ref whole._ids), from, _ids, done, slice);
+                Array.Copy(Volatile.Read(ref whole._checksums), from, _checksums, done, slice);
+                for (int i = 0; i < slice; i++)
+                {
+                    _origins![done + i] = from + i;
+                }
+
+                done += slice;
+                copied += slice;
+                published = PublishEvery(done, published);
+            }
+        }
+
+        Publish(done);
+        Volatile.Write(ref _count, done);
+    }
+
+    /// <summary>Publishes in steps of a read's worth of entries: a patch of many short records would otherwise signal per record.</summary>
+    private int PublishEvery(int done, int published)
+    {
+        if (done - published < EntriesPerRead)
+        {
+            return published;
+        }
+
+        Publish(done);
+        return done;
+    }
+
     /// <summary>Entries beyond the expected count: larger arrays, published before the entries in them.</summary>
     private void Grow(int done, int needed)
     {
@@ -221,6 +378,13 @@ public sealed class Snapshot : IAsyncDisposable
         var checksums = new UInt128[capacity];
         Array.Copy(_ids, ids, done);
         Array.Copy(_checksums, checksums, done);
+        if (_origins is { } origins)
+        {
+            var grown = new int[capacity];
+            Array.Copy(origins, grown, done);
+            Volatile.Write(ref _origins, grown);
+        }
+
         Volatile.Write(ref _ids, ids);
         Volatile.Write(ref _checksums, checksums);
         Volatile.Write(ref _count, capacity);

@@ -47,6 +47,12 @@ public sealed record StagedFile(
 
     /// <summary>The source's name for the version read (see <see cref="FileSyncRequest.Validator"/>), committed with it.</summary>
     public SourceValidator? Validator { get; init; }
+
+    /// <summary>
+    /// The snapshot blobs nothing reads once this is committed (the previous snapshot, and a patch's base unless the
+    /// new snapshot patches it too). Null when staged by a version before patches: <see cref="BaseSnapshot"/> alone.
+    /// </summary>
+    public IReadOnlyList<string>? Superseded { get; init; }
 }
 
 /// <param name="Unreadable">Set when the connector could not read this version of the file: the commit remembers it.</param>

@@ -5,8 +5,9 @@ namespace Sync.Engine.Tests.Support;
 /// <summary>
 /// The real blob store, with reads held back after their first <paramref name="openBytes"/> bytes until
 /// <see cref="Release"/>: a test can then look at a reader while it is provably part-way through a blob.
+/// Only the blobs <paramref name="gates"/> names are held back (all when null).
 /// </summary>
-internal sealed class GatedBlobStore(IBlobStore inner, int openBytes) : IBlobStore
+internal sealed class GatedBlobStore(IBlobStore inner, int openBytes, Func<string, bool>? gates = null) : IBlobStore
 {
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -15,7 +16,9 @@ internal sealed class GatedBlobStore(IBlobStore inner, int openBytes) : IBlobSto
     public Task<Stream> OpenWriteAsync(string name, CancellationToken cancellationToken) => inner.OpenWriteAsync(name, cancellationToken);
 
     public async Task<Stream?> OpenReadAsync(string name, CancellationToken cancellationToken) =>
-        await inner.OpenReadAsync(name, cancellationToken).ConfigureAwait(false) is { } stream ? new GatedStream(stream, openBytes, _released.Task) : null;
+        await inner.OpenReadAsync(name, cancellationToken).ConfigureAwait(false) is { } stream
+            ? gates is null || gates(name) ? new GatedStream(stream, openBytes, _released.Task) : stream
+            : null;
 
     public Task<long?> GetSizeAsync(string name, CancellationToken cancellationToken) => inner.GetSizeAsync(name, cancellationToken);
 
