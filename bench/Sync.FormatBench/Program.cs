@@ -70,7 +70,7 @@ if (args.Length > 0 && args[0] == "--gis")
         }
 
         Console.WriteLine();
-        Console.WriteLine("| file | parse only s | first sync s | changed-file sync s | changed / parse | changeset (ins/upd/del) |");
+        Console.WriteLine("| file | parse only s (median of 5) | first sync s | changed-file sync s (median of 5) | changed / parse (range) | changeset (ins/upd/del) |");
         Console.WriteLine("|---|---:|---:|---:|---:|---|");
         foreach (var (type, path, moved) in files)
         {
@@ -111,7 +111,7 @@ try
     }
 
     Console.WriteLine();
-    Console.WriteLine("| file | parse only s | first sync s | changed-file sync s | changed / parse | changeset (ins/upd/del) |");
+    Console.WriteLine("| file | parse only s (median of 5) | first sync s | changed-file sync s (median of 5) | changed / parse (range) | changeset (ins/upd/del) |");
     Console.WriteLine("|---|---:|---:|---:|---:|---|");
     Console.Write(await Bench.ChildAsync(Environment.ProcessPath!, "--sync", "IFC", ifc, ifcEdited));
     Console.Write(await Bench.ChildAsync(Environment.ProcessPath!, "--sync", "DWG", dxf, dxfEdited));
@@ -156,13 +156,20 @@ internal static class Bench
         return (clock.Elapsed.TotalSeconds, count);
     }
 
+    private const int ChangedSyncs = 5;
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
     public static async Task SyncAsync(string type, string original, string edited)
     {
         await using var engine = await BenchEngine.CreateAsync("fmt");
         var synchronizer = engine.Synchronizer;
         var pusher = engine.Pusher;
         await ParseAsync(type, original); // warm-up: JIT
-        double parse = Math.Min((await ParseAsync(type, edited)).Seconds, (await ParseAsync(type, edited)).Seconds);
 
         // Warm-up of the sync paths too (a first and a changed sync into an iModel of their own), as the parse is
         // warm: a host that has synchronized a file of this kind before runs them as compiled, tiered code.
@@ -173,12 +180,25 @@ internal static class Bench
         var first = Stopwatch.StartNew();
         await SyncOnceAsync("run-1", original);
         first.Stop();
-        var changed = Stopwatch.StartNew();
-        var commit = await SyncOnceAsync("run-2", edited);
-        changed.Stop();
-        var cs = commit.Changeset!;
+
+        // Parse and changed sync alternate, five of each, and each side is its median: one run of either swings by
+        // 10-20 % on this box. Each changed sync moves the edited element there or back (one update).
+        var parses = new List<double>();
+        var changes = new List<double>();
+        ChangesetRecord? cs = null;
+        for (int i = 0; i < ChangedSyncs; i++)
+        {
+            string path = i % 2 == 0 ? edited : original;
+            parses.Add((await ParseAsync(type, path)).Seconds);
+            var changed = Stopwatch.StartNew();
+            var commit = await SyncOnceAsync($"run-{i + 2}", path);
+            changes.Add(changed.Elapsed.TotalSeconds);
+            cs ??= commit.Changeset!;
+        }
+
+        double parse = Median(parses), change = Median(changes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {Path.GetFileName(original)} | {parse:F2} | {first.Elapsed.TotalSeconds:F2} | {changed.Elapsed.TotalSeconds:F2} | {changed.Elapsed.TotalSeconds / parse:F2} | {cs.Inserted}/{cs.Updated}/{cs.Deleted} |"));
+            $"| {Path.GetFileName(original)} | {parse:F2} | {first.Elapsed.TotalSeconds:F2} | {change:F2} | {change / parse:F2} ({changes.Min() / parse:F2}–{changes.Max() / parse:F2}) | {cs!.Inserted}/{cs.Updated}/{cs.Deleted} |"));
 
         async Task<RunCommit> SyncOnceAsync(string runId, string path)
         {
