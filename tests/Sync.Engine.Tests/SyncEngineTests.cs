@@ -5,7 +5,6 @@ using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
 using Sync.Engine.Connectors.Spreadsheets;
 using Sync.Engine.Elements;
-using Sync.Engine.Runs;
 using Sync.Engine.Tests.Support;
 using static Sync.Engine.Tests.Support.EngineHarness;
 
@@ -231,45 +230,6 @@ public sealed class SyncEngineTests
         CollectionAssert.AreEquivalent(new[] { patched.NewSnapshot, fifth.NewSnapshot }, removal.Superseded!.ToArray());
         await cleanup.CleanAsync(iModel, "run-8", [removal], CancellationToken.None);
         Assert.IsFalse(await ExistsAsync(patched.NewSnapshot!) || await ExistsAsync(fifth.NewSnapshot!));
-    }
-
-    [TestMethod]
-    public async Task A_host_diffs_against_the_whole_snapshots_it_keeps_without_reading_them_again()
-    {
-        var iModel = Guid.NewGuid();
-        string Register(int changed) => "Tag,Flow\n" + string.Concat(Enumerable.Range(0, 2_000).Select(i => $"P-{i},{(i == changed ? 2 : 1)}\n"));
-        var keeping = Synchronizer();
-        var first = (await keeping.SynchronizeAsync(Csv(iModel, "run-1", "a", Register(-1)), CancellationToken.None)).Staged!;
-        await Pusher().PushAsync(new PushRequest(iModel, "run-1", "connection-1", [first]), CancellationToken.None);
-
-        // The whole snapshot is gone from storage: only a host that kept it when writing it can still diff.
-        await Blobs.DeleteIfExistsAsync(first.NewSnapshot!, CancellationToken.None);
-        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => Synchronizer(options: new RunOptions { KeptSnapshotEntries = 0 }).SynchronizeAsync(Csv(iModel, "run-2", "a", Register(5)), CancellationToken.None));
-        var second = (await keeping.SynchronizeAsync(Csv(iModel, "run-2", "a", Register(5)), CancellationToken.None)).Staged!;
-        Assert.AreEqual(1, second.Updated);
-        Assert.AreEqual(0, second.Superseded!.Count, "a patch on the kept snapshot, which stays its base");
-
-        // Snapshots larger than the host keeps are read from storage every time.
-        var small = Synchronizer(options: new RunOptions { KeptSnapshotEntries = 1_000 });
-        var other = Guid.NewGuid();
-        var whole = (await small.SynchronizeAsync(Csv(other, "run-1", "a", Register(-1)), CancellationToken.None)).Staged!;
-        await Pusher().PushAsync(new PushRequest(other, "run-1", "connection-1", [whole]), CancellationToken.None);
-        await Blobs.DeleteIfExistsAsync(whole.NewSnapshot!, CancellationToken.None);
-        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => small.SynchronizeAsync(Csv(other, "run-2", "a", Register(5)), CancellationToken.None));
-    }
-
-    [TestMethod]
-    public void Kept_snapshots_make_room_oldest_first_and_keep_none_larger_than_the_limit()
-    {
-        var kept = new KeptSnapshots(10);
-        kept.Keep("a", new long[4], new UInt128[4], 4);
-        kept.Keep("b", new long[5], new UInt128[5], 5);
-        kept.Keep("c", new long[3], new UInt128[3], 3); // 12 > 10: a goes
-        kept.Keep("d", new long[11], new UInt128[11], 11); // never fits
-        Assert.IsFalse(kept.TryGet("a", out _));
-        Assert.IsTrue(kept.TryGet("b", out var b) && b.Count == 5);
-        Assert.IsTrue(kept.TryGet("c", out _));
-        Assert.IsFalse(kept.TryGet("d", out _));
     }
 
     [TestMethod]

@@ -17,8 +17,6 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 {
     private readonly TimeSpan _fileReadTimeout = (options ?? new RunOptions()).FileReadTimeout;
 
-    private readonly KeptSnapshots? _kept = (options ?? new RunOptions()).KeptSnapshotEntries is > 0 and var entries ? new KeptSnapshots(entries) : null;
-
     private readonly SyncStateReader _states = new(blobs, log);
 
     /// <summary>
@@ -102,7 +100,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         await EnsureNotCommittedAsync(request.IModelId, request.RunId, cancellationToken).ConfigureAwait(false);
 
         // The baseline loads while the connector starts parsing: the diff reads it as it arrives.
-        var baseline = previous is null ? Snapshot.Empty : Snapshot.Open(blobs, previous.SnapshotBlob, previous.ElementCount, cancellationToken, _kept);
+        var baseline = previous is null ? Snapshot.Empty : Snapshot.Open(blobs, previous.SnapshotBlob, previous.ElementCount, cancellationToken);
         await using var loading = baseline.ConfigureAwait(false);
         var context = new SourceContext(request.FileName, request.Settings)
         {
@@ -117,8 +115,8 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_fileReadTimeout);
         var snapshot = previous is null
-            ? await SnapshotWriter.OpenAsync(blobs, snapshotBlob, limit.Token, _kept).ConfigureAwait(false)
-            : await SnapshotWriter.OpenAsync(blobs, snapshotBlob, baseline, previous.SnapshotBlob, previous.ElementCount, limit.Token, _kept).ConfigureAwait(false);
+            ? await SnapshotWriter.OpenAsync(blobs, snapshotBlob, limit.Token).ConfigureAwait(false)
+            : await SnapshotWriter.OpenAsync(blobs, snapshotBlob, baseline, previous.SnapshotBlob, previous.ElementCount, limit.Token).ConfigureAwait(false);
         try
         {
             await using var content = await request.OpenContentAsync(limit.Token).ConfigureAwait(false);

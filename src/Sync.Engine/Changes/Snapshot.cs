@@ -38,7 +38,6 @@ public sealed class Snapshot : IAsyncDisposable
     private const uint PatchMagic = 0x53595031; // "SYP1": copies of a whole snapshot's entries and entries of its own
     internal const int LiteralRecord = -1;
     private CancellationTokenSource? _stop;
-    private readonly KeptSnapshots? _kept;
     private readonly Task _loading;
     private long[] _ids;
     private UInt128[] _checksums;
@@ -58,17 +57,8 @@ public sealed class Snapshot : IAsyncDisposable
         _loading = Task.CompletedTask;
     }
 
-    private Snapshot(KeptSnapshots.Entries kept)
+    private Snapshot(IBlobStore blobs, string name, long expectedCount, CancellationToken cancellationToken)
     {
-        _ids = kept.Ids;
-        _checksums = kept.Checksums;
-        _count = _loaded = kept.Count;
-        _loading = Task.CompletedTask;
-    }
-
-    private Snapshot(IBlobStore blobs, string name, long expectedCount, KeptSnapshots? kept, CancellationToken cancellationToken)
-    {
-        _kept = kept;
         int capacity = (int)Math.Clamp(expectedCount, 0, Array.MaxLength);
         _ids = new long[capacity];
         _checksums = new UInt128[capacity];
@@ -174,17 +164,16 @@ public sealed class Snapshot : IAsyncDisposable
     /// Starts loading a snapshot blob in the background; <paramref name="expectedCount"/> (the count its commit
     /// recorded) sizes the arrays. Dispose it to stop a load no longer needed.
     /// </summary>
-    /// <param name="kept">Whole snapshots this host keeps: one kept is not downloaded, one loaded whole is kept.</param>
-    public static Snapshot Open(IBlobStore blobs, string name, long expectedCount, CancellationToken cancellationToken, KeptSnapshots? kept = null)
+    public static Snapshot Open(IBlobStore blobs, string name, long expectedCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
-        return kept is not null && kept.TryGet(name, out var entries) ? new Snapshot(entries) : new Snapshot(blobs, name, expectedCount, kept, cancellationToken);
+        return new Snapshot(blobs, name, expectedCount, cancellationToken);
     }
 
     /// <summary>Reads a whole snapshot blob; <paramref name="expectedCount"/> (the count its commit recorded) sizes the arrays.</summary>
-    public static async Task<Snapshot> LoadAsync(IBlobStore blobs, string name, long expectedCount, CancellationToken cancellationToken, KeptSnapshots? kept = null)
+    public static async Task<Snapshot> LoadAsync(IBlobStore blobs, string name, long expectedCount, CancellationToken cancellationToken)
     {
-        var snapshot = Open(blobs, name, expectedCount, cancellationToken, kept);
+        var snapshot = Open(blobs, name, expectedCount, cancellationToken);
         try
         {
             await snapshot.Completion.ConfigureAwait(false);
@@ -264,7 +253,6 @@ public sealed class Snapshot : IAsyncDisposable
         }
 
         Volatile.Write(ref _count, done);
-        _kept?.Keep(name, _ids, _checksums, done);
     }
 
     /// <summary>
@@ -288,7 +276,7 @@ public sealed class Snapshot : IAsyncDisposable
         long baseCount = BinaryPrimitives.ReadInt64LittleEndian(word);
         BaseEntryCount = baseCount;
         Volatile.Write(ref _origins, new int[_ids.Length]);
-        await using var whole = Open(blobs, BaseName, baseCount, cancellationToken, _kept);
+        await using var whole = Open(blobs, BaseName, baseCount, cancellationToken);
         var buffer = new byte[EntryBytes * EntriesPerRead];
         int done = 0, published = 0;
         while (true)

@@ -50,18 +50,11 @@ internal sealed class SnapshotWriter
     private readonly List<(long Id, UInt128 Checksum)> _own = [];
     private long _patchBytes;
 
-    // A whole snapshot's entries, also kept in memory for the next diff on this host (null: not kept).
-    private readonly KeptSnapshots? _kept;
-    private long[]? _keptIds;
-    private UInt128[]? _keptChecksums;
-    private int _keptCount;
-
-    private SnapshotWriter(IBlobStore blobs, string name, Stream? stream, KeptSnapshots? kept, Snapshot? baseline = null, string? baselineName = null, long expectedCount = 0)
+    private SnapshotWriter(IBlobStore blobs, string name, Stream? stream, Snapshot? baseline = null, string? baselineName = null, long expectedCount = 0)
     {
         _blobs = blobs;
         _name = name;
         _stream = stream;
-        _kept = kept;
         if (baseline is null)
         {
             RentChunks();
@@ -77,12 +70,6 @@ internal sealed class SnapshotWriter
 
     private void RentChunks()
     {
-        if (_kept is not null)
-        {
-            _keptIds = new long[1024];
-            _keptChecksums = new UInt128[1024];
-        }
-
         _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         _spare = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         Snapshot.WriteHeader(_chunk);
@@ -95,9 +82,8 @@ internal sealed class SnapshotWriter
     public string? PatchBase { get; private set; }
 
     /// <summary>A writer of a whole snapshot.</summary>
-    /// <param name="kept">Where to keep the written snapshot's entries for this host's next diff, if anywhere.</param>
-    public static async Task<SnapshotWriter> OpenAsync(IBlobStore blobs, string name, CancellationToken cancellationToken, KeptSnapshots? kept = null) =>
-        new(blobs, name, await blobs.OpenWriteAsync(name, cancellationToken).ConfigureAwait(false), kept);
+    public static async Task<SnapshotWriter> OpenAsync(IBlobStore blobs, string name, CancellationToken cancellationToken) =>
+        new(blobs, name, await blobs.OpenWriteAsync(name, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// A writer of a patch on the whole snapshot under <paramref name="baseline"/> (the baseline itself when it is whole),
@@ -105,13 +91,13 @@ internal sealed class SnapshotWriter
     /// </summary>
     /// <param name="baselineName">The baseline's blob.</param>
     /// <param name="expectedCount">The baseline's entry count as committed: it sizes the largest patch kept.</param>
-    public static async Task<SnapshotWriter> OpenAsync(IBlobStore blobs, string name, Snapshot baseline, string baselineName, long expectedCount, CancellationToken cancellationToken, KeptSnapshots? kept = null) =>
+    public static async Task<SnapshotWriter> OpenAsync(IBlobStore blobs, string name, Snapshot baseline, string baselineName, long expectedCount, CancellationToken cancellationToken) =>
         expectedCount < PatchMinimumEntries
-            ? await OpenAsync(blobs, name, cancellationToken, kept).ConfigureAwait(false)
-            : OpenPatch(blobs, name, baseline, baselineName, expectedCount, kept);
+            ? await OpenAsync(blobs, name, cancellationToken).ConfigureAwait(false)
+            : OpenPatch(blobs, name, baseline, baselineName, expectedCount);
 
-    internal static SnapshotWriter OpenPatch(IBlobStore blobs, string name, Snapshot baseline, string baselineName, long expectedCount, KeptSnapshots? kept = null) =>
-        new(blobs, name, null, kept, baseline, baselineName, expectedCount);
+    internal static SnapshotWriter OpenPatch(IBlobStore blobs, string name, Snapshot baseline, string baselineName, long expectedCount) =>
+        new(blobs, name, null, baseline, baselineName, expectedCount);
 
     /// <summary>An entry the baseline did not have as it is (new, or changed).</summary>
     public ValueTask AddAsync(long id, UInt128 checksum, CancellationToken cancellationToken) => AddAsync(id, checksum, -1, cancellationToken);
@@ -160,36 +146,11 @@ internal sealed class SnapshotWriter
 
     private ValueTask AddWholeAsync(long id, UInt128 checksum, CancellationToken cancellationToken)
     {
-        if (_keptIds is not null)
-        {
-            KeepEntry(id, checksum);
-        }
-
         var entry = _chunk.AsSpan(_used, Snapshot.EntryBytes);
         BinaryPrimitives.WriteInt64LittleEndian(entry, id);
         BinaryPrimitives.WriteUInt128LittleEndian(entry[8..], checksum);
         _used += Snapshot.EntryBytes;
         return _chunk.Length - _used < Snapshot.EntryBytes ? new ValueTask(UploadChunkAsync(cancellationToken)) : ValueTask.CompletedTask;
-    }
-
-    private void KeepEntry(long id, UInt128 checksum)
-    {
-        int at = _keptCount++;
-        if (at >= _keptIds!.Length)
-        {
-            if (at >= _kept!.MaxEntries)
-            {
-                _keptIds = null; // too large to keep: stop collecting
-                _keptChecksums = null;
-                return;
-            }
-
-            Array.Resize(ref _keptIds, (int)Math.Min(Array.MaxLength, (long)_keptIds.Length * 2));
-            Array.Resize(ref _keptChecksums, _keptIds.Length);
-        }
-
-        _keptIds[at] = id;
-        _keptChecksums![at] = checksum;
     }
 
     /// <summary>The patch has outgrown its use: its entries so far go into a whole snapshot, which the rest follows.</summary>
@@ -228,10 +189,6 @@ internal sealed class SnapshotWriter
         await _upload.ConfigureAwait(false);
         ReturnChunks();
         await _stream!.DisposeAsync().ConfigureAwait(false);
-        if (_keptIds is not null)
-        {
-            _kept!.Keep(_name, _keptIds, _keptChecksums!, _keptCount);
-        }
     }
 
     private async Task WritePatchAsync(List<PatchRecord> records, CancellationToken cancellationToken)

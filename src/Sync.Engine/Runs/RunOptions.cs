@@ -18,10 +18,4 @@ public sealed class RunOptions
     /// worker) for ever. Connectors observe it where they loop; keep it well under <see cref="AbandonAfter"/>.
     /// </summary>
     public TimeSpan FileReadTimeout { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// How many snapshot entries (24 bytes each) a host keeps in memory from the whole snapshots it has written or
-    /// loaded, so the next diff of those files reads no snapshot from storage (ADR 0020). 0 keeps none.
-    /// </summary>
-    public long KeptSnapshotEntries { get; set; } = 2_000_000;
 }
