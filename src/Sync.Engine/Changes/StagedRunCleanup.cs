@@ -5,8 +5,8 @@ namespace Sync.Engine.Changes;
 /// <summary>
 /// Deletes what a run staged that nothing will read: all of it when the run committed nothing (it failed, was
 /// cancelled or was superseded); after a commit, the operations of files without changes (not parts of the
-/// changeset) and the snapshots the commit superseded (<see cref="StagedFile.Superseded"/>). Whether the run committed is asked of the changeset log,
-/// so a push whose answer was lost is never taken for no push.
+/// changeset) and the snapshots the commit superseded (<see cref="StagedFile.Superseded"/>). Whether the run
+/// committed is asked of the changeset log, so a push whose answer was lost is never taken for no push.
 /// </summary>
 public sealed class StagedRunCleanup(IBlobStore blobs, IChangesetLog log)
 {
