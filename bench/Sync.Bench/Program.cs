@@ -107,7 +107,7 @@ internal static class SyncBenchmark
                 Check(cs.Inserted == 0 && cs.Updated == changedRows && cs.Deleted == 0, $"1% changeset holds exactly the {changedRows} changed rows");
             }
 
-            double parse = Median(parses), firstSync = Median(firsts), changed = Median(changes);
+            double parse = Samples.Median(parses), firstSync = Samples.Median(firsts), changed = Samples.Median(changes);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {rows:N0} | {fileMb:F1} | {parse:F2} | {firstSync:F2} | {firstSync / parse:F2} | {noChange.Elapsed.TotalMilliseconds:F0} | {noChange.Elapsed.TotalSeconds / firstSync:P2} | {changed:F2} | {changed / parse:F2} | {cs!.Inserted}/{cs.Updated}/{cs.Deleted} | {firstCommit!.Changeset!.FileSize / 1e6:F1} | {PeakMemory.Megabytes():F0} |"));
         }
@@ -120,12 +120,6 @@ internal static class SyncBenchmark
     private const int FirstSyncs = 3;
     private const int WarmChanges = 4;
     private const int Changes = 5;
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 
     /// <summary>Parse only: the connector's elements, nothing else.</summary>
     private static async Task<double> ParseAsync(string path, int rows)

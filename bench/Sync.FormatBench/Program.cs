@@ -158,12 +158,6 @@ internal static class Bench
 
     private const int ChangedSyncs = 5;
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
-
     public static async Task SyncAsync(string type, string original, string edited)
     {
         await using var engine = await BenchEngine.CreateAsync("fmt");
@@ -196,7 +190,7 @@ internal static class Bench
             cs ??= commit.Changeset!;
         }
 
-        double parse = Median(parses), change = Median(changes);
+        double parse = Samples.Median(parses), change = Samples.Median(changes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {Path.GetFileName(original)} | {parse:F2} | {first.Elapsed.TotalSeconds:F2} | {change:F2} | {change / parse:F2} ({changes.Min() / parse:F2}–{changes.Max() / parse:F2}) | {cs!.Inserted}/{cs.Updated}/{cs.Deleted} |"));
 

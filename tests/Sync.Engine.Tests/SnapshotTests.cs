@@ -247,15 +247,7 @@ public sealed class SnapshotTests
     {
         const int count = 300_000;
         string whole = await WholeAsync(count);
-        var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
-        string patch = $"snapshots/{Guid.NewGuid():N}";
-        var writer = SnapshotWriter.OpenPatch(Blobs, patch, baseline, whole, count);
-        for (int i = 0; i < count; i++)
-        {
-            await writer.AddAsync(Id(i), i == count - 1 ? Checksum(-i) : Checksum(i), i == count - 1 ? -1 : i, CancellationToken.None);
-        }
-
-        await writer.CompleteAsync(CancellationToken.None);
+        string patch = await PatchAsync(whole, count, changed: count - 1);
 
         // The patch itself is small: the gate stops the base's download after its first reads.
         const int open = 2 * Snapshot.EntriesPerRead;
@@ -276,27 +268,35 @@ public sealed class SnapshotTests
     {
         const int count = 2_000;
         string whole = await WholeAsync(count);
-        var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
-        string patch = $"snapshots/{Guid.NewGuid():N}";
-        var writer = SnapshotWriter.OpenPatch(Blobs, patch, baseline, whole, count);
-        for (int i = 0; i < count; i++)
-        {
-            await writer.AddAsync(Id(i), Checksum(i), i, CancellationToken.None);
-        }
-
-        await writer.CompleteAsync(CancellationToken.None);
+        string patch = await PatchAsync(whole, count, changed: -1);
 
         // The base replaced by a shorter one: the copies point past its end.
-        await WriteAsync(whole, (await Blobs.OpenReadAsync(await WholeAsync(10), CancellationToken.None) is { } shorter ? await ReadAllAsync(shorter) : []));
+        await WholeAsync(10, whole);
         await Assert.ThrowsExactlyAsync<InvalidDataException>(() => Snapshot.LoadAsync(Blobs, patch, count, CancellationToken.None));
 
         await Blobs.DeleteIfExistsAsync(whole, CancellationToken.None);
         await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => Snapshot.LoadAsync(Blobs, patch, count, CancellationToken.None));
     }
 
-    private static async Task<string> WholeAsync(int count)
+    /// <summary>A patch on a whole snapshot of <paramref name="count"/> entries, the same but for one entry's checksum (none: -1).</summary>
+    private static async Task<string> PatchAsync(string whole, int count, int changed)
     {
-        string name = $"snapshots/{Guid.NewGuid():N}";
+        var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
+        string patch = $"snapshots/{Guid.NewGuid():N}";
+        var writer = SnapshotWriter.OpenPatch(Blobs, patch, baseline, whole, count);
+        for (int i = 0; i < count; i++)
+        {
+            await writer.AddAsync(Id(i), i == changed ? Checksum(-i) : Checksum(i), i == changed ? -1 : i, CancellationToken.None);
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+        Assert.AreEqual(whole, writer.PatchBase);
+        return patch;
+    }
+
+    private static async Task<string> WholeAsync(int count, string? name = null)
+    {
+        name ??= $"snapshots/{Guid.NewGuid():N}";
         var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
         for (int i = 0; i < count; i++)
         {
@@ -315,16 +315,6 @@ public sealed class SnapshotTests
             Assert.AreEqual(expected[i].Id, read.IdAt(i), $"id at {i}");
             Assert.AreEqual(expected[i].Checksum, read.ChecksumAt(i), $"checksum at {i}");
             Assert.AreEqual(expected[i].Origin, read.OriginAt(i), $"origin at {i}");
-        }
-    }
-
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        await using (stream)
-        {
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy);
-            return copy.ToArray();
         }
     }
 

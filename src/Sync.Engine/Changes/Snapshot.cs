@@ -148,6 +148,24 @@ public sealed class Snapshot : IAsyncDisposable
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], 0);
     }
 
+    /// <summary>One entry as stored: the element id, then the checksum, little-endian.</summary>
+    internal static void WriteEntry(Span<byte> entry, long id, UInt128 checksum)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(entry, id);
+        BinaryPrimitives.WriteUInt128LittleEndian(entry[8..], checksum);
+    }
+
+    /// <summary>Stored entries into the arrays from position <paramref name="at"/> on.</summary>
+    private void ReadEntries(ReadOnlySpan<byte> entries, int at)
+    {
+        for (int i = 0; i < entries.Length / EntryBytes; i++)
+        {
+            var entry = entries.Slice(i * EntryBytes, EntryBytes);
+            _ids[at + i] = BinaryPrimitives.ReadInt64LittleEndian(entry);
+            _checksums[at + i] = BinaryPrimitives.ReadUInt128LittleEndian(entry[8..]);
+        }
+    }
+
     /// <summary>A patch's header: magic, reserved, its base's name and entry count.</summary>
     internal static byte[] PatchHeader(string baseName, long baseCount)
     {
@@ -237,13 +255,7 @@ public sealed class Snapshot : IAsyncDisposable
                 Grow(done, done + entries);
             }
 
-            for (int i = 0; i < entries; i++)
-            {
-                var span = buffer.AsSpan(i * EntryBytes, EntryBytes);
-                _ids[done + i] = BinaryPrimitives.ReadInt64LittleEndian(span);
-                _checksums[done + i] = BinaryPrimitives.ReadUInt128LittleEndian(span[8..]);
-            }
-
+            ReadEntries(buffer.AsSpan(0, read), done);
             done += entries;
             Publish(done);
             if (read < want)
@@ -310,13 +322,8 @@ public sealed class Snapshot : IAsyncDisposable
                 {
                     int entries = Math.Min(EntriesPerRead, count - taken);
                     await stream.ReadExactlyAsync(buffer.AsMemory(0, entries * EntryBytes), cancellationToken).ConfigureAwait(false);
-                    for (int i = 0; i < entries; i++)
-                    {
-                        var span = buffer.AsSpan(i * EntryBytes, EntryBytes);
-                        _ids[done + i] = BinaryPrimitives.ReadInt64LittleEndian(span);
-                        _checksums[done + i] = BinaryPrimitives.ReadUInt128LittleEndian(span[8..]);
-                        _origins![done + i] = -1;
-                    }
+                    ReadEntries(buffer.AsSpan(0, entries * EntryBytes), done);
+                    _origins.AsSpan(done, entries).Fill(-1);
 
                     done += entries;
                     taken += entries;

@@ -146,9 +146,7 @@ internal sealed class SnapshotWriter
 
     private ValueTask AddWholeAsync(long id, UInt128 checksum, CancellationToken cancellationToken)
     {
-        var entry = _chunk.AsSpan(_used, Snapshot.EntryBytes);
-        BinaryPrimitives.WriteInt64LittleEndian(entry, id);
-        BinaryPrimitives.WriteUInt128LittleEndian(entry[8..], checksum);
+        Snapshot.WriteEntry(_chunk.AsSpan(_used, Snapshot.EntryBytes), id, checksum);
         _used += Snapshot.EntryBytes;
         return _chunk.Length - _used < Snapshot.EntryBytes ? new ValueTask(UploadChunkAsync(cancellationToken)) : ValueTask.CompletedTask;
     }
@@ -211,8 +209,7 @@ internal sealed class SnapshotWriter
                 for (int i = 0; i < record.Count; i++)
                 {
                     var (id, checksum) = _own[record.From + i];
-                    BinaryPrimitives.WriteInt64LittleEndian(patch.AsSpan(at), id);
-                    BinaryPrimitives.WriteUInt128LittleEndian(patch.AsSpan(at + 8), checksum);
+                    Snapshot.WriteEntry(patch.AsSpan(at, Snapshot.EntryBytes), id, checksum);
                     at += Snapshot.EntryBytes;
                 }
             }
