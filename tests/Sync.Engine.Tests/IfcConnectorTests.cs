@@ -217,7 +217,7 @@ public sealed class IfcConnectorTests
         var (before, _) = await ReadAsync(new IfcFileWriter { Walls = 6 }.Write());
         var (after, _) = await ReadAsync(new IfcFileWriter { Walls = 6, IdOffset = 100_000 }.Write());
         Assert.AreEqual(before.Count, after.Count);
-        using var canonical = new CanonicalElement();
+        var canonical = new CanonicalElement();
         foreach (var (a, b) in before.Zip(after))
         {
             Assert.AreEqual(a.Identifier, b.Identifier);

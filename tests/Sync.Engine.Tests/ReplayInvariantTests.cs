@@ -98,7 +98,7 @@ public sealed class ReplayInvariantTests
     private static async Task<List<string>> ExpectedAsync(Guid iModel, Dictionary<string, Table?> files)
     {
         var expected = new List<string>();
-        using var canonical = new CanonicalElement();
+        var canonical = new CanonicalElement();
         foreach (var (id, table) in files.Where(f => f.Value is not null))
         {
             var context = new SourceContext($"{id}.csv");

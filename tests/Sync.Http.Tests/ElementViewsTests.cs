@@ -31,7 +31,7 @@ public sealed class ElementViewsTests
             (new SourceElement("E-1", "DXF:Line", []), 0, []),
         ];
 
-        using var canonical = new CanonicalElement();
+        var canonical = new CanonicalElement();
         var views = new List<ElementView>();
         var stored = new List<StoredElement>();
         long id = 0x1_0000_0001;

@@ -19,9 +19,10 @@ namespace Sync.Engine.Changes;
 public sealed class ChangeLineWriter : IAsyncDisposable
 {
     private const int BlockSize = 256 * 1024;
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-    private readonly ArrayBufferWriter<byte> _line = new(4096);
-    private readonly Utf8JsonWriter _json;
+
+    /// <summary>Compressed bytes handed to the destination at a time: the blob client's block.</summary>
+    private const int UploadBlockSize = 4 * 1024 * 1024;
+    private readonly CompactJsonWriter _line = new(4096);
     private readonly Channel<(byte[] Block, int Length)> _blocks = Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
     private readonly Task _consumer;
     private readonly CountingStream _destination;
@@ -32,8 +33,7 @@ public sealed class ChangeLineWriter : IAsyncDisposable
 
     public ChangeLineWriter(Stream destination)
     {
-        _json = new Utf8JsonWriter(_line, Options);
-        _destination = new CountingStream(destination);
+        _destination = new CountingStream(new WriteBehindStream(destination, UploadBlockSize));
         _consumer = Task.Run(ConsumeAsync);
     }
 
@@ -45,54 +45,63 @@ public sealed class ChangeLineWriter : IAsyncDisposable
 
     public ValueTask WriteElementAsync(string op, long id, UInt128 checksum, ReadOnlyMemory<byte> elementJson, CancellationToken cancellationToken)
     {
-        Begin();
-        _json.WriteString("op", op);
-        _json.WriteString("id", ElementId.Format(id));
-        _json.WriteString("checksum", checksum.ToString("x32", CultureInfo.InvariantCulture));
-        _json.WritePropertyName("element");
-        _json.WriteRawValue(elementJson.Span, skipInputValidation: true);
+        var line = Begin(op);
+        line.Raw(",\"id\":"u8);
+        line.ElementIdString(id);
+        line.Raw(",\"checksum\":"u8);
+        line.Hex128String(checksum);
+        line.Raw(",\"element\":"u8);
+        line.Raw(elementJson.Span);
         return EndAsync(cancellationToken);
     }
 
     public ValueTask WriteDeleteAsync(long id, string sourceFileId, CancellationToken cancellationToken)
     {
-        Begin();
-        _json.WriteString("op", "delete");
-        _json.WriteString("id", ElementId.Format(id));
-        _json.WriteString("sourceFileId", sourceFileId);
+        var line = Begin("delete");
+        line.Raw(",\"id\":"u8);
+        line.ElementIdString(id);
+        line.Raw(",\"sourceFileId\":"u8);
+        line.StringValue(sourceFileId);
         return EndAsync(cancellationToken);
     }
 
     public ValueTask WriteSchemaAsync(string className, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        Begin();
-        _json.WriteString("op", "schema");
-        _json.WriteString("class", className);
-        _json.WriteStartObject("properties");
+        var line = Begin("schema");
+        line.Raw(",\"class\":"u8);
+        line.StringValue(className);
+        line.Raw(",\"properties\":{"u8);
+        bool first = true;
         foreach (var (name, type) in properties.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            _json.WriteString(name, type);
+            if (!first)
+            {
+                line.Raw((byte)',');
+            }
+
+            first = false;
+            line.StringValue(name);
+            line.Raw((byte)':');
+            line.StringValue(type);
         }
 
-        _json.WriteEndObject();
+        line.Raw((byte)'}');
         return EndAsync(cancellationToken);
     }
 
-    private void Begin()
+    private CompactJsonWriter Begin(string op)
     {
-        _line.ResetWrittenCount();
-        _json.Reset(_line);
-        _json.WriteStartObject();
+        _line.Clear();
+        _line.Raw("{\"op\":"u8);
+        _line.StringValue(op);
+        return _line;
     }
 
     private ValueTask EndAsync(CancellationToken cancellationToken)
     {
-        _json.WriteEndObject();
-        _json.Flush();
-        _line.GetSpan(1)[0] = (byte)'\n';
-        _line.Advance(1);
-        var line = _line.WrittenSpan;
+        _line.Raw("}\n"u8);
+        var line = _line.Written;
         if (_used + line.Length <= _block.Length)
         {
             line.CopyTo(_block.AsSpan(_used));
@@ -106,14 +115,14 @@ public sealed class ChangeLineWriter : IAsyncDisposable
     private async ValueTask HandOffAndAppendAsync(CancellationToken cancellationToken)
     {
         await HandOffAsync(cancellationToken).ConfigureAwait(false);
-        int length = _line.WrittenCount;
+        int length = _line.Written.Length;
         if (length > _block.Length)
         {
             ArrayPool<byte>.Shared.Return(_block);
             _block = ArrayPool<byte>.Shared.Rent(length);
         }
 
-        _line.WrittenSpan.CopyTo(_block);
+        _line.Written.CopyTo(_block);
         _used = length;
     }
 
@@ -187,7 +196,6 @@ public sealed class ChangeLineWriter : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(_block);
-            await _json.DisposeAsync().ConfigureAwait(false);
             await _destination.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -325,7 +325,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         public async Task RunAsync(IAsyncEnumerable<SourceElement> elements, FileSyncRequest request, SourceContext context, ChangeLineWriter writer, SnapshotWriter snapshot, CancellationToken cancellationToken)
         {
-            using var canonical = new CanonicalElement();
+            var canonical = new CanonicalElement();
             int duplicates = 0;
             await foreach (var batch in ReadAhead.BatchesAsync(elements, BatchSize, BatchesAhead, cancellationToken).ConfigureAwait(false))
             {

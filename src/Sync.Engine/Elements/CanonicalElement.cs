@@ -1,9 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace Sync.Engine.Elements;
 
@@ -14,36 +11,36 @@ namespace Sync.Engine.Elements;
 /// for elements that go into a changeset. Column order, file bytes or whitespace change neither; values and
 /// value types do.
 /// </summary>
-public sealed class CanonicalElement : IDisposable
+public sealed class CanonicalElement
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly Utf8JsonWriter _writer;
+    private readonly CompactJsonWriter _json = new();
     private KeyValuePair<string, object>[] _sorted = new KeyValuePair<string, object>[16];
 
-    public CanonicalElement()
-    {
-        _writer = new Utf8JsonWriter(_buffer, WriterOptions);
-    }
+    // The element last checksummed and its properties in name order, which its JSON, written next, reuses.
+    private SourceElement? _checksummed;
+    private IReadOnlyList<KeyValuePair<string, object>>? _checksummedProperties;
 
-    /// <summary>The JSON of the last element written; valid until the next <see cref="Write"/>.</summary>
-    public ReadOnlySpan<byte> Json => _buffer.WrittenSpan;
+    /// <summary>The JSON of the last element written; valid until the next <see cref="WriteJson"/>.</summary>
+    public ReadOnlySpan<byte> Json => _json.Written;
 
-    public ReadOnlyMemory<byte> JsonMemory => _buffer.WrittenMemory;
+    public ReadOnlyMemory<byte> JsonMemory => _json.WrittenMemory;
 
-    private readonly ArrayBufferWriter<byte> _binary = new(1024);
+    private byte[] _binary = new byte[1024];
+    private int _binaryLength;
 
     /// <summary>The checksum of an element of a source file (its binary canonical form, hashed).</summary>
     public UInt128 Checksum(SourceElement element, string sourceFileId, long parentId, IReadOnlyList<ResolvedRelationship>? relationships = null)
     {
         ArgumentNullException.ThrowIfNull(element);
-        _binary.ResetWrittenCount();
+        _binaryLength = 0;
         Text(element.ClassName);
         Text(sourceFileId);
         Text(element.Identifier);
         Int64(parentId);
         Text(element.UserLabel);
         var properties = Sorted(element.Properties, out int count);
+        _checksummed = element;
+        _checksummedProperties = properties;
         Int64(count);
         for (int i = 0; i < count; i++)
         {
@@ -102,19 +99,29 @@ public sealed class CanonicalElement : IDisposable
             }
         }
 
-        return XxHash128.HashToUInt128(_binary.WrittenSpan);
+        return XxHash128.HashToUInt128(_binary.AsSpan(0, _binaryLength));
     }
 
     private void Tag(byte tag)
     {
-        _binary.GetSpan(1)[0] = tag;
-        _binary.Advance(1);
+        Reserve(1)[0] = tag;
+        _binaryLength++;
     }
 
     private void Int64(long value)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(_binary.GetSpan(8), value);
-        _binary.Advance(8);
+        BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), value);
+        _binaryLength += 8;
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (_binary.Length - _binaryLength < count)
+        {
+            Array.Resize(ref _binary, Math.Max(_binary.Length * 2, _binaryLength + count));
+        }
+
+        return _binary.AsSpan(_binaryLength);
     }
 
     private void Doubles(double x, double y, double z)
@@ -133,10 +140,10 @@ public sealed class CanonicalElement : IDisposable
             return;
         }
 
-        var span = _binary.GetSpan(8 + Encoding.UTF8.GetMaxByteCount(text.Length));
+        var span = Reserve(8 + Encoding.UTF8.GetMaxByteCount(text.Length));
         int written = Encoding.UTF8.GetBytes(text, span[8..]);
         BinaryPrimitives.WriteInt64LittleEndian(span, written);
-        _binary.Advance(8 + written);
+        _binaryLength += 8 + written;
     }
 
     /// <summary>The properties in name order: the list itself when already sorted, else a sorted copy.</summary>
@@ -169,82 +176,110 @@ public sealed class CanonicalElement : IDisposable
     public void WriteJson(SourceElement element, string sourceFileId, long parentId, IReadOnlyList<ResolvedRelationship>? relationships = null)
     {
         ArgumentNullException.ThrowIfNull(element);
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        _writer.WriteString("classFullName", element.ClassName);
-        _writer.WriteString("sourceFileId", sourceFileId);
-        _writer.WriteString("identifier", element.Identifier);
+        var json = _json;
+        json.Clear();
+        json.Raw("{\"classFullName\":"u8);
+        json.StringValue(element.ClassName);
+        json.Raw(",\"sourceFileId\":"u8);
+        json.StringValue(sourceFileId);
+        json.Raw(",\"identifier\":"u8);
+        json.StringValue(element.Identifier);
         if (parentId != 0)
         {
-            _writer.WriteString("parentId", ElementId.Format(parentId));
+            json.Raw(",\"parentId\":"u8);
+            json.ElementIdString(parentId);
         }
 
         if (element.UserLabel is not null)
         {
-            _writer.WriteString("userLabel", element.UserLabel);
+            json.Raw(",\"userLabel\":"u8);
+            json.StringValue(element.UserLabel);
         }
 
-        _writer.WriteStartObject("properties");
-        var properties = Sorted(element.Properties, out int count);
+        json.Raw(",\"properties\":{"u8);
+        var properties = ReferenceEquals(element, _checksummed) ? _checksummedProperties! : Sorted(element.Properties, out _);
+        int count = element.Properties.Count;
         for (int i = 0; i < count; i++)
         {
-            _writer.WritePropertyName(properties[i].Key);
+            if (i > 0)
+            {
+                json.Raw((byte)',');
+            }
+
+            json.StringValue(properties[i].Key);
+            json.Raw((byte)':');
             WriteValue(properties[i].Value);
         }
 
-        _writer.WriteEndObject();
+        json.Raw((byte)'}');
         if (element.Placement is { } p)
         {
-            _writer.WriteStartObject("placement");
-            _writer.WriteNumber("x", p.X);
-            _writer.WriteNumber("y", p.Y);
-            _writer.WriteNumber("z", p.Z);
-            _writer.WriteEndObject();
+            json.Raw(",\"placement\":{\"x\":"u8);
+            Coordinate(p.X);
+            json.Raw(",\"y\":"u8);
+            Coordinate(p.Y);
+            json.Raw(",\"z\":"u8);
+            Coordinate(p.Z);
+            json.Raw((byte)'}');
         }
 
         if (element.BoundingBox is { } b)
         {
-            _writer.WriteStartObject("bbox");
-            _writer.WriteStartArray("low");
-            _writer.WriteNumberValue(b.LowX);
-            _writer.WriteNumberValue(b.LowY);
-            _writer.WriteNumberValue(b.LowZ);
-            _writer.WriteEndArray();
-            _writer.WriteStartArray("high");
-            _writer.WriteNumberValue(b.HighX);
-            _writer.WriteNumberValue(b.HighY);
-            _writer.WriteNumberValue(b.HighZ);
-            _writer.WriteEndArray();
-            _writer.WriteEndObject();
+            json.Raw(",\"bbox\":{\"low\":["u8);
+            Numbers(b.LowX, b.LowY, b.LowZ);
+            json.Raw("],\"high\":["u8);
+            Numbers(b.HighX, b.HighY, b.HighZ);
+            json.Raw("]}"u8);
         }
 
         if (parentId != 0 || relationships is { Count: > 0 })
         {
-            _writer.WriteStartArray("relationships");
+            json.Raw(",\"relationships\":["u8);
+            bool first = true;
             if (parentId != 0)
             {
-                WriteRelationship(ResolvedRelationship.Parent, parentId);
+                WriteRelationship(ResolvedRelationship.Parent, parentId, ref first);
             }
 
             foreach (var relationship in relationships ?? [])
             {
-                WriteRelationship(relationship.Type, relationship.TargetId);
+                WriteRelationship(relationship.Type, relationship.TargetId, ref first);
             }
 
-            _writer.WriteEndArray();
+            json.Raw((byte)']');
         }
 
-        _writer.WriteEndObject();
-        _writer.Flush();
+        json.Raw((byte)'}');
     }
 
-    private void WriteRelationship(string type, long targetId)
+    private void Numbers(double x, double y, double z)
     {
-        _writer.WriteStartObject();
-        _writer.WriteString("type", type);
-        _writer.WriteString("targetId", ElementId.Format(targetId));
-        _writer.WriteEndObject();
+        Coordinate(x);
+        _json.Raw((byte)',');
+        Coordinate(y);
+        _json.Raw((byte)',');
+        Coordinate(z);
+    }
+
+    /// <summary>A coordinate of a placement or box: a number, so a connector's NaN or infinity is refused.</summary>
+    private void Coordinate(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException($"A coordinate must be a finite number, not {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", nameof(value));
+        }
+
+        _json.Number(value);
+    }
+
+    private void WriteRelationship(string type, long targetId, ref bool first)
+    {
+        _json.Raw(first ? "{\"type\":"u8 : ",{\"type\":"u8);
+        first = false;
+        _json.StringValue(type);
+        _json.Raw(",\"targetId\":"u8);
+        _json.ElementIdString(targetId);
+        _json.Raw((byte)'}');
     }
 
     private static bool IsSorted(IReadOnlyList<KeyValuePair<string, object>> properties)
@@ -265,27 +300,50 @@ public sealed class CanonicalElement : IDisposable
         switch (value)
         {
             case string s:
-                _writer.WriteStringValue(s);
+                _json.StringValue(s);
                 break;
             case long l:
-                _writer.WriteNumberValue(l);
+                _json.Number(l);
                 break;
             case int i:
-                _writer.WriteNumberValue(i);
+                _json.Number(i);
                 break;
-            case double d when double.IsFinite(d):
-                _writer.WriteNumberValue(d);
+            case double d:
+                WriteNumber(d);
                 break;
             case bool flag:
-                _writer.WriteBooleanValue(flag);
+                _json.Boolean(flag);
                 break;
             default:
-                _writer.WriteStringValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                WriteText(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
                 break;
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>A finite number as a JSON number; NaN and infinities, which JSON cannot hold, as their invariant text.</summary>
+    private void WriteNumber(double value)
+    {
+        if (double.IsFinite(value))
+        {
+            _json.Number(value);
+        }
+        else
+        {
+            _json.StringValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private void WriteText(string? text)
+    {
+        if (text is null)
+        {
+            _json.Raw("null"u8);
+        }
+        else
+        {
+            _json.StringValue(text);
+        }
+    }
 
     private sealed class PropertyOrder : IComparer<KeyValuePair<string, object>>
     {

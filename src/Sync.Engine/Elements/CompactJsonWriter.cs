@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Sync.Engine.Elements;
+
+/// <summary>
+/// Writes compact JSON straight into a byte buffer, byte for byte as <see cref="Utf8JsonWriter"/> with
+/// <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> writes it. Canonical elements and changeset lines are
+/// written once per element (a million times in a first sync of a large file), and the general writer's per-call work
+/// (state checks, escaping scans, transcoding through its own buffers) was most of their cost. Here names are UTF-8
+/// literals, printable ASCII strings are copied as they are, and only strings that need escaping go through the encoder.
+/// The caller writes structure (braces, commas) itself.
+/// </summary>
+public sealed class CompactJsonWriter
+{
+    /// <summary>Printable ASCII but the quote and the backslash: the characters the encoder leaves as they are.</summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => c is not ('"' or '\\')).ToArray());
+
+    private byte[] _buffer;
+    private int _length;
+
+    public CompactJsonWriter(int capacity = 1024)
+    {
+        _buffer = new byte[capacity];
+    }
+
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
+
+    public void Clear() => _length = 0;
+
+    /// <summary>Bytes as they are: names, punctuation and other literals.</summary>
+    public void Raw(ReadOnlySpan<byte> utf8)
+    {
+        utf8.CopyTo(Reserve(utf8.Length));
+        _length += utf8.Length;
+    }
+
+    public void Raw(byte value)
+    {
+        Reserve(1)[0] = value;
+        _length++;
+    }
+
+    /// <summary>A string value, quoted and escaped.</summary>
+    public void StringValue(string value)
+    {
+        if (value.AsSpan().IndexOfAnyExcept(PlainAscii) < 0)
+        {
+            var span = Reserve(value.Length + 2);
+            span[0] = (byte)'"';
+            Ascii.FromUtf16(value, span[1..], out _);
+            span[value.Length + 1] = (byte)'"';
+            _length += value.Length + 2;
+            return;
+        }
+
+        // Quotes, backslashes, control characters or non-ASCII text: the encoder decides, as Utf8JsonWriter's does.
+        Raw((byte)'"');
+        Raw(JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes);
+        Raw((byte)'"');
+    }
+
+    public void Number(long value)
+    {
+        var span = Reserve(20);
+        value.TryFormat(span, out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    /// <summary>A finite double in its shortest round-trip form.</summary>
+    public void Number(double value)
+    {
+        var span = Reserve(32);
+        value.TryFormat(span, out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    public void Boolean(bool value) => Raw(value ? "true"u8 : "false"u8);
+
+    /// <summary>An element id as a string: <c>"0x…"</c>, lower-case hex without leading zeros.</summary>
+    public void ElementIdString(long id)
+    {
+        var span = Reserve(2 + 16 + 2);
+        "\"0x"u8.CopyTo(span);
+        id.TryFormat(span[3..], out int written, "x", CultureInfo.InvariantCulture);
+        span[3 + written] = (byte)'"';
+        _length += 3 + written + 1;
+    }
+
+    /// <summary>A 128-bit value as a string of 32 lower-case hex digits.</summary>
+    public void Hex128String(UInt128 value)
+    {
+        var span = Reserve(34);
+        span[0] = (byte)'"';
+        ((ulong)(value >> 64)).TryFormat(span[1..], out _, "x16", CultureInfo.InvariantCulture);
+        ((ulong)value).TryFormat(span[17..], out _, "x16", CultureInfo.InvariantCulture);
+        span[33] = (byte)'"';
+        _length += 34;
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (_buffer.Length - _length < count)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+        }
+
+        return _buffer.AsSpan(_length);
+    }
+}
