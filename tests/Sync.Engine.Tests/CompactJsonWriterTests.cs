@@ -31,10 +31,14 @@ public sealed class CompactJsonWriterTests
     {
         var random = new Random(20261206);
         var doubles = new List<double> { 0, -0.0, 1, -1, 0.1, 1.0 / 3, 1e-5, 1e-4, 123456789012345.0, 1e15, 1e16, 1e21, 1.5e300, double.Epsilon, double.MaxValue, double.MinValue, 12.25 };
-        for (int i = 0; i < 2000; i++)
+        double[] scales = [1e-4, 1e-3, 0.01, 1, 100, 1e4, 1e8, 1e12, 1e14, 1e15];
+        for (int i = 0; i < 20_000; i++)
         {
             doubles.Add(BitConverter.Int64BitsToDouble(random.NextInt64()) is var d && double.IsFinite(d) ? d : random.NextDouble());
-            doubles.Add(Math.Round(random.NextDouble() * 10000, random.Next(0, 6)));
+            // Decimals of a few places at every magnitude, both signs: the short path's values and its edges.
+            double value = Math.Round(random.NextDouble() * scales[i % scales.Length], random.Next(0, 9));
+            doubles.Add(i % 2 == 0 ? value : -value);
+            doubles.Add(random.Next(-1_000_000, 1_000_000) / PowersOfTen[random.Next(0, 8)]);
         }
 
         var writer = new CompactJsonWriter(4);
@@ -84,6 +88,8 @@ public sealed class CompactJsonWriterTests
         writer.Raw("]"u8);
         Assert.AreEqual($"[\"{longText}\",false]", Encoding.UTF8.GetString(writer.Written));
     }
+
+    private static readonly double[] PowersOfTen = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7];
 
     private static string WithReference(Action<Utf8JsonWriter> write)
     {

@@ -104,14 +104,14 @@ public sealed class ChangesetPusher(IBlobStore blobs, IChangesetLog log, TimePro
                 }
             }
 
-            content.AppendData(Encoding.ASCII.GetBytes(schema.ContentSha1));
+            content.AppendData(Encoding.ASCII.GetBytes(schema.ContentHash));
             parts.Add(schemaBlob);
             size += schema.CompressedBytes;
         }
 
         foreach (var file in changed)
         {
-            content.AppendData(Encoding.ASCII.GetBytes(file.OperationsSha1));
+            content.AppendData(Encoding.ASCII.GetBytes(file.OperationsHash));
             parts.Add(file.OperationsBlob);
             size += file.OperationsBytes;
         }

@@ -109,7 +109,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         string operationsBlob = BlobNames.Staged(request.IModelId, request.RunId, request.SourceFileId);
         string snapshotBlob = BlobNames.Snapshot(request.IModelId, request.SourceFileId, request.RunId);
         var diff = new Diff(baseline);
-        string sha1;
+        string contentHash;
         long bytes;
         long elementCount;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -133,7 +133,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             }
 
             await snapshot.CompleteAsync(limit.Token).ConfigureAwait(false);
-            sha1 = writer.ContentSha1;
+            contentHash = writer.ContentHash;
             bytes = writer.CompressedBytes;
             elementCount = snapshot.Count;
         }
@@ -166,7 +166,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
             snapshotBlob,
             elementCount,
             operationsBlob,
-            sha1,
+            contentHash,
             bytes,
             diff.Inserted,
             diff.Updated,
@@ -223,7 +223,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         }
 
         var staged = new StagedFile(sourceFileId, previous.Marker, previous.ConnectorType, previous.ConnectorVersion, previous.SnapshotBlob, null, 0,
-            operationsBlob, writer.ContentSha1, writer.CompressedBytes, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>())
+            operationsBlob, writer.ContentHash, writer.CompressedBytes, 0, 0, baseline.Count, new Dictionary<string, IReadOnlyDictionary<string, string>>())
         {
             Superseded = Superseded(previous.SnapshotBlob, baseline.BaseName, null),
         };

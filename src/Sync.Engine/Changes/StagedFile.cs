@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Sync.Engine.Changes;
 
 public enum FileOutcome
@@ -19,6 +21,10 @@ public sealed record SyncError(string Code, string Category, string Description,
 /// What synchronizing one source file produced, by reference: the staged operations blob and the new snapshot.
 /// Small enough to pass between durable activities.
 /// </summary>
+/// <param name="OperationsHash">
+/// The content hash of the operations' NDJSON (<see cref="ChangeLineWriter.ContentHash"/>), which the changeset id
+/// covers. It keeps its earlier wire name, from when it was a SHA-1, so a run staged before an upgrade still pushes.
+/// </param>
 public sealed record StagedFile(
     string SourceFileId,
     string Marker,
@@ -28,7 +34,7 @@ public sealed record StagedFile(
     string? NewSnapshot,
     long ElementCount,
     string OperationsBlob,
-    string OperationsSha1,
+    [property: JsonPropertyName("OperationsSha1")] string OperationsHash,
     long OperationsBytes,
     int Inserted,
     int Updated,

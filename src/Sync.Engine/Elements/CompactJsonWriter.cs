@@ -75,9 +75,94 @@ public sealed class CompactJsonWriter
     /// <summary>A finite double in its shortest round-trip form.</summary>
     public void Number(double value)
     {
-        var span = Reserve(32);
-        value.TryFormat(span, out int written, default, CultureInfo.InvariantCulture);
-        _length += written;
+        if (!TryWriteShortDecimal(value))
+        {
+            var span = Reserve(32);
+            value.TryFormat(span, out int written, default, CultureInfo.InvariantCulture);
+            _length += written;
+        }
+    }
+
+    private static readonly double[] PowersOfTen = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
+
+    /// <summary>
+    /// Most values in design files are decimals of a few places (1.25, 7.5, 1234.5678). When <paramref name="value"/> is
+    /// m / 10^k for an integer m of at most 15 digits, that decimal is the shortest text that reads back as the value
+    /// (decimals of up to 15 significant digits are distinct doubles), which is what the general formatter finds by a
+    /// slower search. Only where that formatter writes plain notation (0.001 up to 10^15); everything else goes to it.
+    /// </summary>
+    private bool TryWriteShortDecimal(double value)
+    {
+        double magnitude = Math.Abs(value);
+        if (!(magnitude >= 1e-3 && magnitude < 1e15))
+        {
+            return false;
+        }
+
+        for (int places = 0; places < PowersOfTen.Length; places++)
+        {
+            double scaled = value * PowersOfTen[places];
+            if (Math.Abs(scaled) >= 1e15)
+            {
+                return false;
+            }
+
+            if (scaled != Math.Floor(scaled) || (long)scaled / PowersOfTen[places] != value)
+            {
+                continue;
+            }
+
+            long digits = (long)scaled;
+            while (places > 0 && digits % 10 == 0)
+            {
+                digits /= 10;
+                places--;
+            }
+
+            WriteDecimal(digits, places);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>digits / 10^places in plain notation: "-12.5", "0.0025".</summary>
+    private void WriteDecimal(long digits, int places)
+    {
+        var span = Reserve(24);
+        int at = 0;
+        if (digits < 0)
+        {
+            span[at++] = (byte)'-';
+            digits = -digits;
+        }
+
+        Span<byte> text = stackalloc byte[20];
+        digits.TryFormat(text, out int length, default, CultureInfo.InvariantCulture);
+        if (places == 0)
+        {
+            text[..length].CopyTo(span[at..]);
+            _length += at + length;
+            return;
+        }
+
+        int whole = length - places;
+        if (whole <= 0)
+        {
+            span[at++] = (byte)'0';
+            span[at++] = (byte)'.';
+            span.Slice(at, -whole).Fill((byte)'0');
+            at += -whole;
+            text[..length].CopyTo(span[at..]);
+            _length += at + length;
+            return;
+        }
+
+        text[..whole].CopyTo(span[at..]);
+        at += whole;
+        span[at++] = (byte)'.';
+        text[whole..length].CopyTo(span[at..]);
+        _length += at + places;
     }
 
     public void Boolean(bool value) => Raw(value ? "true"u8 : "false"u8);
