@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Sync.Engine.Stores;
 
@@ -41,4 +42,25 @@ public sealed class AzureBlobStore(StorageAccount account) : IBlobStore
 
     public Task DeleteIfExistsAsync(string name, CancellationToken cancellationToken) =>
         _container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
+
+    /// <summary>Lists the prefix page by page and deletes each page's blobs several at a time.</summary>
+    public async Task<int> DeleteByPrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        int deleted = 0;
+        await foreach (var page in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages().ConfigureAwait(false))
+        {
+            await Parallel.ForEachAsync(page.Values, new ParallelOptions { MaxDegreeOfParallelism = ParallelDeletes, CancellationToken = cancellationToken }, async (blob, token) =>
+            {
+                if ((await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: token).ConfigureAwait(false)).Value)
+                {
+                    Interlocked.Increment(ref deleted);
+                }
+            }).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    private const int ParallelDeletes = 8;
 }

@@ -27,6 +27,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<SyncStateReader>();
         services.AddSingleton<ChangesetPusher>();
         services.AddSingleton<StagedRunCleanup>();
+        services.AddSingleton<DeletedIModelPurge>();
         services.AddSingleton(configuration.GetSection(RunOptions.Section).Get<RunOptions>() ?? new RunOptions());
         services.AddSingleton<AbandonedRuns>();
         services.AddSingleton<RunClaims>();

@@ -60,6 +60,49 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
     public async Task CloseAsync(Guid iModelId, CancellationToken cancellationToken) =>
         await _table.UpsertEntityAsync(new TableEntity(Key(iModelId), TipKey) { [ClosedProperty] = true }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Checks the close, then deletes the partition's other rows a transaction (100 rows) at a time.</summary>
+    public async Task<int> PurgeAsync(Guid iModelId, CancellationToken cancellationToken)
+    {
+        string partition = Key(iModelId);
+        var tip = await _table.GetEntityIfExistsAsync<TableEntity>(partition, TipKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!tip.HasValue || tip.Value?.GetBoolean(ClosedProperty) != true)
+        {
+            throw new InvalidOperationException($"The history of iModel {iModelId} is not closed: only a deleted iModel's records can be purged.");
+        }
+
+        int purged = 0;
+        var batch = new List<TableTransactionAction>(MaxTransactionRows);
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == TipKey)
+            {
+                continue;
+            }
+
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row.RowKey), ETag.All));
+            if (batch.Count == MaxTransactionRows)
+            {
+                purged += await DeleteRowsAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return purged + await DeleteRowsAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private const int MaxTransactionRows = 100;
+
+    private async Task<int> DeleteRowsAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
+    {
+        int count = batch.Count;
+        if (count > 0)
+        {
+            await _table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+            batch.Clear();
+        }
+
+        return count;
+    }
+
     public async Task<bool> TryAdvanceAsync(Guid iModelId, ChainTip expected, string stateBlob, ChangesetRecord? changeset, string runKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(expected);

@@ -3,9 +3,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Engine.Changes;
 using Sync.Engine.Stores;
+using Sync.Storage;
 
 namespace Sync.LocalHost.Tests;
 
@@ -148,6 +150,11 @@ public sealed class ChangesetsAndElementsApiTests
         var (_, iModelId) = await Host.CreateIModelAsync();
         var iModel = Guid.Parse(iModelId);
         await SyncAsync(iModel, "run-1", "Tag,Name,Flow\nP-1,Feed,12.5\nP-2,Return,8\n");
+        await SyncAsync(iModel, "run-1b", "Tag,Name,Flow\nP-1,Feed,12.5\nP-2,Return,9\n");
+        var (_, keptId) = await Host.CreateIModelAsync();
+        await SyncAsync(Guid.Parse(keptId), "run-1", "Tag,Name,Flow\nP-1,Feed,12.5\n");
+        int keptBlobs = await BlobsOfAsync(Guid.Parse(keptId));
+        Assert.IsGreaterThanOrEqualTo(4, await BlobsOfAsync(iModel), "two runs' parts, snapshots and states");
         string[] reads =
         [
             $"/imodels/{iModelId}",
@@ -171,8 +178,32 @@ public sealed class ChangesetsAndElementsApiTests
             (await Host.SendAsync(HttpMethod.Get, read)).AssertError(HttpStatusCode.NotFound, "iModelNotFound");
         }
 
+        // What it left in storage is gone but its close; another iModel's is untouched.
+        Assert.AreEqual(0, await BlobsOfAsync(iModel), "changesets, snapshots and states purged");
+        Assert.AreEqual(keptBlobs, await BlobsOfAsync(Guid.Parse(keptId)));
+        var log = Host.Services.GetRequiredService<IChangesetLog>();
+        Assert.IsNull(await log.GetRunCommitAsync(iModel, "run-1", CancellationToken.None), "its history's records purged");
+        Assert.IsEmpty(await log.ListAsync(iModel, 0, 10, CancellationToken.None));
+        Assert.AreEqual(1, (await log.ListAsync(Guid.Parse(keptId), 0, 10, CancellationToken.None)).Count);
+
         // And nothing more can be pushed to it.
         await Assert.ThrowsExactlyAsync<IModelDeletedException>(() => SyncAsync(iModel, "run-2", "Tag,Name,Flow\nP-1,Feed,13\n"));
+    }
+
+    private static async Task<int> BlobsOfAsync(Guid iModel)
+    {
+        var account = Host.Services.GetRequiredService<StorageAccount>();
+        var container = account.Container(account.Names.SyncContainer);
+        int count = 0;
+        foreach (string prefix in BlobNames.OfIModel(iModel))
+        {
+            await foreach (var _ in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static async Task<string> FirstElementIdAsync(string iModelId)

@@ -43,6 +43,30 @@ public sealed class TableChangesetLogTests
     }
 
     [TestMethod]
+    public async Task A_purge_leaves_a_closed_history_its_close_and_nothing_else()
+    {
+        var iModel = Guid.NewGuid();
+        var tip = ChainTip.Empty;
+        for (int i = 1; i <= 3; i++)
+        {
+            Assert.IsTrue(await _log.TryAdvanceAsync(iModel, tip, $"state-{i}", Changeset(i, tip.ChangesetId, 1), $"run-{i}", CancellationToken.None));
+            tip = await _log.GetTipAsync(iModel, CancellationToken.None);
+        }
+
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => _log.PurgeAsync(iModel, CancellationToken.None), "a live history is never purged");
+        Assert.AreEqual(3, (await _log.ListAsync(iModel, 0, 10, CancellationToken.None)).Count);
+        await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => _log.PurgeAsync(Guid.NewGuid(), CancellationToken.None), "nor one that never began");
+
+        await _log.CloseAsync(iModel, CancellationToken.None);
+        Assert.AreEqual(9, await _log.PurgeAsync(iModel, CancellationToken.None), "three changesets, their id lookups and their runs");
+        Assert.AreEqual(0, await _log.PurgeAsync(iModel, CancellationToken.None), "a repeated purge finds nothing more");
+        Assert.IsEmpty(await _log.ListAsync(iModel, 0, 10, CancellationToken.None));
+        Assert.IsNull(await _log.GetRunCommitAsync(iModel, "run-2", CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<IModelDeletedException>(() => _log.GetTipAsync(iModel, CancellationToken.None), "the close stays");
+        Assert.IsFalse(await _log.TryAdvanceAsync(iModel, ChainTip.Empty, "state-x", Changeset(1, null, 1), "run-x", CancellationToken.None), "and still takes no push");
+    }
+
+    [TestMethod]
     public async Task A_changeset_of_many_files_keeps_every_part()
     {
         // More part names than a table property holds: the details go to a blob.

@@ -15,6 +15,13 @@ public static class BlobNames
     /// <summary>The iModel's published element index (a compacted SQLite file, gzipped), replaced by each newer one.</summary>
     public static string IndexCheckpoint(Guid iModelId) => $"index/{iModelId:D}/checkpoint.db.gz";
 
+    /// <summary>
+    /// The prefixes under which every blob of an iModel lies: the names above, and the changeset details the log
+    /// writes beside the parts. Purging a deleted iModel deletes these.
+    /// </summary>
+    public static IReadOnlyList<string> OfIModel(Guid iModelId) =>
+        [$"changesets/{iModelId:D}/", $"snapshots/{iModelId:D}/", $"state/{iModelId:D}/", $"index/{iModelId:D}/"];
+
     // Source file ids are GUIDs or caller-chosen manifest ids: keep blob names plain.
     private static string Safe(string id) => Uri.EscapeDataString(id);
 }

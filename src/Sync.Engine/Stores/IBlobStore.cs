@@ -12,4 +12,7 @@ public interface IBlobStore
     Task<long?> GetSizeAsync(string name, CancellationToken cancellationToken);
 
     Task DeleteIfExistsAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every blob whose name starts with <paramref name="prefix"/>; returns how many there were.</summary>
+    Task<int> DeleteByPrefixAsync(string prefix, CancellationToken cancellationToken);
 }

@@ -45,6 +45,13 @@ public interface IChangesetLog
     Task CloseAsync(Guid iModelId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Deletes every record of a closed history but the close itself, which stays so that readers keep seeing the
+    /// iModel as deleted; returns how many records went. Throws <see cref="InvalidOperationException"/> when the
+    /// history is not closed, so nothing of a live iModel can be purged.
+    /// </summary>
+    Task<int> PurgeAsync(Guid iModelId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Atomically moves the tip from <paramref name="expected"/> to <paramref name="stateBlob"/> (and to
     /// <paramref name="changeset"/> when there is one, which must be index expected+1), recording that
     /// <paramref name="runKey"/> committed. False, with nothing written, when the tip is no longer <paramref name="expected"/>.

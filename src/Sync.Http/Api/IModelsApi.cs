@@ -7,7 +7,7 @@ using Sync.Http.Infrastructure;
 namespace Sync.Http.Api;
 
 /// <summary>Our iModels API: the models that connections write into.</summary>
-public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connections, ConnectionRemoval removal, SyncStateReader states, IChangesetLog log)
+public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connections, ConnectionRemoval removal, SyncStateReader states, IChangesetLog log, DeletedIModelPurge purge)
 {
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
@@ -48,9 +48,9 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
     }
 
     /// <summary>
-    /// Deletes the iModel and every connection that writes into it. Its history is closed before its record goes, so
-    /// reads that know the iModel only by its tip (<see cref="ExistingIdAsync"/>) see it gone, and an interrupted
-    /// delete is finished by repeating it.
+    /// Deletes the iModel and every connection that writes into it. Its history is closed first, so reads that know
+    /// the iModel only by its tip (<see cref="ExistingIdAsync"/>) see it gone; then what it left in storage is purged
+    /// (all but the close); its record goes last, so an interrupted delete is finished by repeating it.
     /// </summary>
     public async Task<ApiResult> DeleteAsync(ApiRequest request)
     {
@@ -61,6 +61,7 @@ public sealed class IModelsApi(IIModelStore iModels, IConnectionStore connection
         }
 
         await log.CloseAsync(iModel.Id, request.Aborted);
+        await purge.PurgeAsync(iModel.Id, request.Aborted);
         await iModels.DeleteAsync(iModel.Id, request.Aborted);
         return ApiResult.NoContent();
     }

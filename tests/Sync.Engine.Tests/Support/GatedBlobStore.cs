@@ -24,6 +24,8 @@ internal sealed class GatedBlobStore(IBlobStore inner, int openBytes, Func<strin
 
     public Task DeleteIfExistsAsync(string name, CancellationToken cancellationToken) => inner.DeleteIfExistsAsync(name, cancellationToken);
 
+    public Task<int> DeleteByPrefixAsync(string prefix, CancellationToken cancellationToken) => inner.DeleteByPrefixAsync(prefix, cancellationToken);
+
     private sealed class GatedStream(Stream inner, int openBytes, Task released) : Stream
     {
         private long _read;

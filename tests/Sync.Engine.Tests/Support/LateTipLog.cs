@@ -20,6 +20,8 @@ internal sealed class LateTipLog(IChangesetLog log) : IChangesetLog
 
     public Task CloseAsync(Guid iModelId, CancellationToken cancellationToken) => log.CloseAsync(iModelId, cancellationToken);
 
+    public Task<int> PurgeAsync(Guid iModelId, CancellationToken cancellationToken) => log.PurgeAsync(iModelId, cancellationToken);
+
     public Task<IReadOnlyList<ChangesetRecord>> ListAsync(Guid iModelId, int afterIndex, int max, CancellationToken cancellationToken)
     {
         if (afterIndex == 0)
