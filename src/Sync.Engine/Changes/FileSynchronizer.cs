@@ -114,6 +114,7 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         long elementCount;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_fileReadTimeout);
+        Task completing;
         var snapshot = previous is null
             ? await SnapshotWriter.OpenAsync(blobs, snapshotBlob, limit.Token).ConfigureAwait(false)
             : await SnapshotWriter.OpenAsync(blobs, snapshotBlob, baseline, previous.SnapshotBlob, previous.ElementCount, limit.Token).ConfigureAwait(false);
@@ -130,9 +131,12 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                 }
 
                 await diff.RunAsync(elements, request, context, writer, snapshot, limit.Token).ConfigureAwait(false);
+
+                // The snapshot's last chunks upload while the operations' last block does.
+                completing = snapshot.CompleteAsync(limit.Token);
             }
 
-            await snapshot.CompleteAsync(limit.Token).ConfigureAwait(false);
+            await completing.ConfigureAwait(false);
             contentHash = writer.ContentHash;
             bytes = writer.CompressedBytes;
             elementCount = snapshot.Count;

@@ -173,8 +173,15 @@ internal sealed class SnapshotWriter
         _own.TrimExcess();
     }
 
-    /// <summary>Uploads the rest (or the patch) and commits the blob.</summary>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads the rest (or the patch) and commits the blob. May run while the file's operations finish uploading;
+    /// <see cref="AbandonAsync"/> waits for it.
+    /// </summary>
+    public Task CompleteAsync(CancellationToken cancellationToken) => _completion = CompleteCoreAsync(cancellationToken);
+
+    private Task _completion = Task.CompletedTask;
+
+    private async Task CompleteCoreAsync(CancellationToken cancellationToken)
     {
         if (_records is not null)
         {
@@ -227,6 +234,7 @@ internal sealed class SnapshotWriter
     /// <summary>After a failed diff: waits for an upload still running, then deletes whatever reached the blob.</summary>
     public async Task AbandonAsync()
     {
+        await _completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _upload.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         ReturnChunks();
         await _blobs.DeleteIfExistsAsync(_name, CancellationToken.None).ConfigureAwait(false);
