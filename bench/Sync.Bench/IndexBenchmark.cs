@@ -7,7 +7,8 @@ using Sync.Engine.Index;
 /// <summary>
 /// The first element query of a fresh host (empty cache folder) on an iModel of <c>rows</c> elements: replaying every
 /// changeset (and publishing the checkpoint, as the first host does), then another fresh host starting from that
-/// checkpoint, then one with the checkpoint gone (replay only).
+/// checkpoint, then one with the checkpoint gone (replay only). Then deep element pages on that host: the last page
+/// asked for first, and a client's walk through every page by next links.
 /// </summary>
 internal static class IndexBenchmark
 {
@@ -38,15 +39,46 @@ internal static class IndexBenchmark
             await engine.Blobs.DeleteIfExistsAsync(BlobNames.IndexCheckpoint(iModel), CancellationToken.None);
             var replayOnly = await FirstQueryAsync(new ElementIndex(engine.Blobs, engine.Log, Path.Combine(dir, "host-3"), checkpointOperations: long.MaxValue), iModel, rows);
 
-            Console.WriteLine("| elements | fresh host, replay only s | first host: replay + publish checkpoint s | checkpoint MB (gzip) | fresh host from the checkpoint s |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|");
+            // Deep pages on the host that replayed: one asked for straight away (counted out from the start), then a
+            // client's walk through every page of 1,000 by next links.
+            var host = new ElementIndex(engine.Blobs, engine.Log, Path.Combine(dir, "host-3"), checkpointOperations: long.MaxValue);
+            var jump = Stopwatch.StartNew();
+            await host.ListAsync(iModel, null, null, WalkPage, rows - WalkPage, CancellationToken.None);
+            jump.Stop();
+            var (walk, lastPage) = await WalkAsync(host, iModel, rows);
+
+            Console.WriteLine("| elements | fresh host, replay only s | first host: replay + publish checkpoint s | checkpoint MB (gzip) | fresh host from the checkpoint s | last page of 1,000 asked first ms | walk of every page of 1,000 by next links s | its last page ms |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {rows:N0} | {replayOnly.TotalSeconds:F2} | {replayAndPublish.TotalSeconds:F2} | {checkpointBytes / 1e6:F1} | {fromCheckpoint.TotalSeconds:F2} |"));
+                $"| {rows:N0} | {replayOnly.TotalSeconds:F2} | {replayAndPublish.TotalSeconds:F2} | {checkpointBytes / 1e6:F1} | {fromCheckpoint.TotalSeconds:F2} | {jump.Elapsed.TotalMilliseconds:F0} | {walk.TotalSeconds:F2} | {lastPage.TotalMilliseconds:F1} |"));
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    private const int WalkPage = 1000;
+
+    private static async Task<(TimeSpan Walk, TimeSpan LastPage)> WalkAsync(ElementIndex index, Guid iModel, int rows)
+    {
+        var walk = Stopwatch.StartNew();
+        var page = TimeSpan.Zero;
+        long seen = 0;
+        for (int skip = 0; skip < rows; skip += WalkPage)
+        {
+            var clock = Stopwatch.StartNew();
+            var (elements, _) = await index.ListAsync(iModel, null, null, WalkPage, skip, CancellationToken.None);
+            page = clock.Elapsed;
+            seen += elements.Count;
+        }
+
+        if (seen != rows)
+        {
+            throw new InvalidOperationException($"the walk saw {seen} elements, not {rows}");
+        }
+
+        return (walk.Elapsed, page);
     }
 
     private static async Task<TimeSpan> FirstQueryAsync(ElementIndex index, Guid iModel, int rows)

@@ -33,6 +33,7 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
 {
     private const int ReplayPage = 100;
     private const int MaxCachedCounts = 1024;
+    private const int MaxCachedPageEnds = 16_384;
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
 
     // The changeset index each iModel's local file has been brought to by this process (a file it has not touched may be stale).
@@ -40,6 +41,12 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
 
     // Element counts by filter as of a changeset index: the total of every page query, which only a changeset changes.
     private readonly KeptValues<(Guid IModelId, int Applied, string? Class, string? Source), long> _counts = new(MaxCachedCounts);
+
+    // Where pages served so far ended, by filter, as of a changeset index: the id of the element at each (skip + page
+    // size). A client following next links asks for the page after one it was given; it starts past that id through
+    // the primary key, where OFFSET read every element before it again (a walk through 900,000 elements read
+    // ~400 million rows). A page asked for at any other offset is counted out as before.
+    private readonly KeptValues<(Guid IModelId, int Applied, string? Class, string? Source, int Skip), long> _pageEnds = new(MaxCachedPageEnds);
 
     public async Task<IndexedElement?> GetAsync(Guid iModelId, long id, CancellationToken cancellationToken)
     {
@@ -76,15 +83,29 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         }
 
         await using var query = db.CreateCommand();
-        query.CommandText = $"SELECT id, checksum, json FROM elements {where} ORDER BY id LIMIT $top OFFSET $skip";
+        if (skip > 0 && _pageEnds.TryGet((iModelId, current.Applied, classFullName, sourceFileId, skip), out long after))
+        {
+            query.CommandText = $"SELECT id, checksum, json FROM elements {(where.Length == 0 ? "WHERE" : where + " AND")} id > $after ORDER BY id LIMIT $top";
+            query.Parameters.AddWithValue("$after", after);
+        }
+        else
+        {
+            query.CommandText = $"SELECT id, checksum, json FROM elements {where} ORDER BY id LIMIT $top OFFSET $skip";
+            query.Parameters.AddWithValue("$skip", skip);
+        }
+
         Bind(query);
         query.Parameters.AddWithValue("$top", top);
-        query.Parameters.AddWithValue("$skip", skip);
         var page = new List<IndexedElement>();
         await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             page.Add(new IndexedElement(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        if (page.Count > 0 && (long)skip + page.Count < total)
+        {
+            _pageEnds.Keep((iModelId, current.Applied, classFullName, sourceFileId, skip + page.Count), page[^1].Id);
         }
 
         return (page, total);
