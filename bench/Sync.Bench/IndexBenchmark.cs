@@ -8,7 +8,7 @@ using Sync.Engine.Index;
 /// The first element query of a fresh host (empty cache folder) on an iModel of <c>rows</c> elements: replaying every
 /// changeset (and publishing the checkpoint, as the first host does), then another fresh host starting from that
 /// checkpoint, then one with the checkpoint gone (replay only). Then deep element pages on that host: the last page
-/// asked for first, and a client's walk through every page by next links.
+/// asked for first, and a client's walk through every page by next links; the same for the first changeset's changed elements.
 /// </summary>
 internal static class IndexBenchmark
 {
@@ -46,11 +46,15 @@ internal static class IndexBenchmark
             await host.ListAsync(iModel, null, null, WalkPage, rows - WalkPage, CancellationToken.None);
             jump.Stop();
             var (walk, lastPage) = await WalkAsync(host, iModel, rows);
+            var changesJump = Stopwatch.StartNew();
+            await host.GetChangedElementsAsync(iModel, 1, 1, rows - WalkPage, WalkPage, CancellationToken.None);
+            changesJump.Stop();
+            var (changesWalk, lastChangesPage) = await WalkChangesAsync(host, iModel, rows);
 
-            Console.WriteLine("| elements | fresh host, replay only s | first host: replay + publish checkpoint s | checkpoint MB (gzip) | fresh host from the checkpoint s | last page of 1,000 asked first ms | walk of every page of 1,000 by next links s | its last page ms |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| elements | fresh host, replay only s | first host: replay + publish checkpoint s | checkpoint MB (gzip) | fresh host from the checkpoint s | last page of 1,000 asked first ms | walk of every page of 1,000 by next links s | its last page ms | changedElements: last page asked first ms | changedElements walk s | its last page ms |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {rows:N0} | {replayOnly.TotalSeconds:F2} | {replayAndPublish.TotalSeconds:F2} | {checkpointBytes / 1e6:F1} | {fromCheckpoint.TotalSeconds:F2} | {jump.Elapsed.TotalMilliseconds:F0} | {walk.TotalSeconds:F2} | {lastPage.TotalMilliseconds:F1} |"));
+                $"| {rows:N0} | {replayOnly.TotalSeconds:F2} | {replayAndPublish.TotalSeconds:F2} | {checkpointBytes / 1e6:F1} | {fromCheckpoint.TotalSeconds:F2} | {jump.Elapsed.TotalMilliseconds:F0} | {walk.TotalSeconds:F2} | {lastPage.TotalMilliseconds:F1} | {changesJump.Elapsed.TotalMilliseconds:F0} | {changesWalk.TotalSeconds:F2} | {lastChangesPage.TotalMilliseconds:F1} |"));
         }
         finally
         {
@@ -76,6 +80,28 @@ internal static class IndexBenchmark
         if (seen != rows)
         {
             throw new InvalidOperationException($"the walk saw {seen} elements, not {rows}");
+        }
+
+        return (walk.Elapsed, page);
+    }
+
+    private static async Task<(TimeSpan Walk, TimeSpan LastPage)> WalkChangesAsync(ElementIndex index, Guid iModel, int rows)
+    {
+        var walk = Stopwatch.StartNew();
+        var page = TimeSpan.Zero;
+        long seen = 0;
+        bool more = true;
+        for (int skip = 0; more; skip += WalkPage)
+        {
+            var clock = Stopwatch.StartNew();
+            (var changes, more) = await index.GetChangedElementsAsync(iModel, 1, 1, skip, WalkPage, CancellationToken.None);
+            page = clock.Elapsed;
+            seen += changes.Count;
+        }
+
+        if (seen != rows)
+        {
+            throw new InvalidOperationException($"the walk saw {seen} changed elements, not {rows}");
         }
 
         return (walk.Elapsed, page);

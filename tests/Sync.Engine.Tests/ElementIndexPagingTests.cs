@@ -33,6 +33,51 @@ public sealed class ElementIndexPagingTests
         await AssertWalkAsync(walker, iModel, sourceFileId: null, top: 40, expectedTotal: 330);
     }
 
+    [TestMethod]
+    public async Task Changed_element_pages_that_follow_each_other_are_the_pages_counted_from_the_start()
+    {
+        var iModel = Guid.NewGuid();
+        await RunAsync(iModel, "run-1", Csv(iModel, "run-1", "file-a", Register(0, 300)));
+        await RunAsync(iModel, "run-2", Csv(iModel, "run-2", "file-a", Register(100, 300).Replace(",3\n", ",33\n", StringComparison.Ordinal)));
+        var walker = NewIndex();
+
+        // Ranges that hold most of the history (pages found along the ids), walked twice: the second walk resumes
+        // every page from the first's ends.
+        foreach (var (start, end) in new[] { (1, 2), (2, 2), (1, 2) })
+        {
+            await AssertChangesWalkAsync(walker, iModel, start, end);
+        }
+
+        // A changeset of 86 updates (Flow 5 and 6 of rows 100-399) among ~630 history rows: its pages are found through the
+        // changeset index.
+        string changed = Register(100, 300).Replace(",3\n", ",33\n", StringComparison.Ordinal).Replace(",5\n", ",55\n", StringComparison.Ordinal)
+            .Replace(",6\n", ",66\n", StringComparison.Ordinal);
+        await RunAsync(iModel, "run-3", Csv(iModel, "run-3", "file-a", changed));
+        Assert.AreEqual(86, (await walker.GetChangedElementsAsync(iModel, 3, 3, CancellationToken.None)).Count);
+        await AssertChangesWalkAsync(walker, iModel, 3, 3);
+        await AssertChangesWalkAsync(walker, iModel, 1, 3);
+    }
+
+    private static async Task AssertChangesWalkAsync(ElementIndex walker, Guid iModel, int start, int end)
+    {
+        var walked = new List<long>();
+        for (int skip = 0; ; skip += 30)
+        {
+            var (page, more) = await walker.GetChangedElementsAsync(iModel, start, end, skip, 30, CancellationToken.None);
+            var counted = await NewIndex().GetChangedElementsAsync(iModel, start, end, skip, 30, CancellationToken.None);
+            CollectionAssert.AreEqual(counted.Changes.Select(c => (c.Id, c.Change)).ToArray(), page.Select(c => (c.Id, c.Change)).ToArray(), $"changes {start}-{end} at {skip}");
+            Assert.AreEqual(counted.More, more);
+            walked.AddRange(page.Select(c => c.Id));
+            if (!more)
+            {
+                break;
+            }
+        }
+
+        var whole = await NewIndex().GetChangedElementsAsync(iModel, start, end, CancellationToken.None);
+        CollectionAssert.AreEqual(whole.Select(c => c.Id).ToArray(), walked.ToArray(), $"the walk of {start}-{end} is the whole list");
+    }
+
     private static async Task AssertWalkAsync(ElementIndex walker, Guid iModel, string? sourceFileId, int top, long expectedTotal)
     {
         var walked = new List<long>();

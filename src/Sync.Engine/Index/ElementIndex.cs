@@ -48,6 +48,10 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
     // ~400 million rows). A page asked for at any other offset is counted out as before.
     private readonly KeptValues<(Guid IModelId, int Applied, string? Class, string? Source, int Skip), long> _pageEnds = new(MaxCachedPageEnds);
 
+    // The same for changed-element pages: the last id each page touched, by changeset range.
+    private readonly KeptValues<((Guid IModelId, int Applied, int Start, int End) Range, int Skip), long> _changeEnds = new(MaxCachedPageEnds);
+    private readonly KeptValues<(Guid IModelId, int Applied, int Start, int End), long> _historyRows = new(MaxCachedCounts);
+
     public async Task<IndexedElement?> GetAsync(Guid iModelId, long id, CancellationToken cancellationToken)
     {
         await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
@@ -201,9 +205,22 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         await using var current = await OpenCurrentAsync(iModelId, cancellationToken).ConfigureAwait(false);
         var db = current.Db;
         await using var command = db.CreateCommand();
-        // For each touched id: its last version before the range and its last version inside it.
-        command.CommandText = """
-            WITH touched AS (SELECT DISTINCT id FROM history WHERE cs BETWEEN $start AND $end ORDER BY id LIMIT $limit OFFSET $skip)
+        // For each touched id: its last version before the range and its last version inside it. The page after one
+        // served starts past the last id that page touched (as element pages do), not by counting touched ids out.
+        var endKey = (iModelId, current.Applied, startIndex, endIndex);
+        long pastId = 0;
+        bool resume = skip > 0 && _changeEnds.TryGet((endKey, skip), out pastId);
+
+        // Two ways to a resumed page's touched ids: through the changeset index (every history row of the range, then a
+        // sort) or along the primary key from the last page's end (rows of every changeset until a page of the range
+        // is found). The first costs the range's rows a page, the second a page's worth of rows divided by the share
+        // of the history the range holds: along the key when the range is most of the history.
+        bool alongIds = resume && take != int.MaxValue
+            && Math.Pow(await HistoryRowsAsync(db, endKey, startIndex, endIndex, cancellationToken).ConfigureAwait(false), 2)
+                > (double)take * await HistoryRowsAsync(db, (iModelId, current.Applied, 0, int.MaxValue), 0, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        string range = alongIds ? "id > $after AND +cs BETWEEN $start AND $end" : resume ? "cs BETWEEN $start AND $end AND id > $after" : "cs BETWEEN $start AND $end";
+        command.CommandText = $"""
+            WITH touched AS (SELECT DISTINCT id FROM history WHERE {range} ORDER BY id LIMIT $limit {(resume ? string.Empty : "OFFSET $skip")})
             SELECT t.id,
                    (SELECT json FROM history h WHERE h.id = t.id AND h.cs < $start ORDER BY h.cs DESC LIMIT 1) AS before,
                    (SELECT json FROM history h WHERE h.id = t.id AND h.cs <= $end ORDER BY h.cs DESC LIMIT 1) AS after
@@ -211,19 +228,22 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
             """;
         command.Parameters.AddWithValue("$start", startIndex);
         command.Parameters.AddWithValue("$end", endIndex);
-        command.Parameters.AddWithValue("$skip", skip);
+        command.Parameters.AddWithValue(resume ? "$after" : "$skip", resume ? pastId : skip);
         command.Parameters.AddWithValue("$limit", take == int.MaxValue ? -1L : take + 1L);
         var changes = new List<ChangedElement>();
         int touched = 0;
+        long lastTouched = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             if (++touched > take)
             {
+                _changeEnds.Keep((endKey, skip + take), lastTouched);
                 return (changes, true);
             }
 
             long id = reader.GetInt64(0);
+            lastTouched = id;
             string? before = reader.IsDBNull(1) ? null : reader.GetString(1);
             string? after = reader.IsDBNull(2) ? null : reader.GetString(2);
             var change = (before, after) switch
@@ -241,6 +261,21 @@ public sealed class ElementIndex(IBlobStore blobs, IChangesetLog log, string cac
         }
 
         return (changes, false);
+    }
+
+    /// <summary>History rows in a changeset range, counted once per index state.</summary>
+    private async Task<long> HistoryRowsAsync(SqliteConnection db, (Guid IModelId, int Applied, int Start, int End) key, int start, int end, CancellationToken cancellationToken)
+    {
+        if (_historyRows.TryGet(key, out long rows))
+        {
+            return rows;
+        }
+
+        await using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM history WHERE cs BETWEEN $start AND $end";
+        count.Parameters.AddWithValue("$start", start);
+        count.Parameters.AddWithValue("$end", end);
+        return _historyRows.Keep(key, (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
     private static ChangedElement Describe(long id, string json, string change, IReadOnlyList<string> properties)
