@@ -16,7 +16,7 @@ public sealed class CompactJsonWriterTests
     {
         var strings = Enumerable.Range(0, 0x80).Select(c => $"a{(char)c}b").Concat(
         [
-            string.Empty, "plain", "\"quoted\"", "back\\slash", "tab\tnew\nline\r", "\u007f", "é", "日本語", "😀", "\u2028\u2029", "<script>&'+`", "\uFFFD", "mixed é \" \\ \u0001",
+            string.Empty, "plain", "\"quoted\"", "back\\slash", "tab\tnew\nline\r", "\u007f", "é", "日本語", "😀", "\u2028\u2029", "<script>&'+`", "\uFFFD", "mixed é \" \\ \u0001", "lone \ud800 high", "lone \udc00 low", "\ud83d",
         ]);
         foreach (string value in strings)
         {

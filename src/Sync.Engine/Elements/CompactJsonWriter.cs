@@ -11,13 +11,15 @@ namespace Sync.Engine.Elements;
 /// <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> writes it. Canonical elements and changeset lines are
 /// written once per element (a million times in a first sync of a large file), and the general writer's per-call work
 /// (state checks, escaping scans, transcoding through its own buffers) was most of their cost. Here names are UTF-8
-/// literals, printable ASCII strings are copied as they are, and only strings that need escaping go through the encoder.
+/// literals, printable ASCII strings are copied as they are, and only strings that need escaping go through the writer.
 /// The caller writes structure (braces, commas) itself.
 /// </summary>
 public sealed class CompactJsonWriter
 {
     /// <summary>Printable ASCII but the quote and the backslash: the characters the encoder leaves as they are.</summary>
     private static readonly SearchValues<char> PlainAscii = SearchValues.Create(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => c is not ('"' or '\\')).ToArray());
+
+    private static readonly JsonSerializerOptions Escaping = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private byte[] _buffer;
     private int _length;
@@ -59,10 +61,9 @@ public sealed class CompactJsonWriter
             return;
         }
 
-        // Quotes, backslashes, control characters or non-ASCII text: the encoder decides, as Utf8JsonWriter's does.
-        Raw((byte)'"');
-        Raw(JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes);
-        Raw((byte)'"');
+        // Quotes, backslashes, control characters or non-ASCII text: Utf8JsonWriter itself writes them (JsonEncodedText
+        // would differ: it refuses a lone surrogate, which the writer replaces by U+FFFD).
+        Raw(JsonSerializer.SerializeToUtf8Bytes(value, Escaping));
     }
 
     public void Number(long value)
