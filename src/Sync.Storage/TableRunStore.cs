@@ -159,6 +159,51 @@ public sealed class TableRunStore : IRunStore
     public async Task CloseAsync(string connectionId, CancellationToken cancellationToken) =>
         await _table.UpsertEntityAsync(new TableEntity(connectionId, ClosedKey), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
+    public async Task<int> PurgeAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var mark = await _table.GetEntityIfExistsAsync<TableEntity>(connectionId, ClosedKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!mark.HasValue)
+        {
+            return 0;
+        }
+
+        int purged = 0;
+        var batch = new List<TableTransactionAction>(MaxBatch);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", "State", "TasksBlob"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == ClosedKey || row.GetString("State") != RunStates.Completed)
+            {
+                continue;
+            }
+
+            if (row.GetString("TasksBlob") is { } blob)
+            {
+                await _blobs.DeleteBlobIfExistsAsync(blob, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(connectionId, row.RowKey), ETag.All));
+            if (batch.Count == MaxBatch)
+            {
+                purged += await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return purged + await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> SubmitAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
+    {
+        int count = batch.Count;
+        if (count > 0)
+        {
+            await _table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+            batch.Clear();
+        }
+
+        return count;
+    }
+
     /// <summary>Concurrent reads of one page (clients polling a connection's history) share a query; see <see cref="SharedReads{TKey, TValue}"/>.</summary>
     public Task<RunPage> ListAsync(string connectionId, int skip, int top, bool withTasks, CancellationToken cancellationToken) =>
         _pages.ReadAsync((connectionId, skip, top, withTasks), cancellationToken);

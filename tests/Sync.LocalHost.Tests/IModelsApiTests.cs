@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Engine.Stores;
 
 namespace Sync.LocalHost.Tests;
 
@@ -39,6 +41,21 @@ public sealed class IModelsApiTests
         string connectionId = await Host.CreateStorageConnectionAsync(iModelId, await Host.UploadIdAsync(iTwinId));
         Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/imodels/{iModelId}")).Status);
         (await Host.SendAsync(HttpMethod.Get, $"/synchronization/imodels/storageConnections/{connectionId}")).AssertError(HttpStatusCode.NotFound, "ConnectionNotFound");
+    }
+
+    [TestMethod]
+    public async Task A_deleted_connection_s_finished_runs_are_purged_with_it()
+    {
+        var (iTwinId, iModelId) = await Host.CreateIModelAsync();
+        string connectionId = await Host.CreateStorageConnectionAsync(iModelId, await Host.UploadIdAsync(iTwinId));
+        var run = await Host.RunToCompletionAsync($"/synchronization/imodels/storageConnections/{connectionId}/run");
+        string runId = run.Str("id");
+        var runs = Host.Services.GetRequiredService<IRunStore>();
+        Assert.IsNotNull(await runs.GetAsync(connectionId, runId, CancellationToken.None));
+
+        Assert.AreEqual(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"/synchronization/imodels/storageConnections/{connectionId}")).Status);
+        Assert.IsNull(await runs.GetAsync(connectionId, runId, CancellationToken.None), "the run's record went with the connection");
+        (await Host.SendAsync(HttpMethod.Get, $"/synchronization/imodels/storageConnections/{connectionId}/runs/{runId}")).AssertError(HttpStatusCode.NotFound, "ConnectionNotFound");
     }
 
     [TestMethod]

@@ -117,6 +117,40 @@ public sealed class TableRunStoreTests
         Assert.AreEqual(RunResults.Success, (await _store.GetAsync(connectionId, run.Id, CancellationToken.None))!.Result);
     }
 
+    [TestMethod]
+    public async Task A_purge_takes_a_closed_history_s_finished_runs_and_leaves_the_close_and_runs_still_working()
+    {
+        string connectionId = Guid.NewGuid().ToString("N");
+        var start = DateTimeOffset.UtcNow;
+        var small = NewRun(connectionId, 2) with { Id = Run.NewId(start), State = RunStates.Completed, Result = RunResults.Success };
+        var large = NewRun(connectionId, 500) with { Id = Run.NewId(start.AddSeconds(1)), State = RunStates.Completed, Result = RunResults.Success };
+        var working = NewRun(connectionId, 3) with { Id = Run.NewId(start.AddSeconds(2)), State = RunStates.Executing };
+        foreach (var run in new[] { small, large, working })
+        {
+            await _store.CreateAsync(run, CancellationToken.None);
+        }
+
+        string tasksBlob = $"runs/{connectionId}/{large.Id}.tasks.json";
+        var blobs = new AzureBlobStore(StorageFixture.Account);
+        Assert.IsNotNull(await blobs.GetSizeAsync(tasksBlob, CancellationToken.None), "500 tasks outgrow the row");
+        Assert.AreEqual(0, await _store.PurgeAsync(connectionId, CancellationToken.None), "a live history is never purged");
+        Assert.AreEqual(3, (await _store.ListAsync(connectionId, 0, 10, withTasks: false, CancellationToken.None)).Runs.Count);
+
+        await _store.CloseAsync(connectionId, CancellationToken.None);
+        Assert.AreEqual(2, await _store.PurgeAsync(connectionId, CancellationToken.None));
+        Assert.IsNull(await _store.GetAsync(connectionId, small.Id, CancellationToken.None));
+        Assert.IsNull(await _store.GetAsync(connectionId, large.Id, CancellationToken.None));
+        Assert.IsNull(await blobs.GetSizeAsync(tasksBlob, CancellationToken.None), "with its tasks");
+        await Assert.ThrowsExactlyAsync<ConnectionDeletedException>(() => _store.GetUnlessDeletedAsync(connectionId, small.Id, CancellationToken.None), "the close stays");
+
+        // The run still working goes on, and goes when it has finished.
+        await _store.UpdateTaskAsync(connectionId, working.Id, working.Tasks[0].Id, t => t with { State = RunStates.Completed, Result = RunResults.Success }, CancellationToken.None);
+        Assert.AreEqual(1, (await _store.GetAsync(connectionId, working.Id, CancellationToken.None))!.FilesDone);
+        await _store.UpdateAsync(connectionId, working.Id, r => r with { State = RunStates.Completed, Result = RunResults.Success }, CancellationToken.None);
+        Assert.AreEqual(1, await _store.PurgeAsync(connectionId, CancellationToken.None));
+        Assert.IsNull(await _store.GetAsync(connectionId, working.Id, CancellationToken.None));
+    }
+
     private static Run NewRun(string connectionId, int files)
     {
         var tasks = Enumerable.Range(0, files)

@@ -305,8 +305,16 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
         var staged = input.Files.Where(f => f.Staged is not null).Select(f => f.Staged!).ToList();
         await cleanup.CleanAsync(input.Run.IModelId, input.Run.RunId, staged, CancellationToken.None).ConfigureAwait(false);
 
-        var run = await runs.GetAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Run {input.Run.RunId} has no record.");
+        var run = await runs.GetAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false);
+        if (run is null)
+        {
+            // Purged with its deleted connection, after this finalize had run once (a retry) or after it had been
+            // ended as abandoned: there is nothing left to record.
+            return await connections.GetAsync(input.Run.ConnectionId, CancellationToken.None).ConfigureAwait(false) is null
+                ? RunResults.Undetermined
+                : throw new InvalidOperationException($"Run {input.Run.RunId} has no record.");
+        }
+
         if (!run.IsActive)
         {
             // Already final: this finalize ran before (a retry), or the run was ended as abandoned while silent.
@@ -322,6 +330,7 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
             }
 
             await connections.EndRunAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false);
+            await PurgeIfDeletedAsync(input.Run.ConnectionId).ConfigureAwait(false);
             return run.Result;
         }
 
@@ -377,7 +386,17 @@ public sealed class FinalizeRunActivity(IRunStore runs, IConnectionStore connect
             ChangesetIndex = input.Push?.ChangesetIndex,
         }, CancellationToken.None).ConfigureAwait(false);
         await connections.EndRunAsync(input.Run.ConnectionId, input.Run.RunId, CancellationToken.None).ConfigureAwait(false);
+        await PurgeIfDeletedAsync(input.Run.ConnectionId).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>A run that finishes after its connection was deleted purges itself: the delete left it, as it was working.</summary>
+    private async Task PurgeIfDeletedAsync(string connectionId)
+    {
+        if (await connections.GetAsync(connectionId, CancellationToken.None).ConfigureAwait(false) is null)
+        {
+            await runs.PurgeAsync(connectionId, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private static RunTask Complete(RunTask task, FileWorkResult r, PushOutput? push)

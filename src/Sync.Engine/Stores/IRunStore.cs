@@ -24,6 +24,13 @@ public interface IRunStore
     Task CloseAsync(string connectionId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Deletes the finished runs of a closed history (their records and task blobs); the close stays, and so do runs
+    /// still working, which go on writing their records and are purged when they finish. Returns how many runs went.
+    /// Does nothing to a history that is not closed (a live connection's, or one deleted before closes existed).
+    /// </summary>
+    Task<int> PurgeAsync(string connectionId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A page of the history, newest first, and whether more runs follow it (no count: that would be a second query).
     /// Throws <see cref="ConnectionDeletedException"/> once the history is closed.
     /// </summary>
