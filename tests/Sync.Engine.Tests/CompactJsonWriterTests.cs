@@ -61,14 +61,17 @@ public sealed class CompactJsonWriterTests
     public void Ids_and_checksums_are_written_as_the_API_shows_them()
     {
         var writer = new CompactJsonWriter(2);
-        foreach (long id in new[] { 1L, 0x3039L, long.MaxValue })
+        var random = new Random(7);
+        long[] edges = [0, 1, 0xF, 0x10, 0xFF, 0x100, 0x3039, long.MaxValue, -1, long.MinValue];
+        foreach (long id in edges.Concat(Enumerable.Range(0, 1000).Select(_ => random.NextInt64(long.MinValue, long.MaxValue) >> random.Next(64))))
         {
             writer.Clear();
             writer.ElementIdString(id);
             Assert.AreEqual($"\"{ElementId.Format(id)}\"", Encoding.UTF8.GetString(writer.Written));
         }
 
-        foreach (var checksum in new[] { UInt128.Zero, UInt128.One, UInt128.MaxValue, new UInt128(0x0123456789abcdef, 0xfedcba9876543210) })
+        UInt128[] checksums = [UInt128.Zero, UInt128.One, UInt128.MaxValue, new UInt128(0x0123456789abcdef, 0xfedcba9876543210)];
+        foreach (var checksum in checksums.Concat(Enumerable.Range(0, 1000).Select(_ => new UInt128((ulong)random.NextInt64(), (ulong)random.NextInt64()) >> random.Next(128))))
         {
             writer.Clear();
             writer.Hex128String(checksum);
