@@ -12,7 +12,7 @@ public sealed class SnapshotTests
     public async Task A_streamed_snapshot_of_several_chunks_reads_back_in_the_order_written()
     {
         string name = $"snapshots/{Guid.NewGuid():N}";
-        const int count = 400_000; // more than two 4 MiB chunks
+        const int count = 600_000; // more than two 4 MiB chunks
         var writer = await SnapshotWriter.OpenAsync(Blobs, name, CancellationToken.None);
         for (int i = 0; i < count; i++)
         {
@@ -27,7 +27,7 @@ public sealed class SnapshotTests
         {
             var snapshot = await Snapshot.LoadAsync(Blobs, name, hint, CancellationToken.None);
             Assert.AreEqual(count, snapshot.Count);
-            foreach (int i in new[] { 0, 1, 174_761, 174_762, count - 1 })
+            foreach (int i in new[] { 0, 1, 262_142, 262_143, 524_286, 524_287, count - 1 })
             {
                 Assert.AreEqual(Id(i), snapshot.IdAt(i));
                 Assert.AreEqual(Checksum(i), snapshot.ChecksumAt(i));
@@ -129,7 +129,7 @@ public sealed class SnapshotTests
         for (int i = 0; i < 3; i++)
         {
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 + (i * 24)), Id(i));
-            BinaryPrimitives.WriteUInt128LittleEndian(bytes.AsSpan(16 + (i * 24)), Checksum(i));
+            BinaryPrimitives.WriteUInt128LittleEndian(bytes.AsSpan(16 + (i * 24)), WideChecksum(i));
         }
 
         await WriteAsync(name, bytes);
@@ -140,11 +140,60 @@ public sealed class SnapshotTests
     }
 
     [TestMethod]
+    public async Task Snapshots_and_patches_that_held_whole_checksums_read_as_keys_and_take_keyed_patches()
+    {
+        // A whole snapshot of three wide entries ("SYN2"), and a wide patch on it ("SYP1"): entries 0 and 1 copied, then one of its own.
+        string whole = $"snapshots/{Guid.NewGuid():N}";
+        var bytes = new byte[8 + (3 * 24)];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x53594E32);
+        for (int i = 0; i < 3; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 + (i * 24)), Id(i));
+            BinaryPrimitives.WriteUInt128LittleEndian(bytes.AsSpan(16 + (i * 24)), WideChecksum(i));
+        }
+
+        await WriteAsync(whole, bytes);
+        byte[] baseName = System.Text.Encoding.UTF8.GetBytes(whole);
+        var patchBytes = new byte[8 + 4 + baseName.Length + 8 + 8 + 8 + 24];
+        BinaryPrimitives.WriteUInt32LittleEndian(patchBytes, 0x53595031);
+        BinaryPrimitives.WriteInt32LittleEndian(patchBytes.AsSpan(8), baseName.Length);
+        baseName.CopyTo(patchBytes.AsSpan(12));
+        int at = 12 + baseName.Length;
+        BinaryPrimitives.WriteInt64LittleEndian(patchBytes.AsSpan(at), 3);
+        BinaryPrimitives.WriteInt32LittleEndian(patchBytes.AsSpan(at + 8), 0);
+        BinaryPrimitives.WriteInt32LittleEndian(patchBytes.AsSpan(at + 12), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(patchBytes.AsSpan(at + 16), -1);
+        BinaryPrimitives.WriteInt32LittleEndian(patchBytes.AsSpan(at + 20), 1);
+        BinaryPrimitives.WriteInt64LittleEndian(patchBytes.AsSpan(at + 24), Id(9));
+        BinaryPrimitives.WriteUInt128LittleEndian(patchBytes.AsSpan(at + 32), WideChecksum(9));
+        string widePatch = $"snapshots/{Guid.NewGuid():N}";
+        await WriteAsync(widePatch, patchBytes);
+
+        var read = await Snapshot.LoadAsync(Blobs, widePatch, 3, CancellationToken.None);
+        AssertEntries([(Id(0), Checksum(0), 0), (Id(1), Checksum(1), 1), (Id(9), Checksum(9), -1)], read);
+        Assert.AreEqual(whole, read.BaseName);
+
+        // A keyed patch of that patch still stands on the wide whole snapshot: entry 1 changes, the rest is as read.
+        string keyed = $"snapshots/{Guid.NewGuid():N}";
+        // (A patch limit as for a thousand entries: three are too few to keep any patch.)
+        var writer = SnapshotWriter.OpenPatch(Blobs, keyed, read, widePatch, 1000);
+        await writer.AddAsync(Id(0), Checksum(0), 0, CancellationToken.None);
+        await writer.AddAsync(Id(1), Checksum(-1), -1, CancellationToken.None);
+        await writer.AddAsync(Id(9), Checksum(9), 2, CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+        Assert.AreEqual(whole, writer.PatchBase);
+        AssertEntries([(Id(0), Checksum(0), 0), (Id(1), Checksum(-1), -1), (Id(9), Checksum(9), -1)], await Snapshot.LoadAsync(Blobs, keyed, 3, CancellationToken.None));
+    }
+
+    [TestMethod]
     public async Task A_snapshot_cut_inside_an_entry_or_of_another_kind_is_refused()
     {
         string cut = $"snapshots/{Guid.NewGuid():N}";
         var bytes = new byte[8 + 24 + 10];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x53594E32); // "SYN2"
+        await WriteAsync(cut, bytes);
+        await Assert.ThrowsExactlyAsync<InvalidDataException>(() => Snapshot.LoadAsync(Blobs, cut, 1, CancellationToken.None));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x53594E33); // "SYN3": 16-byte entries, 34 bytes after the header
         await WriteAsync(cut, bytes);
         await Assert.ThrowsExactlyAsync<InvalidDataException>(() => Snapshot.LoadAsync(Blobs, cut, 1, CancellationToken.None));
 
@@ -175,7 +224,7 @@ public sealed class SnapshotTests
         var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
 
         // The new file: entry 0 deleted, 5 changed, a new one after 100, the rest unchanged.
-        var expected = new List<(long Id, UInt128 Checksum, int Origin)>();
+        var expected = new List<(long Id, ulong Checksum, int Origin)>();
         string patch = $"snapshots/{Guid.NewGuid():N}";
         var writer = SnapshotWriter.OpenPatch(Blobs, patch, baseline, whole, count);
         for (int i = 1; i < count; i++)
@@ -203,7 +252,7 @@ public sealed class SnapshotTests
         // A patch of that patch stands on the same whole snapshot: entry 7 changes too, the rest is as read.
         string second = $"snapshots/{Guid.NewGuid():N}";
         var next = SnapshotWriter.OpenPatch(Blobs, second, read, patch, read.Count);
-        var expectedNext = new List<(long Id, UInt128 Checksum, int Origin)>();
+        var expectedNext = new List<(long Id, ulong Checksum, int Origin)>();
         for (int at = 0; at < read.Count; at++)
         {
             bool changed = read.IdAt(at) == Id(7);
@@ -225,7 +274,7 @@ public sealed class SnapshotTests
         var baseline = await Snapshot.LoadAsync(Blobs, whole, count, CancellationToken.None);
         string name = $"snapshots/{Guid.NewGuid():N}";
         var writer = SnapshotWriter.OpenPatch(Blobs, name, baseline, whole, count);
-        var expected = new List<(long Id, UInt128 Checksum, int Origin)>();
+        var expected = new List<(long Id, ulong Checksum, int Origin)>();
         for (int i = 0; i < count; i++)
         {
             bool changed = i % 3 == 0; // a third changed: past the limit part-way through
@@ -307,7 +356,7 @@ public sealed class SnapshotTests
         return name;
     }
 
-    private static void AssertEntries(List<(long Id, UInt128 Checksum, int Origin)> expected, Snapshot read)
+    private static void AssertEntries(List<(long Id, ulong Checksum, int Origin)> expected, Snapshot read)
     {
         Assert.AreEqual(expected.Count, read.Count);
         for (int i = 0; i < expected.Count; i++)
@@ -320,7 +369,10 @@ public sealed class SnapshotTests
 
     private static long Id(int i) => (i * 2_654_435_761L) + 1;
 
-    private static UInt128 Checksum(int i) => new((ulong)i, ~(ulong)i);
+    /// <summary>An element's whole checksum, as snapshots before keys held it; its low half (~i) is the key.</summary>
+    private static UInt128 WideChecksum(int i) => new((ulong)i, ~(ulong)i);
+
+    private static ulong Checksum(int i) => Snapshot.Key(WideChecksum(i));
 
     private static async Task WriteAsync(string name, byte[] bytes)
     {

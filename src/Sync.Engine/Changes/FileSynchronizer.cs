@@ -360,8 +360,9 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
                         _extents.Add(new Vector3d(box.HighX, box.HighY, box.HighZ));
                     }
 
-                    bool unchanged = at >= 0 && baseline.ChecksumAt(at) == checksum;
-                    await snapshot.AddAsync(id, checksum, unchanged ? at : -1, cancellationToken).ConfigureAwait(false);
+                    ulong key = Snapshot.Key(checksum);
+                    bool unchanged = at >= 0 && baseline.ChecksumAt(at) == key;
+                    await snapshot.AddAsync(id, key, unchanged ? at : -1, cancellationToken).ConfigureAwait(false);
                     if (at >= 0)
                     {
                         _seen[at] = true;

@@ -4,8 +4,9 @@ using Sync.Engine.Stores;
 namespace Sync.Engine.Changes;
 
 /// <summary>
-/// The elements a source file produced at its last commit, as (element id, checksum) pairs in the order the file
-/// gave them: 24 bytes an element, the whole basis of the next diff. Element ids are derived from identifiers, so no
+/// The elements a source file produced at its last commit, as (element id, checksum key) pairs in the order the file
+/// gave them: 16 bytes an element, the whole basis of the next diff. The key is the low 64 bits of the element's
+/// 128-bit checksum (<see cref="Key"/>): an edit goes unseen only when its key equals the old one, 1 in 2^64. Element ids are derived from identifiers, so no
 /// identifier text is kept. Lookups go through a hash table built on first use (about 24 more bytes an element while
 /// diffing). Written by <see cref="SnapshotWriter"/> as the diff runs.
 /// </summary>
@@ -18,9 +19,10 @@ namespace Sync.Engine.Changes;
 /// <para>
 /// Blob layouts (ADR 0020):
 /// <list type="bullet">
-/// <item>a whole snapshot: "SYN2", 4 reserved bytes, then entries to the end. Snapshots written before streaming
-/// ("SYN1") carry an entry count after the magic and are still read;</item>
-/// <item>a patch on a whole snapshot (its <see cref="BaseName"/>): "SYP1", 4 reserved bytes, the base's name
+/// <item>a whole snapshot: "SYN3", 4 reserved bytes, then entries (id, key; int64 and uint64) to the end. Older
+/// snapshots held the whole checksum (24-byte entries: id, uint128) and are still read, taking its low half: "SYN2"
+/// laid out as "SYN3", and "SYN1" (written before streaming) with an entry count after the magic;</item>
+/// <item>a patch on a whole snapshot (its <see cref="BaseName"/>): "SYP2" ("SYP1" with 24-byte entries), 4 reserved bytes, the base's name
 /// (int32 length, UTF-8) and entry count (int64), then records of two int32: (start, count) copies entries
 /// start..start+count-1 of the base; (-1, count) is followed by count entries of its own. A changed file whose
 /// elements mostly kept their checksums is committed as a patch, so its commit stores kilobytes, not the whole
@@ -31,23 +33,26 @@ namespace Sync.Engine.Changes;
 public sealed class Snapshot : IAsyncDisposable
 {
     internal const int HeaderBytes = 8;
-    internal const int EntryBytes = 24;
+    internal const int EntryBytes = 16;
+    private const int WideEntryBytes = 24; // entries written before keys: id, then the whole checksum
     internal const int EntriesPerRead = 4096;
-    private const uint CountedMagic = 0x53594E31; // "SYN1": count in the header
-    private const uint StreamedMagic = 0x53594E32; // "SYN2": entries to the end of the blob
-    private const uint PatchMagic = 0x53595031; // "SYP1": copies of a whole snapshot's entries and entries of its own
+    private const uint CountedMagic = 0x53594E31; // "SYN1": count in the header, wide entries
+    private const uint StreamedMagic = 0x53594E32; // "SYN2": wide entries to the end of the blob
+    private const uint KeyedMagic = 0x53594E33; // "SYN3": entries to the end of the blob
+    private const uint WidePatchMagic = 0x53595031; // "SYP1": copies of a whole snapshot's entries and wide entries of its own
+    private const uint PatchMagic = 0x53595032; // "SYP2": copies of a whole snapshot's entries and entries of its own
     internal const int LiteralRecord = -1;
     private CancellationTokenSource? _stop;
     private readonly Task _loading;
     private long[] _ids;
-    private UInt128[] _checksums;
+    private ulong[] _checksums;
     // A patch's entries' positions in its base (-1: an entry of the patch's own); null for a whole snapshot.
     private int[]? _origins;
     private int _count;
     private int _loaded;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Snapshot(long[] ids, UInt128[] checksums)
+    public Snapshot(long[] ids, ulong[] checksums)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(checksums);
@@ -61,7 +66,7 @@ public sealed class Snapshot : IAsyncDisposable
     {
         int capacity = (int)Math.Clamp(expectedCount, 0, Array.MaxLength);
         _ids = new long[capacity];
-        _checksums = new UInt128[capacity];
+        _checksums = new ulong[capacity];
         _count = capacity;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _loading = Task.Run(() => FillAsync(blobs, name, _stop.Token), CancellationToken.None);
@@ -80,7 +85,11 @@ public sealed class Snapshot : IAsyncDisposable
 
     public long IdAt(int index) => Volatile.Read(ref _ids)[index];
 
-    public UInt128 ChecksumAt(int index) => Volatile.Read(ref _checksums)[index];
+    /// <summary>The checksum key (<see cref="Key"/>) of the entry at <paramref name="index"/>.</summary>
+    public ulong ChecksumAt(int index) => Volatile.Read(ref _checksums)[index];
+
+    /// <summary>What a snapshot keeps of an element's checksum: its low 64 bits.</summary>
+    public static ulong Key(UInt128 checksum) => (ulong)checksum;
 
     /// <summary>
     /// Where the entry at <paramref name="index"/> sits in the whole snapshot this one stands on (itself when whole,
@@ -144,25 +153,28 @@ public sealed class Snapshot : IAsyncDisposable
 
     internal static void WriteHeader(Span<byte> header)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(header, StreamedMagic);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, KeyedMagic);
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], 0);
     }
 
-    /// <summary>One entry as stored: the element id, then the checksum, little-endian.</summary>
-    internal static void WriteEntry(Span<byte> entry, long id, UInt128 checksum)
+    /// <summary>One entry as stored: the element id, then the checksum key, little-endian.</summary>
+    internal static void WriteEntry(Span<byte> entry, long id, ulong key)
     {
         BinaryPrimitives.WriteInt64LittleEndian(entry, id);
-        BinaryPrimitives.WriteUInt128LittleEndian(entry[8..], checksum);
+        BinaryPrimitives.WriteUInt64LittleEndian(entry[8..], key);
     }
 
-    /// <summary>Stored entries into the arrays from position <paramref name="at"/> on.</summary>
-    private void ReadEntries(ReadOnlySpan<byte> entries, int at)
+    /// <summary>
+    /// Stored entries of <paramref name="entryBytes"/> each into the arrays from position <paramref name="at"/> on. A wide
+    /// entry's checksum is a little-endian uint128, so its first eight bytes are the key, where a keyed entry has it.
+    /// </summary>
+    private void ReadEntries(ReadOnlySpan<byte> entries, int entryBytes, int at)
     {
-        for (int i = 0; i < entries.Length / EntryBytes; i++)
+        for (int i = 0; i < entries.Length / entryBytes; i++)
         {
-            var entry = entries.Slice(i * EntryBytes, EntryBytes);
+            var entry = entries.Slice(i * entryBytes, entryBytes);
             _ids[at + i] = BinaryPrimitives.ReadInt64LittleEndian(entry);
-            _checksums[at + i] = BinaryPrimitives.ReadUInt128LittleEndian(entry[8..]);
+            _checksums[at + i] = BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]);
         }
     }
 
@@ -226,36 +238,37 @@ public sealed class Snapshot : IAsyncDisposable
         var header = new byte[HeaderBytes];
         await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        if (magic == PatchMagic)
+        if (magic is PatchMagic or WidePatchMagic)
         {
-            await FillFromPatchAsync(blobs, name, stream, cancellationToken).ConfigureAwait(false);
+            await FillFromPatchAsync(blobs, name, stream, magic == PatchMagic ? EntryBytes : WideEntryBytes, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         int? count = magic switch
         {
             CountedMagic => BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)),
-            StreamedMagic => null,
+            StreamedMagic or KeyedMagic => null,
             _ => throw new InvalidDataException($"'{name}' is not a snapshot."),
         };
-        var buffer = new byte[EntryBytes * EntriesPerRead];
+        int entryBytes = magic == KeyedMagic ? EntryBytes : WideEntryBytes;
+        var buffer = new byte[entryBytes * EntriesPerRead];
         int done = 0;
         while (count is null || done < count)
         {
-            int want = count is { } c ? Math.Min(EntriesPerRead, c - done) * EntryBytes : buffer.Length;
+            int want = count is { } c ? Math.Min(EntriesPerRead, c - done) * entryBytes : buffer.Length;
             int read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: count is not null, cancellationToken).ConfigureAwait(false);
-            if (read % EntryBytes != 0)
+            if (read % entryBytes != 0)
             {
                 throw new InvalidDataException($"Snapshot '{name}' ends inside an entry.");
             }
 
-            int entries = read / EntryBytes;
+            int entries = read / entryBytes;
             if (done + entries > _ids.Length)
             {
                 Grow(done, done + entries);
             }
 
-            ReadEntries(buffer.AsSpan(0, read), done);
+            ReadEntries(buffer.AsSpan(0, read), entryBytes, done);
             done += entries;
             Publish(done);
             if (read < want)
@@ -271,7 +284,7 @@ public sealed class Snapshot : IAsyncDisposable
     /// A patch: its base loads on its own task while the records are applied in order, each copy waiting only for
     /// the base entries it takes, so a diff still starts on the first entries while the rest arrive.
     /// </summary>
-    private async Task FillFromPatchAsync(IBlobStore blobs, string name, Stream stream, CancellationToken cancellationToken)
+    private async Task FillFromPatchAsync(IBlobStore blobs, string name, Stream stream, int entryBytes, CancellationToken cancellationToken)
     {
         var word = new byte[8];
         await stream.ReadExactlyAsync(word.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
@@ -289,7 +302,7 @@ public sealed class Snapshot : IAsyncDisposable
         BaseEntryCount = baseCount;
         Volatile.Write(ref _origins, new int[_ids.Length]);
         await using var whole = Open(blobs, BaseName, baseCount, cancellationToken);
-        var buffer = new byte[EntryBytes * EntriesPerRead];
+        var buffer = new byte[entryBytes * EntriesPerRead];
         int done = 0, published = 0;
         while (true)
         {
@@ -321,8 +334,8 @@ public sealed class Snapshot : IAsyncDisposable
                 for (int taken = 0; taken < count;)
                 {
                     int entries = Math.Min(EntriesPerRead, count - taken);
-                    await stream.ReadExactlyAsync(buffer.AsMemory(0, entries * EntryBytes), cancellationToken).ConfigureAwait(false);
-                    ReadEntries(buffer.AsSpan(0, entries * EntryBytes), done);
+                    await stream.ReadExactlyAsync(buffer.AsMemory(0, entries * entryBytes), cancellationToken).ConfigureAwait(false);
+                    ReadEntries(buffer.AsSpan(0, entries * entryBytes), entryBytes, done);
                     _origins.AsSpan(done, entries).Fill(-1);
 
                     done += entries;
@@ -382,7 +395,7 @@ public sealed class Snapshot : IAsyncDisposable
     {
         int capacity = (int)Math.Min(Array.MaxLength, Math.Max((long)_ids.Length * 2, needed));
         var ids = new long[capacity];
-        var checksums = new UInt128[capacity];
+        var checksums = new ulong[capacity];
         Array.Copy(_ids, ids, done);
         Array.Copy(_checksums, checksums, done);
         if (_origins is { } origins)

@@ -31,7 +31,7 @@ internal sealed class SnapshotWriter
 {
     /// <summary>Baselines smaller than this are rewritten whole: one small blob either way, and no base to keep.</summary>
     internal const int PatchMinimumEntries = 1024;
-    private const int ChunkBytes = 24 * 174_762; // just under 4 MiB of whole entries
+    private const int ChunkBytes = Snapshot.EntryBytes * 262_143; // just under 4 MiB of whole entries
     private const int RecordBytes = 8;
     private readonly IBlobStore _blobs;
     private readonly string _name;
@@ -47,7 +47,7 @@ internal sealed class SnapshotWriter
     private readonly string? _baselineName;
     private readonly long _patchLimit;
     private List<PatchRecord>? _records;
-    private readonly List<(long Id, UInt128 Checksum)> _own = [];
+    private readonly List<(long Id, ulong Key)> _own = [];
     private long _patchBytes;
 
     private SnapshotWriter(IBlobStore blobs, string name, Stream? stream, Snapshot? baseline = null, string? baselineName = null, long expectedCount = 0)
@@ -100,15 +100,16 @@ internal sealed class SnapshotWriter
         new(blobs, name, null, baseline, baselineName, expectedCount);
 
     /// <summary>An entry the baseline did not have as it is (new, or changed).</summary>
-    public ValueTask AddAsync(long id, UInt128 checksum, CancellationToken cancellationToken) => AddAsync(id, checksum, -1, cancellationToken);
+    public ValueTask AddAsync(long id, ulong key, CancellationToken cancellationToken) => AddAsync(id, key, -1, cancellationToken);
 
-    /// <param name="unchangedAt">The entry's position in the baseline when the baseline holds it with this checksum, else -1.</param>
-    public ValueTask AddAsync(long id, UInt128 checksum, int unchangedAt, CancellationToken cancellationToken)
+    /// <param name="key">The element's checksum key (<see cref="Snapshot.Key"/>).</param>
+    /// <param name="unchangedAt">The entry's position in the baseline when the baseline holds it with this key, else -1.</param>
+    public ValueTask AddAsync(long id, ulong key, int unchangedAt, CancellationToken cancellationToken)
     {
         Count++;
         if (_records is null)
         {
-            return AddWholeAsync(id, checksum, cancellationToken);
+            return AddWholeAsync(id, key, cancellationToken);
         }
 
         int origin = unchangedAt >= 0 ? _baseline!.OriginAt(unchangedAt) : -1;
@@ -137,16 +138,16 @@ internal sealed class SnapshotWriter
                 _patchBytes += RecordBytes;
             }
 
-            _own.Add((id, checksum));
+            _own.Add((id, key));
             _patchBytes += Snapshot.EntryBytes;
         }
 
         return _patchBytes > _patchLimit ? new ValueTask(BecomeWholeAsync(cancellationToken)) : ValueTask.CompletedTask;
     }
 
-    private ValueTask AddWholeAsync(long id, UInt128 checksum, CancellationToken cancellationToken)
+    private ValueTask AddWholeAsync(long id, ulong key, CancellationToken cancellationToken)
     {
-        Snapshot.WriteEntry(_chunk.AsSpan(_used, Snapshot.EntryBytes), id, checksum);
+        Snapshot.WriteEntry(_chunk.AsSpan(_used, Snapshot.EntryBytes), id, key);
         _used += Snapshot.EntryBytes;
         return _chunk.Length - _used < Snapshot.EntryBytes ? new ValueTask(UploadChunkAsync(cancellationToken)) : ValueTask.CompletedTask;
     }
@@ -162,10 +163,10 @@ internal sealed class SnapshotWriter
         {
             for (int i = 0; i < record.Count; i++)
             {
-                var (id, checksum) = record.Start == Snapshot.LiteralRecord
+                var (id, key) = record.Start == Snapshot.LiteralRecord
                     ? _own[record.From + i]
                     : (_baseline!.IdAt(record.From + i), _baseline.ChecksumAt(record.From + i));
-                await AddWholeAsync(id, checksum, cancellationToken).ConfigureAwait(false);
+                await AddWholeAsync(id, key, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -215,8 +216,8 @@ internal sealed class SnapshotWriter
             {
                 for (int i = 0; i < record.Count; i++)
                 {
-                    var (id, checksum) = _own[record.From + i];
-                    Snapshot.WriteEntry(patch.AsSpan(at, Snapshot.EntryBytes), id, checksum);
+                    var (id, key) = _own[record.From + i];
+                    Snapshot.WriteEntry(patch.AsSpan(at, Snapshot.EntryBytes), id, key);
                     at += Snapshot.EntryBytes;
                 }
             }
