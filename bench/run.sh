@@ -32,7 +32,7 @@ elif [ "${1:-}" = "--index" ]; then
 elif [ "${1:-}" = "--download" ] || [ "${1:-}" = "--resync" ] || [ "${1:-}" = "--load" ]; then
   if [ "${1:-}" = "--load" ] && ! command -v wrk >/dev/null; then
     echo "Installing wrk (apt-get)..."
-    apt-get install -y wrk >/dev/null 2>&1 || sudo apt-get install -y wrk >/dev/null
+    apt_install wrk || { echo "error: wrk is not installed and apt-get could not install it" >&2; exit 1; }
   fi
   bench/Sync.RunBench/bin/Release/net10.0/Sync.RunBench "$@"
 elif [ "${1:-}" = "--runs" ]; then

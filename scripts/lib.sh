@@ -68,14 +68,26 @@ stop_pid() {
   fi
 }
 
+# apt-get install of Debian packages, refreshing the package lists when a fresh machine has none; as root, or through
+# sudo where there is one. Fails when the packages cannot be installed.
+apt_install() {
+  local run=
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || return 1
+    run=sudo
+  fi
+  command -v apt-get >/dev/null 2>&1 || return 1
+  $run apt-get install -y -q "$@" >/dev/null 2>&1 \
+    || { $run apt-get update -q >/dev/null 2>&1 && $run apt-get install -y -q "$@" >/dev/null 2>&1; }
+}
+
 # Real sample files for the connector tests (Debian assimp-testmodels). Installed where apt-get may run;
 # otherwise the tests that need them report themselves skipped and say why.
 install_test_models() {
   [ -f /usr/share/assimp/models/IFC/AC14-FZK-Haus.ifc ] && return 0
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "Installing real sample files (apt-get install assimp-testmodels)..."
-    apt-get install -y -q assimp-testmodels >/dev/null 2>&1 \
-      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q assimp-testmodels >/dev/null 2>&1; } \
+    apt_install assimp-testmodels \
       || echo "warning: assimp-testmodels could not be installed; tests on real files will be skipped." >&2
   else
     echo "note: assimp-testmodels is not installed and apt-get cannot run here; tests on real files will be skipped." >&2
