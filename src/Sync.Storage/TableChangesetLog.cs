@@ -70,37 +70,16 @@ public sealed class TableChangesetLog(StorageAccount account) : IChangesetLog
             throw new InvalidOperationException($"The history of iModel {iModelId} is not closed: only a deleted iModel's records can be purged.");
         }
 
-        int purged = 0;
-        var batch = new List<TableTransactionAction>(MaxTransactionRows);
+        var deletes = new PartitionRowDeletes(_table, partition);
         await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (row.RowKey == TipKey)
+            if (row.RowKey != TipKey)
             {
-                continue;
-            }
-
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row.RowKey), ETag.All));
-            if (batch.Count == MaxTransactionRows)
-            {
-                purged += await DeleteRowsAsync(batch, cancellationToken).ConfigureAwait(false);
+                await deletes.AddAsync(row.RowKey, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return purged + await DeleteRowsAsync(batch, cancellationToken).ConfigureAwait(false);
-    }
-
-    private const int MaxTransactionRows = 100;
-
-    private async Task<int> DeleteRowsAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
-    {
-        int count = batch.Count;
-        if (count > 0)
-        {
-            await _table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-            batch.Clear();
-        }
-
-        return count;
+        return await deletes.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> TryAdvanceAsync(Guid iModelId, ChainTip expected, string stateBlob, ChangesetRecord? changeset, string runKey, CancellationToken cancellationToken)

@@ -167,8 +167,8 @@ public sealed class TableRunStore : IRunStore
             return 0;
         }
 
-        int purged = 0;
-        var batch = new List<TableTransactionAction>(MaxBatch);
+        var deletes = new PartitionRowDeletes(_table, connectionId);
+        var tasksBlobs = new List<string>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", "State", "TasksBlob"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -179,29 +179,21 @@ public sealed class TableRunStore : IRunStore
 
             if (row.GetString("TasksBlob") is { } blob)
             {
-                await _blobs.DeleteBlobIfExistsAsync(blob, cancellationToken: cancellationToken).ConfigureAwait(false);
+                tasksBlobs.Add(blob);
             }
 
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(connectionId, row.RowKey), ETag.All));
-            if (batch.Count == MaxBatch)
-            {
-                purged += await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
+            await deletes.AddAsync(row.RowKey, cancellationToken).ConfigureAwait(false);
         }
 
-        return purged + await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
-    }
+        int purged = await deletes.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-    private async Task<int> SubmitAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
-    {
-        int count = batch.Count;
-        if (count > 0)
+        // Task blobs after their rows: an interrupted purge may leave a blob, never a row whose tasks are gone.
+        foreach (string blob in tasksBlobs)
         {
-            await _table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-            batch.Clear();
+            await _blobs.DeleteBlobIfExistsAsync(blob, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        return count;
+        return purged;
     }
 
     /// <summary>Concurrent reads of one page (clients polling a connection's history) share a query; see <see cref="SharedReads{TKey, TValue}"/>.</summary>

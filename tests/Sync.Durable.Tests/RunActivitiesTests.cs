@@ -30,9 +30,8 @@ public sealed class RunActivitiesTests
     {
         var runs = new TableRunStore(Account);
         var connections = new TableConnectionStore(Account);
-        var iModelId = Guid.NewGuid();
-        var connection = new Connection(ScopedId.New(iModelId), ConnectionKind.Storage, iModelId, Guid.NewGuid(), "c", AuthenticationType.Service, null, DateTimeOffset.UtcNow);
-        await connections.CreateAsync(connection, [], CancellationToken.None);
+        var connection = await NewConnectionAsync(connections);
+        var iModelId = connection.IModelId;
 
         // The run was ended as abandoned while silent, and another run holds the connection's lock now.
         var now = DateTimeOffset.UtcNow;
@@ -60,9 +59,8 @@ public sealed class RunActivitiesTests
     {
         var runs = new TableRunStore(Account);
         var connections = new TableConnectionStore(Account);
-        var iModelId = Guid.NewGuid();
-        var connection = new Connection(ScopedId.New(iModelId), ConnectionKind.Storage, iModelId, Guid.NewGuid(), "c", AuthenticationType.Service, null, DateTimeOffset.UtcNow);
-        await connections.CreateAsync(connection, [], CancellationToken.None);
+        var connection = await NewConnectionAsync(connections);
+        var iModelId = connection.IModelId;
         var now = DateTimeOffset.UtcNow;
         var finished = new Run(Run.NewId(now.AddMinutes(-10)), connection.Id, RunStates.Completed, RunResults.Success, now.AddMinutes(-10), now.AddMinutes(-9), null, [], null, null);
         var working = new Run(Run.NewId(now), connection.Id, RunStates.Executing, RunResults.Undetermined, now, null, null, [], null, null);
@@ -85,9 +83,8 @@ public sealed class RunActivitiesTests
     public async Task A_run_that_finishes_while_its_connection_is_being_deleted_is_purged_by_the_delete()
     {
         var connections = new TableConnectionStore(Account);
-        var iModelId = Guid.NewGuid();
-        var connection = new Connection(ScopedId.New(iModelId), ConnectionKind.Storage, iModelId, Guid.NewGuid(), "c", AuthenticationType.Service, null, DateTimeOffset.UtcNow);
-        await connections.CreateAsync(connection, [], CancellationToken.None);
+        var connection = await NewConnectionAsync(connections);
+        var iModelId = connection.IModelId;
         var now = DateTimeOffset.UtcNow;
         var working = new Run(Run.NewId(now), connection.Id, RunStates.Executing, RunResults.Undetermined, now, null, null, [], null, null);
         var runs = new RunStoreFinishingARunAfterFirstPurge(new TableRunStore(Account));
@@ -123,6 +120,14 @@ public sealed class RunActivitiesTests
         Assert.AreEqual(("IModelDeleted", (string?)null), (output.Error?.Code, output.ChangesetId));
         StringAssert.Contains(output.Error!.Description, iModelId.ToString());
         Assert.IsNull(await log.GetRunCommitAsync(iModelId, run.Id, CancellationToken.None), "nothing was committed");
+    }
+
+    private static async Task<Connection> NewConnectionAsync(TableConnectionStore connections)
+    {
+        var iModelId = Guid.NewGuid();
+        var connection = new Connection(ScopedId.New(iModelId), ConnectionKind.Storage, iModelId, Guid.NewGuid(), "c", AuthenticationType.Service, null, DateTimeOffset.UtcNow);
+        await connections.CreateAsync(connection, [], CancellationToken.None);
+        return connection;
     }
 
     /// <summary>Finishes a run (with <see cref="FinishRun"/>) right after the first purge, as a run finalizing on another host would.</summary>
