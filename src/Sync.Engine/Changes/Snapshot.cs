@@ -6,9 +6,10 @@ namespace Sync.Engine.Changes;
 /// <summary>
 /// The elements a source file produced at its last commit, as (element id, checksum key) pairs in the order the file
 /// gave them: 16 bytes an element, the whole basis of the next diff. The key is the low 64 bits of the element's
-/// 128-bit checksum (<see cref="Key"/>): an edit goes unseen only when its key equals the old one, 1 in 2^64. Element ids are derived from identifiers, so no
-/// identifier text is kept. Lookups go through a hash table built on first use (about 24 more bytes an element while
-/// diffing). Written by <see cref="SnapshotWriter"/> as the diff runs.
+/// 128-bit checksum (<see cref="Key"/>, ADR 0022): an edit goes unseen only when its key equals the old one, 1 in
+/// 2^64. Element ids are derived from identifiers, so no identifier text is kept. Lookups go through a hash table
+/// built on first use (about 24 more bytes an element while diffing). Written by <see cref="SnapshotWriter"/> as the
+/// diff runs.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -17,16 +18,16 @@ namespace Sync.Engine.Changes;
 /// download first. Entries are published in order: everything below <see cref="Loaded"/> is final.
 /// </para>
 /// <para>
-/// Blob layouts (ADR 0020):
+/// Blob layouts (ADR 0020, 0022):
 /// <list type="bullet">
 /// <item>a whole snapshot: "SYN3", 4 reserved bytes, then entries (id, key; int64 and uint64) to the end. Older
 /// snapshots held the whole checksum (24-byte entries: id, uint128) and are still read, taking its low half: "SYN2"
 /// laid out as "SYN3", and "SYN1" (written before streaming) with an entry count after the magic;</item>
-/// <item>a patch on a whole snapshot (its <see cref="BaseName"/>): "SYP2" ("SYP1" with 24-byte entries), 4 reserved bytes, the base's name
-/// (int32 length, UTF-8) and entry count (int64), then records of two int32: (start, count) copies entries
-/// start..start+count-1 of the base; (-1, count) is followed by count entries of its own. A changed file whose
-/// elements mostly kept their checksums is committed as a patch, so its commit stores kilobytes, not the whole
-/// snapshot again. A patch's base is always a whole snapshot.</item>
+/// <item>a patch on a whole snapshot (its <see cref="BaseName"/>): "SYP2" ("SYP1" with 24-byte entries), 4 reserved
+/// bytes, the base's name (int32 length, UTF-8) and entry count (int64), then records of two int32: (start, count)
+/// copies entries start..start+count-1 of the base; (-1, count) is followed by count entries of its own. A changed
+/// file whose elements mostly kept their checksums is committed as a patch, so its commit stores kilobytes, not the
+/// whole snapshot again. A patch's base is always a whole snapshot.</item>
 /// </list>
 /// </para>
 /// </remarks>
