@@ -162,11 +162,21 @@ public sealed class SyncEngineTests
         Assert.IsFalse(await ExistsAsync(a1.NewSnapshot!), "superseded by run-2's snapshot");
         Assert.IsFalse(await ExistsAsync(b1.NewSnapshot!));
         Assert.IsTrue(await ExistsAsync(a2.NewSnapshot!) && await ExistsAsync(b2.NewSnapshot!));
+        Assert.IsTrue(await ExistsAsync(BlobNames.State(iModel, "run-2")), "the committed state stays");
 
-        // A run that stages and never commits (cancelled, failed push): all it staged goes, the committed state stays.
+        // A run that stages and never commits (cancelled, failed push): all it staged goes, and what its push wrote
+        // before it failed (here as if its transaction had met a deleted iModel); the committed state stays.
         var staged = (await Synchronizer().SynchronizeAsync(Csv(iModel, "run-3", "a", "Tag,Flow\nP-1,3\n"), CancellationToken.None)).Staged!;
+        foreach (string leftover in new[] { BlobNames.State(iModel, "run-3"), BlobNames.SchemaPart(iModel, "run-3") })
+        {
+            await using var stream = await Blobs.OpenWriteAsync(leftover, CancellationToken.None);
+            await stream.WriteAsync("{}"u8.ToArray());
+        }
+
         Assert.AreEqual(2, await cleanup.CleanAsync(iModel, "run-3", [staged], CancellationToken.None));
         Assert.IsFalse(await ExistsAsync(staged.OperationsBlob) || await ExistsAsync(staged.NewSnapshot!));
+        Assert.IsFalse(await ExistsAsync(BlobNames.State(iModel, "run-3")) || await ExistsAsync(BlobNames.SchemaPart(iModel, "run-3")), "the failed push's state and schema part");
+        Assert.IsTrue(await ExistsAsync(BlobNames.State(iModel, "run-2")));
         var (again, next) = await RunAsync(iModel, "run-4", Csv(iModel, "run-4", "a", "Tag,Flow\nP-1,3\n"));
         Assert.AreEqual(1, again[0].Staged!.Updated);
         Assert.AreEqual(3, next.Changeset!.Index);
