@@ -9,7 +9,8 @@ namespace Sync.Engine.Changes;
 /// </summary>
 /// <remarks>
 /// A run still working when its iModel was deleted may stage blobs after the purge has listed them; its push then
-/// meets the closed history and its cleanup (<see cref="StagedRunCleanup"/>), finding no commit, deletes them.
+/// meets the closed history and its cleanup (<see cref="StagedRunCleanup"/>), finding no commit, deletes them and the
+/// state document its push wrote.
 /// </remarks>
 public sealed class DeletedIModelPurge(IBlobStore blobs, IChangesetLog log)
 {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Sync.Engine.Stores;
@@ -36,11 +35,9 @@ internal sealed class SnapshotWriter
     private readonly IBlobStore _blobs;
     private readonly string _name;
     private Stream? _stream;
-    // Pooled: two fresh 4 MiB arrays a file would land on the large object heap and bring on a gen2 collection per sync.
-    private byte[] _chunk = [];
-    private byte[] _spare = [];
-    private int _used;
-    private Task _upload = Task.CompletedTask;
+    // Whole mode only (null while a patch): pooled, as two fresh 4 MiB arrays a file would land on the large object heap
+    // and bring on a gen2 collection per sync.
+    private BlockHandOff? _chunks;
 
     // Patch mode: null once writing whole.
     private readonly Snapshot? _baseline;
@@ -70,10 +67,9 @@ internal sealed class SnapshotWriter
 
     private void RentChunks()
     {
-        _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        _spare = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        Snapshot.WriteHeader(_chunk);
-        _used = Snapshot.HeaderBytes;
+        _chunks = new BlockHandOff(ChunkBytes);
+        Snapshot.WriteHeader(_chunks.Block);
+        _chunks.Used = Snapshot.HeaderBytes;
     }
 
     public long Count { get; private set; }
@@ -147,9 +143,10 @@ internal sealed class SnapshotWriter
 
     private ValueTask AddWholeAsync(long id, ulong key, CancellationToken cancellationToken)
     {
-        Snapshot.WriteEntry(_chunk.AsSpan(_used, Snapshot.EntryBytes), id, key);
-        _used += Snapshot.EntryBytes;
-        return _chunk.Length - _used < Snapshot.EntryBytes ? new ValueTask(UploadChunkAsync(cancellationToken)) : ValueTask.CompletedTask;
+        var chunks = _chunks!;
+        Snapshot.WriteEntry(chunks.Block.AsSpan(chunks.Used, Snapshot.EntryBytes), id, key);
+        chunks.Used += Snapshot.EntryBytes;
+        return chunks.Block.Length - chunks.Used < Snapshot.EntryBytes ? new ValueTask(chunks.HandOffAsync(_stream!, cancellationToken)) : ValueTask.CompletedTask;
     }
 
     /// <summary>The patch has outgrown its use: its entries so far go into a whole snapshot, which the rest follows.</summary>
@@ -187,13 +184,13 @@ internal sealed class SnapshotWriter
         if (_records is not null)
         {
             await WritePatchAsync(_records, cancellationToken).ConfigureAwait(false);
-            ReturnChunks();
             return;
         }
 
-        await UploadChunkAsync(cancellationToken).ConfigureAwait(false);
-        await _upload.ConfigureAwait(false);
-        ReturnChunks();
+        var chunks = _chunks!;
+        await chunks.HandOffAsync(_stream!, cancellationToken).ConfigureAwait(false);
+        await chunks.InFlight.ConfigureAwait(false);
+        chunks.Return();
         await _stream!.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -236,32 +233,13 @@ internal sealed class SnapshotWriter
     public async Task AbandonAsync()
     {
         await _completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _upload.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        ReturnChunks();
-        await _blobs.DeleteIfExistsAsync(_name, CancellationToken.None).ConfigureAwait(false);
-    }
-
-    /// <summary>Once no upload uses them; a writer is done after completing or abandoning (a late call finds them gone).</summary>
-    private void ReturnChunks()
-    {
-        if (_chunk.Length == 0)
+        if (_chunks is { } chunks)
         {
-            return;
+            await chunks.InFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            chunks.Return();
         }
 
-        ArrayPool<byte>.Shared.Return(_chunk);
-        ArrayPool<byte>.Shared.Return(_spare);
-        _chunk = _spare = [];
-    }
-
-    private async Task UploadChunkAsync(CancellationToken cancellationToken)
-    {
-        await _upload.ConfigureAwait(false); // the spare chunk is free again
-        var full = _chunk;
-        int length = _used;
-        (_chunk, _spare) = (_spare, full);
-        _used = 0;
-        _upload = length == 0 ? Task.CompletedTask : _stream!.WriteAsync(full.AsMemory(0, length), cancellationToken).AsTask();
+        await _blobs.DeleteIfExistsAsync(_name, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,18 +1,13 @@
-using System.Buffers;
-
 namespace Sync.Engine.Changes;
 
 /// <summary>
 /// Gathers writes into blocks and writes each full block to the inner stream on a task of its own while the next one
-/// fills (one block in flight). A blob write stream stages a block inside a write call, so a compressor writing to it
-/// directly stopped for every block upload, and the element lines queued for it stopped the diff.
+/// fills (<see cref="BlockHandOff"/>). A compressor writing to a blob stream directly stopped for every block upload,
+/// and the element lines queued for it stopped the diff.
 /// </summary>
 internal sealed class WriteBehindStream(Stream inner, int blockBytes) : Stream
 {
-    private byte[] _block = ArrayPool<byte>.Shared.Rent(blockBytes);
-    private byte[] _spare = ArrayPool<byte>.Shared.Rent(blockBytes);
-    private int _used;
-    private Task _inFlight = Task.CompletedTask;
+    private readonly BlockHandOff _blocks = new(blockBytes);
     private bool _disposed;
 
     public override bool CanRead => false;
@@ -30,13 +25,13 @@ internal sealed class WriteBehindStream(Stream inner, int blockBytes) : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (buffer.Length > 0)
         {
-            int count = Math.Min(buffer.Length, blockBytes - _used);
-            buffer.Span[..count].CopyTo(_block.AsSpan(_used));
-            _used += count;
+            int count = Math.Min(buffer.Length, blockBytes - _blocks.Used);
+            buffer.Span[..count].CopyTo(_blocks.Block.AsSpan(_blocks.Used));
+            _blocks.Used += count;
             buffer = buffer[count..];
-            if (_used == blockBytes)
+            if (_blocks.Used == blockBytes)
             {
-                await HandOffAsync(cancellationToken).ConfigureAwait(false);
+                await _blocks.HandOffAsync(inner, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -44,24 +39,14 @@ internal sealed class WriteBehindStream(Stream inner, int blockBytes) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    private async Task HandOffAsync(CancellationToken cancellationToken)
-    {
-        await _inFlight.ConfigureAwait(false); // the spare block is free again
-        var full = _block;
-        int length = _used;
-        (_block, _spare) = (_spare, full);
-        _used = 0;
-        _inFlight = inner.WriteAsync(full.AsMemory(0, length), cancellationToken).AsTask();
-    }
-
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_used > 0)
+        if (_blocks.Used > 0)
         {
-            await HandOffAsync(cancellationToken).ConfigureAwait(false);
+            await _blocks.HandOffAsync(inner, cancellationToken).ConfigureAwait(false);
         }
 
-        await _inFlight.ConfigureAwait(false);
+        await _blocks.InFlight.ConfigureAwait(false);
     }
 
     /// <summary>Writes what is left, waits for the block in flight, then disposes the inner stream (which commits a blob).</summary>
@@ -79,9 +64,8 @@ internal sealed class WriteBehindStream(Stream inner, int blockBytes) : Stream
         }
         finally
         {
-            await _inFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            ArrayPool<byte>.Shared.Return(_block);
-            ArrayPool<byte>.Shared.Return(_spare);
+            await _blocks.InFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _blocks.Return();
             await inner.DisposeAsync().ConfigureAwait(false);
             await base.DisposeAsync().ConfigureAwait(false);
         }
