@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Sync.Benchmarks;
 
 /// <summary>
 /// API reads under load: the local host (in this process, on Azurite) with a seeded iModel (a storage connection
@@ -119,7 +120,7 @@ internal static partial class LoadBench
         try
         {
             var host = Process.GetCurrentProcess();
-            using var azurite = AzuriteProcess();
+            using var azurite = AzuriteProcess.Find();
             TimeSpan hostBefore = host.TotalProcessorTime, azuriteBefore = azurite?.TotalProcessorTime ?? TimeSpan.Zero;
             var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", "-c32", $"-d{seconds}s", "--latency", "-s", script, baseUrl]) { RedirectStandardOutput = true })!;
             string output = await wrk.StandardOutput.ReadToEndAsync();
@@ -161,24 +162,6 @@ internal static partial class LoadBench
 
     [GeneratedRegex(@"Requests/sec:\s+(\S+)")]
     private static partial Regex RequestsPerSecond();
-
-    /// <summary>The Azurite serving <c>SYNC_BENCH_STORAGE</c> (found by its blob port on the command line); null when not found.</summary>
-    private static Process? AzuriteProcess()
-    {
-        string storage = Environment.GetEnvironmentVariable("SYNC_BENCH_STORAGE") ?? string.Empty;
-        string port = Regex.Match(storage, @"BlobEndpoint=http://[^:;/]+:(\d+)").Groups[1].Value;
-        foreach (string dir in Directory.Exists("/proc") ? Directory.GetDirectories("/proc") : [])
-        {
-            string cmdline = Path.Combine(dir, "cmdline");
-            if (int.TryParse(Path.GetFileName(dir), out int pid) && File.Exists(cmdline)
-                && File.ReadAllText(cmdline).Replace('\0', ' ') is var text && text.Contains("azurite", StringComparison.Ordinal) && port.Length > 0 && text.Contains($"--blobPort {port}", StringComparison.Ordinal))
-            {
-                return Process.GetProcessById(pid);
-            }
-        }
-
-        return null;
-    }
 
     [GeneratedRegex(@"(\d+) requests in")]
     private static partial Regex RequestCount();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Sync.Engine.Changes;
@@ -58,6 +59,59 @@ public sealed class ChangesetContentTests
             using var reader = new StreamReader(decoded, Encoding.UTF8);
             Assert.AreEqual(OldPart + NewPart, await reader.ReadToEndAsync(), $"sent as {coding}");
         }
+    }
+
+    [TestMethod]
+    public async Task A_part_of_several_frames_reads_back_as_its_lines_and_an_empty_part_is_one_empty_frame()
+    {
+        var blobs = Blobs;
+        string prefix = $"content-tests/{Guid.NewGuid():N}";
+        var expected = new StringBuilder();
+        var writer = new ChangeLineWriter(await blobs.OpenWriteAsync($"{prefix}/big", CancellationToken.None));
+        await using (writer)
+        {
+            // About 2.6 MB of lines: blocks of 1 MiB, a frame each.
+            for (long id = 1; id <= 40_000; id++)
+            {
+                await writer.WriteDeleteAsync(id, "a-source-file", CancellationToken.None);
+                expected.Append(CultureInfo.InvariantCulture, $"{{\"op\":\"delete\",\"id\":\"0x{id:x}\",\"sourceFileId\":\"a-source-file\"}}\n");
+            }
+        }
+
+        byte[] plain = Encoding.UTF8.GetBytes(expected.ToString());
+        Assert.AreEqual(Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(plain)), writer.ContentHash, "the hash is of the lines, not of the frames");
+        Assert.IsGreaterThanOrEqualTo(3, CountFrames(await ReadAllAsync(blobs, $"{prefix}/big")));
+        Assert.AreEqual(writer.CompressedBytes, await blobs.GetSizeAsync($"{prefix}/big", CancellationToken.None));
+
+        await using (new ChangeLineWriter(await blobs.OpenWriteAsync($"{prefix}/empty", CancellationToken.None)))
+        {
+        }
+
+        Assert.AreEqual(1, CountFrames(await ReadAllAsync(blobs, $"{prefix}/empty")), "an empty part is still zstd");
+        var changeset = new ChangesetRecord(1, new string('c', 40), null, "frames", DateTimeOffset.UtcNow, 0, 0, 0, 0, 40_000, [$"{prefix}/big", $"{prefix}/empty"], new SynchronizationInfo("run", null, []));
+        await using var lines = ChangesetContent.OpenLines(blobs, changeset);
+        using var reader = new StreamReader(lines, Encoding.UTF8);
+        Assert.AreEqual(expected.ToString(), await reader.ReadToEndAsync());
+    }
+
+    private static async Task<byte[]> ReadAllAsync(IBlobStore blobs, string name)
+    {
+        await using var stored = (await blobs.OpenReadAsync(name, CancellationToken.None))!;
+        using var copy = new MemoryStream();
+        await stored.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>The zstd frame magic numbers in a part: its frames (compressed bytes repeat the four only by rare chance).</summary>
+    private static int CountFrames(byte[] part)
+    {
+        int frames = 0;
+        for (var rest = part.AsSpan(); rest.IndexOf((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd]) is >= 0 and var at; rest = rest[(at + 4)..])
+        {
+            frames++;
+        }
+
+        return frames;
     }
 
     [TestMethod]

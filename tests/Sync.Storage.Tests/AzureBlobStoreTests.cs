@@ -1,4 +1,6 @@
 using System.Text;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace Sync.Storage.Tests;
 
@@ -31,6 +33,61 @@ public sealed class AzureBlobStoreTests
 
         Assert.AreEqual(0, await _blobs.DeleteByPrefixAsync(folder + "/", CancellationToken.None), "nothing left to delete");
         await Assert.ThrowsExactlyAsync<ArgumentException>(() => _blobs.DeleteByPrefixAsync(string.Empty, CancellationToken.None), "never the whole container");
+    }
+
+    [TestMethod]
+    public async Task Writes_of_any_size_make_one_blob_at_disposal_and_a_large_write_passes_through_as_its_own_block()
+    {
+        const int MiB = 1024 * 1024;
+        string name = $"upload-test/{Guid.NewGuid():N}";
+        var data = new byte[(13 * MiB) + 100_000];
+        new Random(7).NextBytes(data);
+        var stream = await _blobs.OpenWriteAsync(name, CancellationToken.None);
+        await using (stream)
+        {
+            await stream.WriteAsync(data.AsMemory(0, 5 * MiB));
+            int at = 5 * MiB;
+            for (int i = 0; i < 100; i++, at += 1_000)
+            {
+                await stream.WriteAsync(data.AsMemory(at, 1_000));
+            }
+
+            await stream.WriteAsync(data.AsMemory(at, 6 * MiB));
+            at += 6 * MiB;
+            stream.Write(data, at, 2 * MiB);
+            Assert.IsNull(await _blobs.GetSizeAsync(name, CancellationToken.None), "nothing is visible before the commit");
+        }
+
+        await using (var read = (await _blobs.OpenReadAsync(name, CancellationToken.None))!)
+        using (var copy = new MemoryStream())
+        {
+            await read.CopyToAsync(copy);
+            CollectionAssert.AreEqual(data, copy.ToArray());
+        }
+
+        var blocks = await StorageFixture.Account.Container(StorageFixture.Account.Names.SyncContainer).GetBlockBlobClient(name).GetBlockListAsync(BlockListTypes.Committed);
+        CollectionAssert.AreEqual(new long[] { 5 * MiB, 4 * MiB, 4 * MiB, 100_000 }, blocks.Value.CommittedBlocks.Select(b => b.SizeLong).ToArray());
+    }
+
+    [TestMethod]
+    public async Task A_rewrite_leaves_the_old_content_until_it_is_disposed_and_an_empty_one_makes_an_empty_blob()
+    {
+        string name = $"upload-test/{Guid.NewGuid():N}";
+        await WriteAsync(name);
+        long size = Encoding.UTF8.GetByteCount(name);
+        var rewrite = await _blobs.OpenWriteAsync(name, CancellationToken.None);
+        await using (rewrite)
+        {
+            await rewrite.WriteAsync(new byte[5 * 1024 * 1024]);
+            Assert.AreEqual(size, await _blobs.GetSizeAsync(name, CancellationToken.None), "the old content stays current");
+        }
+
+        Assert.AreEqual(5L * 1024 * 1024, await _blobs.GetSizeAsync(name, CancellationToken.None));
+        await using (await _blobs.OpenWriteAsync(name, CancellationToken.None))
+        {
+        }
+
+        Assert.AreEqual(0L, await _blobs.GetSizeAsync(name, CancellationToken.None));
     }
 
     private async Task WriteAsync(string name)

@@ -6,7 +6,7 @@ using Sync.Engine.Elements;
 namespace Sync.Engine.Changes;
 
 /// <summary>
-/// Writes element operations as compressed NDJSON (<see cref="ChangesetContent.Compress"/>), one operation a line, and hashes the
+/// Writes element operations as compressed NDJSON (zstd frames, <see cref="FrameCompressor"/>), one operation a line, and hashes the
 /// uncompressed bytes so the content of a changeset has an identity independent of the compressor.
 /// Lines are gathered into blocks that a background task hashes, compresses and writes, so compression and
 /// upload run on the other core while the connector parses.
@@ -15,7 +15,8 @@ namespace Sync.Engine.Changes;
 /// </summary>
 public sealed class ChangeLineWriter : IAsyncDisposable
 {
-    private const int BlockSize = 256 * 1024;
+    /// <summary>Lines handed to the compressor at a time, each block one zstd frame (<see cref="FrameCompressor"/>).</summary>
+    private const int BlockSize = 1024 * 1024;
 
     /// <summary>Compressed bytes handed to the destination at a time: the blob client's block.</summary>
     private const int UploadBlockSize = 4 * 1024 * 1024;
@@ -45,14 +46,39 @@ public sealed class ChangeLineWriter : IAsyncDisposable
 
     public ValueTask WriteElementAsync(string op, long id, UInt128 checksum, ReadOnlyMemory<byte> elementJson, CancellationToken cancellationToken)
     {
-        var line = Begin(op);
-        line.Raw(",\"id\":"u8);
-        line.ElementIdString(id);
-        line.Raw(",\"checksum\":"u8);
-        line.Hex128String(checksum);
-        line.Raw(",\"element\":"u8);
-        line.Raw(elementJson.Span);
-        return EndAsync(cancellationToken);
+        _line.Clear();
+        FormatElement(_line, op, id, checksum, elementJson.Span);
+        return AppendAsync(cancellationToken);
+    }
+
+    /// <summary>Appends the line of an insert or update, line feed included, to <paramref name="into"/>: what <see cref="WriteLineAsync"/> takes.</summary>
+    public static void FormatElement(CompactJsonWriter into, string op, long id, UInt128 checksum, ReadOnlySpan<byte> elementJson)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        into.Raw("{\"op\":"u8);
+        into.StringValue(op);
+        into.Raw(",\"id\":"u8);
+        into.ElementIdString(id);
+        into.Raw(",\"checksum\":"u8);
+        into.Hex128String(checksum);
+        into.Raw(",\"element\":"u8);
+        into.Raw(elementJson);
+        into.Raw("}\n"u8);
+    }
+
+    /// <summary>Writes one whole line made by <see cref="FormatElement"/>.</summary>
+    public ValueTask WriteLineAsync(ReadOnlySpan<byte> line, CancellationToken cancellationToken)
+    {
+        if (_used + line.Length <= _block.Length)
+        {
+            line.CopyTo(_block.AsSpan(_used));
+            _used += line.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        _line.Clear();
+        _line.Raw(line);
+        return HandOffAndAppendAsync(cancellationToken);
     }
 
     public ValueTask WriteDeleteAsync(long id, string sourceFileId, CancellationToken cancellationToken)
@@ -101,6 +127,12 @@ public sealed class ChangeLineWriter : IAsyncDisposable
     private ValueTask EndAsync(CancellationToken cancellationToken)
     {
         _line.Raw("}\n"u8);
+        return AppendAsync(cancellationToken);
+    }
+
+    /// <summary>Appends the line in <see cref="_line"/> to the block, handing a full block over first.</summary>
+    private ValueTask AppendAsync(CancellationToken cancellationToken)
+    {
         var line = _line.Written;
         if (_used + line.Length <= _block.Length)
         {
@@ -156,24 +188,29 @@ public sealed class ChangeLineWriter : IAsyncDisposable
     private async Task ConsumeAsync()
     {
         var hash = new XxHash128();
-        var compressed = ChangesetContent.Compress(_destination);
-        await using (compressed.ConfigureAwait(false))
+        using var frames = new FrameCompressor();
+        bool any = false;
+        try
         {
-            try
+            await foreach (var (block, length) in _blocks.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                await foreach (var (block, length) in _blocks.Reader.ReadAllAsync().ConfigureAwait(false))
-                {
-                    hash.Append(block.AsSpan(0, length));
-                    await compressed.WriteAsync(block.AsMemory(0, length)).ConfigureAwait(false);
-                    ArrayPool<byte>.Shared.Return(block);
-                }
+                hash.Append(block.AsSpan(0, length));
+                await _destination.WriteAsync(frames.Compress(block.AsSpan(0, length))).ConfigureAwait(false);
+                ArrayPool<byte>.Shared.Return(block);
+                any = true;
             }
-            catch
+
+            if (!any)
             {
-                // Stop the producer at its next hand-off.
-                _blocks.Writer.TryComplete();
-                throw;
+                // An empty part is still one (empty) zstd frame, so every part a writer makes has the same coding.
+                await _destination.WriteAsync(frames.Compress([])).ConfigureAwait(false);
             }
+        }
+        catch
+        {
+            // Stop the producer at its next hand-off.
+            _blocks.Writer.TryComplete();
+            throw;
         }
 
         _contentHash = Convert.ToHexStringLower(hash.GetCurrentHash());

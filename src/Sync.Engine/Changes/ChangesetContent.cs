@@ -23,8 +23,11 @@ public static class ChangesetContent
     private static readonly byte[] GzipMagic = [0x1f, 0x8b];
     private static readonly byte[] ZstdMagic = [0x28, 0xb5, 0x2f, 0xfd];
 
-    /// <summary>The compressor of staged parts (level 1: about gzip's fastest speed, half its size on element lines).</summary>
-    public static Stream Compress(Stream destination) => new CompressionStream(destination, level: 1, leaveOpen: true);
+    /// <summary>The zstd level of staged parts and of downloads re-encoded to zstd (1: about gzip's fastest speed, half its size on element lines).</summary>
+    public const int Level = 1;
+
+    /// <summary>A zstd stream at <see cref="Level"/> into <paramref name="destination"/>, left open.</summary>
+    public static Stream Compress(Stream destination) => new CompressionStream(destination, Level, leaveOpen: true);
 
     /// <summary>The changeset's NDJSON lines, decoded.</summary>
     public static Stream OpenLines(IBlobStore blobs, ChangesetRecord changeset) => new DecodedParts(blobs, changeset);

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Azure.Storage;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+
+namespace Sync.Storage;
+
+/// <summary>
+/// Writes a block blob block by block: each block is staged with its MD5, computed here, so the service rejects a
+/// block damaged in transit; disposing commits the block list, which makes the content current all at once. A
+/// write of at least a block passes straight through, without a copy; smaller writes are gathered into blocks.
+/// The SDK's own write stream with MD5 validation copies every block into a new array to hash it: 65 MB of large
+/// objects a first sync of 1M rows, and two more full collections (docs/benchmarks.md, stop 26).
+/// </summary>
+internal sealed class BlockUploadStream(BlockBlobClient blob, int blockSize) : Stream
+{
+    // Every block id of a blob has the same length; a per-stream prefix keeps two writers' uncommitted blocks apart.
+    private readonly byte[] _idPrefix = Guid.NewGuid().ToByteArray();
+    private readonly List<string> _blockIds = [];
+    private byte[]? _buffer;
+    private int _used;
+    private bool _disposed;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => !_disposed;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_used == 0 && buffer.Length >= blockSize)
+        {
+            await StageAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        while (!buffer.IsEmpty)
+        {
+            _buffer ??= ArrayPool<byte>.Shared.Rent(blockSize);
+            int take = Math.Min(buffer.Length, blockSize - _used);
+            buffer.Span[..take].CopyTo(_buffer.AsSpan(_used));
+            _used += take;
+            buffer = buffer[take..];
+            if (_used == blockSize)
+            {
+                await StageBufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (!buffer.IsEmpty)
+        {
+            _buffer ??= ArrayPool<byte>.Shared.Rent(blockSize);
+            int take = Math.Min(buffer.Length, blockSize - _used);
+            buffer[..take].CopyTo(_buffer.AsSpan(_used));
+            _used += take;
+            buffer = buffer[take..];
+            if (_used == blockSize)
+            {
+                string id = NextBlockId(out var options, _buffer.AsSpan(0, _used));
+                blob.StageBlock(id, BinaryData.FromBytes(_buffer.AsMemory(0, _used)).ToStream(), options);
+                _blockIds.Add(id);
+                _used = 0;
+            }
+        }
+    }
+
+    /// <summary>Nothing to do: content becomes current when the stream is disposed, as one commit.</summary>
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            await StageBufferAsync(CancellationToken.None).ConfigureAwait(false);
+            await blob.CommitBlockListAsync(_blockIds).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task StageBufferAsync(CancellationToken cancellationToken)
+    {
+        if (_used == 0)
+        {
+            return;
+        }
+
+        await StageAsync(_buffer.AsMemory(0, _used), cancellationToken).ConfigureAwait(false);
+        _used = 0;
+    }
+
+    private async Task StageAsync(ReadOnlyMemory<byte> block, CancellationToken cancellationToken)
+    {
+        string id = NextBlockId(out var options, block.Span);
+        await blob.StageBlockAsync(id, BinaryData.FromBytes(block).ToStream(), options, cancellationToken).ConfigureAwait(false);
+        _blockIds.Add(id);
+    }
+
+    /// <summary>The id of the next block, and the options that send <paramref name="block"/>'s MD5 with it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "Content-MD5 is the Blob service's transfer checksum, not a security measure.")]
+    private string NextBlockId(out BlockBlobStageBlockOptions options, ReadOnlySpan<byte> block)
+    {
+        options = new BlockBlobStageBlockOptions
+        {
+            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = MD5.HashData(block) },
+        };
+        Span<byte> id = stackalloc byte[20];
+        _idPrefix.CopyTo(id);
+        BitConverter.TryWriteBytes(id[16..], _blockIds.Count);
+        return Convert.ToBase64String(id);
+    }
+}
