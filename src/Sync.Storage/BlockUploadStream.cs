@@ -8,8 +8,9 @@ namespace Sync.Storage;
 
 /// <summary>
 /// Writes a block blob block by block: each block is staged with its MD5, computed here, so the service rejects a
-/// block damaged in transit; disposing commits the block list, which makes the content current all at once. A
-/// write of at least a block passes straight through, without a copy; smaller writes are gathered into blocks.
+/// block damaged in transit; disposing commits the block list, which makes the content current all at once. An
+/// asynchronous write of at least a block passes straight through as a block of its own, without a copy (what was
+/// gathered before it goes first, as a shorter block); smaller writes are gathered into blocks.
 /// The SDK's own write stream with MD5 validation copies every block into a new array to hash it: 65 MB of large
 /// objects a first sync of 1M rows, and two more full collections (docs/benchmarks.md, stop 26).
 /// </summary>
@@ -35,8 +36,9 @@ internal sealed class BlockUploadStream(BlockBlobClient blob, int blockSize) : S
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_used == 0 && buffer.Length >= blockSize)
+        if (buffer.Length >= blockSize)
         {
+            await StageBufferAsync(cancellationToken).ConfigureAwait(false);
             await StageAsync(buffer, cancellationToken).ConfigureAwait(false);
             return;
         }

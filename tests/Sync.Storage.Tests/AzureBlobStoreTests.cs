@@ -41,6 +41,7 @@ public sealed class AzureBlobStoreTests
         const int MiB = 1024 * 1024;
         string name = $"upload-test/{Guid.NewGuid():N}";
         var data = new byte[(13 * MiB) + 100_000];
+        // Written as 5 MiB, 100 × 1,000 bytes, 6 MiB, then 2 MiB by the synchronous path.
         new Random(7).NextBytes(data);
         var stream = await _blobs.OpenWriteAsync(name, CancellationToken.None);
         await using (stream)
@@ -66,7 +67,7 @@ public sealed class AzureBlobStoreTests
         }
 
         var blocks = await StorageFixture.Account.Container(StorageFixture.Account.Names.SyncContainer).GetBlockBlobClient(name).GetBlockListAsync(BlockListTypes.Committed);
-        CollectionAssert.AreEqual(new long[] { 5 * MiB, 4 * MiB, 4 * MiB, 100_000 }, blocks.Value.CommittedBlocks.Select(b => b.SizeLong).ToArray());
+        CollectionAssert.AreEqual(new long[] { 5 * MiB, 100_000, 6 * MiB, 2 * MiB }, blocks.Value.CommittedBlocks.Select(b => b.SizeLong).ToArray());
     }
 
     [TestMethod]

@@ -14,7 +14,8 @@ internal sealed class PreparedBatch(FileSyncRequest request)
     private const int CachedTargetIds = 65_536;
 
     private readonly CanonicalElement _canonical = new();
-    private readonly CompactJsonWriter _lines = new(256 * 1024);
+    // Grows to a batch's lines (about 90 KB for 256 register rows); small files never need more than they write.
+    private readonly CompactJsonWriter _lines = new(16 * 1024);
 
     // Targets repeat (every entity of a layer points at it): their ids are computed once per preparer.
     private readonly Dictionary<string, long> _targetIds = new(StringComparer.Ordinal);

@@ -10,10 +10,9 @@ namespace Sync.Engine.Changes;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Whole: entries fill a 4 MiB chunk (the blob client's block) that goes to the blob write stream on its own task
-/// while the next one fills. The stream holds a full buffer back until the next write overflows it, so a chunk is
-/// staged while the one after next fills, and up to two chunks and the commit are left after the last element (a
-/// snapshot under 4 MiB uploads whole then; staging blocks directly was measured and did not pay).
+/// Whole: entries fill a 4 MiB chunk (a block the blob stream stages as it comes, without a copy) that goes
+/// to the blob write stream on its own task while the next one fills, so one chunk and the commit are left after the
+/// last element.
 /// </para>
 /// <para>
 /// Patch (<see cref="OpenPatch"/>): entries whose checksum the baseline already had become copy records of the base
@@ -30,7 +29,7 @@ internal sealed class SnapshotWriter
 {
     /// <summary>Baselines smaller than this are rewritten whole: one small blob either way, and no base to keep.</summary>
     internal const int PatchMinimumEntries = 1024;
-    private const int ChunkBytes = Snapshot.EntryBytes * 262_143; // just under 4 MiB of whole entries
+    private const int ChunkBytes = 4 * 1024 * 1024; // whole entries: a multiple of EntryBytes
     private const int RecordBytes = 8;
     private readonly IBlobStore _blobs;
     private readonly string _name;
