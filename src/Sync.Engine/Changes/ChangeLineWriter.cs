@@ -69,10 +69,8 @@ public sealed class ChangeLineWriter : IAsyncDisposable
     /// <summary>Writes one whole line made by <see cref="FormatElement"/>.</summary>
     public ValueTask WriteLineAsync(ReadOnlySpan<byte> line, CancellationToken cancellationToken)
     {
-        if (_used + line.Length <= _block.Length)
+        if (TryAppend(line))
         {
-            line.CopyTo(_block.AsSpan(_used));
-            _used += line.Length;
             return ValueTask.CompletedTask;
         }
 
@@ -131,17 +129,19 @@ public sealed class ChangeLineWriter : IAsyncDisposable
     }
 
     /// <summary>Appends the line in <see cref="_line"/> to the block, handing a full block over first.</summary>
-    private ValueTask AppendAsync(CancellationToken cancellationToken)
+    private ValueTask AppendAsync(CancellationToken cancellationToken) =>
+        TryAppend(_line.Written) ? ValueTask.CompletedTask : HandOffAndAppendAsync(cancellationToken);
+
+    private bool TryAppend(ReadOnlySpan<byte> line)
     {
-        var line = _line.Written;
-        if (_used + line.Length <= _block.Length)
+        if (_used + line.Length > _block.Length)
         {
-            line.CopyTo(_block.AsSpan(_used));
-            _used += line.Length;
-            return ValueTask.CompletedTask;
+            return false;
         }
 
-        return HandOffAndAppendAsync(cancellationToken);
+        line.CopyTo(_block.AsSpan(_used));
+        _used += line.Length;
+        return true;
     }
 
     private async ValueTask HandOffAndAppendAsync(CancellationToken cancellationToken)

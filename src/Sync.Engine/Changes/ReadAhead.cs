@@ -5,7 +5,7 @@ namespace Sync.Engine.Changes;
 
 /// <summary>
 /// Runs an element source on its own thread, handing elements over in batches, so a connector parses on one
-/// core while its elements are checksummed and diffed on another. A failure on either side ends both, and the
+/// core while its elements are prepared (<see cref="PreparedBatch"/>) and diffed on the others. A failure on either side ends both, and the
 /// source's exception reaches the consumer as thrown.
 /// </summary>
 internal static class ReadAhead
