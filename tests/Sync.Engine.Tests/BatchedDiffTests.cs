@@ -31,7 +31,7 @@ public sealed class BatchedDiffTests
         Assert.AreEqual(2, result.Warnings.Count(w => w.Contains("more than once", StringComparison.Ordinal)));
         Assert.IsTrue(result.Warnings.Any(w => w.StartsWith("15 relationship(s) point to identifiers this file does not have", StringComparison.Ordinal)), string.Join("\n", result.Warnings));
 
-        var lines = (await ReadLinesAsync(changeset)).Where(l => l.GetProperty("op").GetString() != "schema").ToList();
+        var lines = (await ChangesetLinesAsync(changeset)).Where(l => l.GetProperty("op").GetString() != "schema").ToList();
         var kept = first.DistinctBy(e => e.Identifier).ToList();
         CollectionAssert.AreEqual(kept.Select(e => ElementId.Format(Id(iModel, e.Identifier))).ToList(), lines.Select(l => l.GetProperty("id").GetString()).ToList(), "file order");
         Assert.IsTrue(lines.All(l => l.GetProperty("op").GetString() == "insert"));
@@ -57,7 +57,7 @@ public sealed class BatchedDiffTests
         var (_, next) = await SyncAsync(iModel, "run-2", second);
         int edited = Enumerable.Range(0, Count).Count(i => i % 97 == 0);
         Assert.AreEqual((1, edited, 1), (next.Inserted, next.Updated, next.Deleted));
-        var changes = (await ReadLinesAsync(next)).Where(l => l.GetProperty("op").GetString() != "schema").ToList();
+        var changes = (await ChangesetLinesAsync(next)).Where(l => l.GetProperty("op").GetString() != "schema").ToList();
         var expected = Enumerable.Range(0, Count).Where(i => i % 97 == 0).Select(i => ("update", Identifier(i)))
             .Append(("insert", "E-NEW")).Append(("delete", Identifier(500)));
         CollectionAssert.AreEqual(
@@ -111,19 +111,6 @@ public sealed class BatchedDiffTests
         Assert.AreEqual(FileOutcome.Staged, result.Outcome, result.Error?.Description);
         var commit = await Pusher().PushAsync(new PushRequest(iModel, runId, "connection-1", [result.Staged!]), CancellationToken.None);
         return (result, commit.Changeset!);
-    }
-
-    private static async Task<List<JsonElement>> ReadLinesAsync(ChangesetRecord changeset)
-    {
-        await using var stream = ChangesetContent.OpenLines(Blobs, changeset);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var lines = new List<JsonElement>();
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            lines.Add(JsonDocument.Parse(line).RootElement.Clone());
-        }
-
-        return lines;
     }
 
     /// <summary>A connector whose file holds the given elements, whatever its bytes.</summary>

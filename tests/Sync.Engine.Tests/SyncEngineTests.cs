@@ -85,7 +85,7 @@ public sealed class SyncEngineTests
         Assert.AreEqual(first.Changeset!.Id, changeset.ParentId);
         Assert.AreEqual(ContainingChanges.Regular, changeset.ContainingChanges);
 
-        var lines = await ReadLinesAsync(changeset);
+        var lines = await ChangesetLinesAsync(changeset);
         CollectionAssert.AreEquivalent(new[] { "update", "insert", "delete" }, lines.Select(l => l.GetProperty("op").GetString()).ToArray());
 
         var changes = await NewIndex().GetChangedElementsAsync(iModel, 2, 2, CancellationToken.None);
@@ -354,19 +354,6 @@ public sealed class SyncEngineTests
         var (files, commit) = await RunAsync(iModel, "run-1", Csv(iModel, "run-1", "file-a", "Id,V\n1,a\n1,b\n2,c\n"));
         Assert.AreEqual(2, commit.Changeset!.Inserted);
         Assert.IsTrue(files[0].Warnings.Any(w => w.Contains("more than once", StringComparison.Ordinal)));
-    }
-
-    private static async Task<List<JsonElement>> ReadLinesAsync(Sync.Engine.Stores.ChangesetRecord changeset)
-    {
-        await using var stream = ChangesetContent.OpenLines(Blobs, changeset);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var lines = new List<JsonElement>();
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            lines.Add(JsonDocument.Parse(line).RootElement.Clone());
-        }
-
-        return lines;
     }
 
     /// <summary>The spreadsheet connector under another version number.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Sync.Engine.Changes;
 using Sync.Engine.Connectors;
 using Sync.Engine.Index;
@@ -41,6 +42,20 @@ public static class EngineHarness
 
     internal static FileSyncRequest Csv(Guid iModelId, string runId, string sourceFileId, string csv, string fileName = "assets.csv") =>
         Request(iModelId, runId, sourceFileId, fileName, Encoding.UTF8.GetBytes(csv));
+
+    /// <summary>The lines of a changeset, parsed, in order.</summary>
+    internal static async Task<List<JsonElement>> ChangesetLinesAsync(ChangesetRecord changeset)
+    {
+        await using var stream = ChangesetContent.OpenLines(Blobs, changeset);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var lines = new List<JsonElement>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines.Add(JsonDocument.Parse(line).RootElement.Clone());
+        }
+
+        return lines;
+    }
 
     /// <summary>Synchronizes files and pushes the run; returns the per-file results and what was committed.</summary>
     internal static async Task<(IReadOnlyList<FileSyncResult> Files, RunCommit Commit)> RunAsync(Guid iModelId, string runId, params FileSyncRequest[] requests)
