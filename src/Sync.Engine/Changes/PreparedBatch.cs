@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sync.Engine.Elements;
 
 namespace Sync.Engine.Changes;
@@ -42,11 +43,11 @@ internal sealed class PreparedBatch(FileSyncRequest request)
 
     /// <summary>The element's relationships with element ids, sorted by type and target.</summary>
     public ReadOnlySpan<ResolvedRelationship> RelationshipsAt(int index) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_relationships)[_relationshipStarts[index].._relationshipStarts[index + 1]];
+        CollectionsMarshal.AsSpan(_relationships)[_relationshipStarts[index].._relationshipStarts[index + 1]];
 
     /// <summary>The ids the element points at (its parent first), each with the identifier it was written as.</summary>
     public ReadOnlySpan<(long Id, string Identifier)> TargetsAt(int index) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_targets)[_targetStarts[index].._targetStarts[index + 1]];
+        CollectionsMarshal.AsSpan(_targets)[_targetStarts[index].._targetStarts[index + 1]];
 
     /// <summary>The element's changeset line as an insert (ending in a line feed); only when <see cref="HasInsertLines"/>.</summary>
     public ReadOnlySpan<byte> InsertLine(int index) => _lines.Written[(index == 0 ? 0 : _lineEnds[index - 1]).._lineEnds[index]];
