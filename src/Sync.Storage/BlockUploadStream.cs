@@ -45,11 +45,7 @@ internal sealed class BlockUploadStream(BlockBlobClient blob, int blockSize) : S
 
         while (!buffer.IsEmpty)
         {
-            _buffer ??= ArrayPool<byte>.Shared.Rent(blockSize);
-            int take = Math.Min(buffer.Length, blockSize - _used);
-            buffer.Span[..take].CopyTo(_buffer.AsSpan(_used));
-            _used += take;
-            buffer = buffer[take..];
+            buffer = buffer[Gather(buffer.Span)..];
             if (_used == blockSize)
             {
                 await StageBufferAsync(cancellationToken).ConfigureAwait(false);
@@ -67,19 +63,25 @@ internal sealed class BlockUploadStream(BlockBlobClient blob, int blockSize) : S
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (!buffer.IsEmpty)
         {
-            _buffer ??= ArrayPool<byte>.Shared.Rent(blockSize);
-            int take = Math.Min(buffer.Length, blockSize - _used);
-            buffer[..take].CopyTo(_buffer.AsSpan(_used));
-            _used += take;
-            buffer = buffer[take..];
+            buffer = buffer[Gather(buffer)..];
             if (_used == blockSize)
             {
-                string id = NextBlockId(out var options, _buffer.AsSpan(0, _used));
-                blob.StageBlock(id, BinaryData.FromBytes(_buffer.AsMemory(0, _used)).ToStream(), options);
+                var (id, content, options) = NextBlock(_buffer.AsMemory(0, _used));
+                blob.StageBlock(id, content, options);
                 _blockIds.Add(id);
                 _used = 0;
             }
         }
+    }
+
+    /// <summary>Copies as much of <paramref name="data"/> as the block being gathered takes; returns how much.</summary>
+    private int Gather(ReadOnlySpan<byte> data)
+    {
+        _buffer ??= ArrayPool<byte>.Shared.Rent(blockSize);
+        int take = Math.Min(data.Length, blockSize - _used);
+        data[..take].CopyTo(_buffer.AsSpan(_used));
+        _used += take;
+        return take;
     }
 
     /// <summary>Nothing to do: content becomes current when the stream is disposed, as one commit.</summary>
@@ -143,22 +145,22 @@ internal sealed class BlockUploadStream(BlockBlobClient blob, int blockSize) : S
 
     private async Task StageAsync(ReadOnlyMemory<byte> block, CancellationToken cancellationToken)
     {
-        string id = NextBlockId(out var options, block.Span);
-        await blob.StageBlockAsync(id, BinaryData.FromBytes(block).ToStream(), options, cancellationToken).ConfigureAwait(false);
+        var (id, content, options) = NextBlock(block);
+        await blob.StageBlockAsync(id, content, options, cancellationToken).ConfigureAwait(false);
         _blockIds.Add(id);
     }
 
-    /// <summary>The id of the next block, and the options that send <paramref name="block"/>'s MD5 with it.</summary>
+    /// <summary>The next block's id, its content as a stream (no copy), and the options that send its MD5 with it.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "Content-MD5 is the Blob service's transfer checksum, not a security measure.")]
-    private string NextBlockId(out BlockBlobStageBlockOptions options, ReadOnlySpan<byte> block)
+    private (string Id, Stream Content, BlockBlobStageBlockOptions Options) NextBlock(ReadOnlyMemory<byte> block)
     {
-        options = new BlockBlobStageBlockOptions
+        var options = new BlockBlobStageBlockOptions
         {
-            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = MD5.HashData(block) },
+            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = MD5.HashData(block.Span) },
         };
         Span<byte> id = stackalloc byte[20];
         _idPrefix.CopyTo(id);
         BitConverter.TryWriteBytes(id[16..], _blockIds.Count);
-        return Convert.ToBase64String(id);
+        return (Convert.ToBase64String(id), BinaryData.FromBytes(block).ToStream(), options);
     }
 }
