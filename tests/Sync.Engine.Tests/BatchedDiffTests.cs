@@ -65,6 +65,35 @@ public sealed class BatchedDiffTests
             changes.Select(l => $"{l.GetProperty("op").GetString()} {l.GetProperty("id").GetString()}").ToList());
     }
 
+    [TestMethod]
+    public async Task The_schema_merges_every_type_a_property_takes_whatever_class_and_position_it_comes_in()
+    {
+        // Names are the same string instances element after element (as a table's header gives them), which is what
+        // the diff's shortcut for pairs it has merged relies on; classes alternate and properties move between positions.
+        var elements = new List<SourceElement>();
+        for (int i = 0; i < Count; i++)
+        {
+            object flow = i % 2 == 0 ? (object)(long)i : i + 0.5;
+            KeyValuePair<string, object>[] properties = i < Count / 2
+                ? [new("flow", flow), new("level", 3L), new("tag", "t")]
+                : [new("level", i == Count - 1 ? true : 3L), new("tag", "t")];
+            elements.Add(new SourceElement(Identifier(i), i % 300 < 150 ? "TEST:A" : "TEST:B", properties));
+        }
+
+        // The same names, positions and types as the element before, but another class: merged all the same.
+        elements.Add(new SourceElement("E-LAST", "TEST:C", [new("level", true), new("tag", "t")]));
+        var (result, _) = await SyncAsync(Guid.NewGuid(), "run-1", elements);
+
+        var schema = result.Staged!.Schema;
+        Assert.AreEqual("flow=double level=long tag=string", Describe(schema["TEST:A"]));
+        Assert.AreEqual("flow=double level=string tag=string", Describe(schema["TEST:B"]), "B's last element holds a boolean level");
+        Assert.AreEqual("level=boolean tag=string", Describe(schema["TEST:C"]));
+        Assert.AreEqual(3, schema.Count);
+
+        static string Describe(IReadOnlyDictionary<string, string> properties) =>
+            string.Join(" ", properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+    }
+
     /// <summary>
     /// Elements E-0000…: the first half point forward at a parent in a later batch, every 100th has a link to an
     /// identifier the file does not have and one to E-0001; version 2 edits every 97th, drops E-0500, adds E-NEW.

@@ -30,6 +30,18 @@ public sealed class SpreadsheetConnectorTests
     }
 
     [TestMethod]
+    public async Task Quoted_cells_are_read_unquoted_and_unescaped_before_they_are_typed()
+    {
+        var (elements, _) = await ReadAsync("valves.csv", "Tag,Note,Size,Open\n\"V-1\",\"says \"\"shut\"\", then, on\nnext line\",\"40\",\" true\"\n");
+        var element = elements.Single();
+        Assert.AreEqual("V-1", element.Identifier);
+        var properties = element.Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.AreEqual("says \"shut\", then, on\nnext line", properties["Note"]);
+        Assert.AreEqual(40L, properties["Size"]);
+        Assert.AreEqual(true, properties["Open"]);
+    }
+
+    [TestMethod]
     public async Task Without_a_key_column_rows_are_numbered_and_a_warning_says_so()
     {
         var (elements, context) = await ReadAsync("list.csv", "Name,Flow\nA,1\nB,2\n");
@@ -93,6 +105,14 @@ public sealed class SpreadsheetConnectorTests
     [DataRow("+5", "+5")]
     [DataRow("12 ", "12 ")]
     [DataRow("NaN", "NaN")]
+    [DataRow("-0", -0.0)]
+    [DataRow("-9223372036854775808", long.MinValue)]
+    [DataRow("9223372036854775808", 9223372036854775808.0)]
+    [DataRow(" false\0", false)]
+    [DataRow("fa1se", "fa1se")]
+    [DataRow("Asset 1", "Asset 1")]
+    [DataRow("-", "-")]
+    [DataRow("1.", "1.")]
     public void Cells_are_typed_only_when_the_text_round_trips(string text, object expected)
     {
         Assert.AreEqual(expected, SpreadsheetConnector.ParseCell(text));

@@ -311,8 +311,10 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         private bool[] _seen = new bool[baseline.Count];
         private readonly HashSet<long> _new = [];
         private readonly List<ResolvedRelationship> _relationships = [];
-        private string? _lastClass;
-        private (string Name, string Type)[] _lastShape = [];
+        // Collect's memory of the class it last merged into and, by property position, a name and the types merged for it.
+        private string? _collectedClass;
+        private Dictionary<string, string>? _collectedProperties;
+        private (string? Name, int Types)[] _merged = [];
         // Targets repeat (every entity of a layer points at it): each once, with the identifier for the warning.
         private readonly Dictionary<long, string> _targets = [];
         private int _next;
@@ -538,63 +540,63 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
 
         private void Collect(SourceElement element)
         {
-            // Merging a (name, type) pair twice changes nothing, and most elements repeat the shape of the one
-            // before (same class, same property names as the same strings, same types): skip those cheaply.
-            if (SameShapeAsLast(element))
+            if (!string.Equals(_collectedClass, element.ClassName, StringComparison.Ordinal))
             {
-                return;
+                if (!Schema.TryGetValue(element.ClassName, out var properties))
+                {
+                    Schema[element.ClassName] = properties = new Dictionary<string, string>(StringComparer.Ordinal);
+                }
+
+                _collectedClass = element.ClassName;
+                _collectedProperties = properties;
+                Array.Clear(_merged);
             }
 
-            if (!Schema.TryGetValue(element.ClassName, out var properties))
+            var elementProperties = element.Properties;
+            if (_merged.Length < elementProperties.Count)
             {
-                Schema[element.ClassName] = properties = new Dictionary<string, string>(StringComparer.Ordinal);
+                Array.Resize(ref _merged, elementProperties.Count);
             }
 
-            foreach (var (name, value) in element.Properties)
+            for (int i = 0; i < elementProperties.Count; i++)
             {
+                // Merging a (name, type) pair twice changes nothing, and elements mostly repeat the property names of
+                // the one before as the same strings: a pair this position has merged for this class is skipped cheaply.
+                var (name, value) = elementProperties[i];
                 string type = PropertyTypes.Of(value);
-                if (!properties.TryGetValue(name, out string? known))
+                int bit = PropertyTypes.Bit(type);
+                ref var merged = ref _merged[i];
+                if (ReferenceEquals(merged.Name, name))
                 {
-                    properties[name] = type;
+                    if ((merged.Types & bit) != 0)
+                    {
+                        continue;
+                    }
+
+                    merged.Types |= bit;
                 }
-                else if (known != type)
+                else
                 {
-                    // Mixed cells widen: integers and decimals to double, anything else to string.
-                    bool numeric = known is "long" or "double" && type is "long" or "double";
-                    properties[name] = numeric ? "double" : "string";
+                    merged = (name, bit);
                 }
-            }
 
-            _lastClass = element.ClassName;
-            if (_lastShape.Length != element.Properties.Count)
-            {
-                _lastShape = new (string, string)[element.Properties.Count];
-            }
-
-            for (int i = 0; i < _lastShape.Length; i++)
-            {
-                _lastShape[i] = (element.Properties[i].Key, PropertyTypes.Of(element.Properties[i].Value));
+                Merge(_collectedProperties!, name, type);
             }
         }
 
-        private bool SameShapeAsLast(SourceElement element)
+        /// <summary>Mixed cells widen: integers and decimals to double, anything else to string.</summary>
+        private static void Merge(Dictionary<string, string> properties, string name, string type)
         {
-            var properties = element.Properties;
-            if (_lastClass is null || properties.Count != _lastShape.Length || !string.Equals(_lastClass, element.ClassName, StringComparison.Ordinal))
+            if (!properties.TryGetValue(name, out string? known))
             {
-                return false;
+                properties[name] = type;
             }
-
-            for (int i = 0; i < properties.Count; i++)
+            else if (known != type)
             {
-                var (name, type) = _lastShape[i];
-                if (!ReferenceEquals(name, properties[i].Key) || !ReferenceEquals(type, PropertyTypes.Of(properties[i].Value)))
-                {
-                    return false;
-                }
+                bool numeric = known is "long" or "double" && type is "long" or "double";
+                properties[name] = numeric ? "double" : "string";
             }
-
-            return true;
         }
     }
 }
+

@@ -363,4 +363,13 @@ public static class PropertyTypes
         bool => "boolean",
         _ => "string",
     };
+
+    /// <summary>A distinct bit for each name <see cref="Of"/> returns, for sets of types.</summary>
+    public static int Bit(string type) => type switch
+    {
+        "long" => 1,
+        "double" => 2,
+        "boolean" => 4,
+        _ => 8,
+    };
 }

@@ -59,7 +59,8 @@ public sealed partial class SpreadsheetConnector : IConnector
         await using (reader)
         {
             var table = new TableShape(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList(), ClassFor(Path.GetFileNameWithoutExtension(context.FileName)), null, context);
-            var cells = new string?[reader.FieldCount];
+            var cells = new object?[reader.FieldCount];
+            Func<int, object?> cell = i => cells[i];
             long row = 0;
             while (true)
             {
@@ -79,10 +80,11 @@ public sealed partial class SpreadsheetConnector : IConnector
                 int count = Math.Min(reader.RowFieldCount, cells.Length);
                 for (int i = 0; i < cells.Length; i++)
                 {
-                    cells[i] = i < count ? reader.GetString(i) : null;
+                    // Read as a span: a number or boolean cell never becomes a string.
+                    cells[i] = i < count ? ParseCell(reader.GetFieldSpan(i)) : null;
                 }
 
-                var element = table.ToElement(row, i => ParseCell(cells[i]));
+                var element = table.ToElement(row, cell);
                 if (element is not null)
                 {
                     yield return element;
@@ -178,31 +180,46 @@ public sealed partial class SpreadsheetConnector : IConnector
         return $"{SchemaAlias}:{name}";
     }
 
-    /// <summary>CSV text as a typed value: integers and decimals that round-trip, booleans, else the text.</summary>
-    internal static object? ParseCell(string? text)
+    /// <summary>CSV text as a typed value: integers and decimals that round-trip, booleans, else the text; null when empty.</summary>
+    internal static object? ParseCell(string? text) => string.IsNullOrEmpty(text) ? null : TypedValue(text) ?? text;
+
+    private static object? ParseCell(ReadOnlySpan<char> text) => text.IsEmpty ? null : TypedValue(text) ?? text.ToString();
+
+    private static readonly object True = true, False = false;
+
+    /// <summary>The number or boolean the text stands for, or null when it is text.</summary>
+    private static object? TypedValue(ReadOnlySpan<char> text)
     {
-        if (string.IsNullOrEmpty(text))
+        // Numbers that round-trip start with a minus or a digit; most text cells are told apart by their first character.
+        char first = text[0];
+        if (first == '-' || char.IsAsciiDigit(first))
         {
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer) && RoundTrips(integer, text))
+            {
+                return integer;
+            }
+
+            if (LooksDecimal().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number))
+            {
+                return number;
+            }
+
             return null;
         }
 
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer)
-            && string.Equals(integer.ToString(CultureInfo.InvariantCulture), text, StringComparison.Ordinal))
+        // bool.TryParse trims white space and NUL characters, then reads true or false in any case.
+        if ((first is 't' or 'T' or 'f' or 'F' or '\0' || char.IsWhiteSpace(first)) && bool.TryParse(text, out bool flag))
         {
-            return integer;
+            return flag ? True : False;
         }
 
-        if (LooksDecimal().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number))
-        {
-            return number;
-        }
+        return null;
+    }
 
-        if (bool.TryParse(text, out bool flag))
-        {
-            return flag;
-        }
-
-        return text;
+    private static bool RoundTrips(long integer, ReadOnlySpan<char> text)
+    {
+        Span<char> canonical = stackalloc char[20];
+        return integer.TryFormat(canonical, out int written, default, CultureInfo.InvariantCulture) && text.SequenceEqual(canonical[..written]);
     }
 
     private static object? CellValue(object? value) => value switch
