@@ -23,6 +23,46 @@ public sealed class CanonicalElementTests
         Assert.AreEqual("""{"classFullName":"PSEXCEL:Pumps","sourceFileId":"f","identifier":"P-1","properties":{"a":"x","b":2}}""", json);
     }
 
+    [TestMethod]
+    public void An_element_has_the_same_forms_after_any_elements_before_it()
+    {
+        // One instance keeps the encodings of the names, class and source file it saw last, by position: what it gives
+        // must not depend on them. Names and classes here repeat as the same strings, as equal strings, change at a
+        // position, need escaping, and are non-ASCII.
+        string pressure = "pressure", label = "Ä label", quoted = "say \"hi\"";
+        var elements = new List<(SourceElement Element, string SourceFile)>
+        {
+            (new SourceElement("1", "T:A", [new("flow", 1L), new(pressure, 2.5)]), "f"),
+            (new SourceElement("2", "T:A", [new("flow", 1L), new(pressure, 2.5)]), "f"),
+            (new SourceElement("3", "T:A", [new(new string("flow"), 1L), new(new string(pressure), 2.5)]), "f"),
+            (new SourceElement("4", "T:A", [new("flow", 1L), new("pressurf", 2.5)]), "f"),
+            (new SourceElement("5", "T:B", [new("flow", 1L), new(quoted, 2.5)]), "g"),
+            (new SourceElement("6", "T:\"B\"", [new("flow", 1L), new(label, 2.5)]), "g"),
+            (new SourceElement("7", "T:A", [new("flow", 1L), new(pressure, 2.5), new("z", "x")]), "f"),
+            (new SourceElement("8", "T:A", [new("flow", 1L)]), "f"),
+            (new SourceElement("9", "T:A", [new("flow", 1L), new(pressure, 2.5), new("z", "x")]), "f"),
+        };
+
+        var reused = new CanonicalElement();
+        var forms = new HashSet<string>();
+        foreach (var (element, sourceFile) in elements)
+        {
+            var fresh = new CanonicalElement();
+            UInt128 expected = fresh.Checksum(element, sourceFile, 0);
+            fresh.WriteJson(element, sourceFile, 0);
+            Assert.AreEqual(expected, reused.Checksum(element, sourceFile, 0), element.Identifier);
+            reused.WriteJson(element, sourceFile, 0);
+            Assert.AreEqual(Encoding.UTF8.GetString(fresh.Json), Encoding.UTF8.GetString(reused.Json), element.Identifier);
+            forms.Add($"{expected}");
+        }
+
+        Assert.AreEqual(elements.Count, forms.Count, "every element differs from the others in identifier, so in checksum");
+        reused.WriteJson(elements[5].Element, "g", 0);
+        StringAssert.Contains(Encoding.UTF8.GetString(reused.Json), "\"classFullName\":\"T:\\\"B\\\"\"");
+        reused.WriteJson(elements[3].Element, "f", 0);
+        StringAssert.Contains(Encoding.UTF8.GetString(reused.Json), "\"pressurf\":2.5");
+    }
+
     /// <summary>
     /// Committed snapshots hold checksums and changesets hold this JSON: a byte of drift in either makes every element of
     /// a changed file an update. The expected values were computed by the Utf8JsonWriter-based writer this one replaced.

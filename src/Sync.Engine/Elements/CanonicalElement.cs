@@ -28,13 +28,17 @@ public sealed class CanonicalElement
     private byte[] _binary = new byte[1024];
     private int _binaryLength;
 
+    // The class, the source file and the property names, which elements repeat: slots 0, 1, and 2 on by position.
+    private readonly RepeatedStrings _repeated = new();
+    private const int ClassSlot = 0, SourceFileSlot = 1, FirstNameSlot = 2;
+
     /// <summary>The checksum of an element of a source file (its binary canonical form, hashed).</summary>
     public UInt128 Checksum(SourceElement element, string sourceFileId, long parentId, IReadOnlyList<ResolvedRelationship>? relationships = null)
     {
         ArgumentNullException.ThrowIfNull(element);
         _binaryLength = 0;
-        Text(element.ClassName);
-        Text(sourceFileId);
+        Text(ClassSlot, element.ClassName);
+        Text(SourceFileSlot, sourceFileId);
         Text(element.Identifier);
         Int64(parentId);
         Text(element.UserLabel);
@@ -45,7 +49,7 @@ public sealed class CanonicalElement
         for (int i = 0; i < count; i++)
         {
             var (name, value) = properties[i];
-            Text(name);
+            Text(FirstNameSlot + i, name);
             switch (value)
             {
                 case string text:
@@ -131,6 +135,21 @@ public sealed class CanonicalElement
         Int64(BitConverter.DoubleToInt64Bits(z));
     }
 
+    /// <summary><see cref="Text(string?)"/> of a string elements repeat, by its slot in <see cref="_repeated"/>.</summary>
+    private void Text(int slot, string text)
+    {
+        if (!_repeated.TryGetPlain(slot, text, out var utf8))
+        {
+            Text(text);
+            return;
+        }
+
+        var span = Reserve(8 + utf8.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(span, utf8.Length);
+        utf8.CopyTo(span[8..]);
+        _binaryLength += 8 + utf8.Length;
+    }
+
     /// <summary>Length-prefixed UTF-8 (-1 for null), so no two field sequences encode alike.</summary>
     private void Text(string? text)
     {
@@ -179,9 +198,9 @@ public sealed class CanonicalElement
         var json = _json;
         json.Clear();
         json.Raw("{\"classFullName\":"u8);
-        json.StringValue(element.ClassName);
+        RepeatedString(ClassSlot, element.ClassName);
         json.Raw(",\"sourceFileId\":"u8);
-        json.StringValue(sourceFileId);
+        RepeatedString(SourceFileSlot, sourceFileId);
         json.Raw(",\"identifier\":"u8);
         json.StringValue(element.Identifier);
         if (parentId != 0)
@@ -206,7 +225,7 @@ public sealed class CanonicalElement
                 json.Raw((byte)',');
             }
 
-            json.StringValue(properties[i].Key);
+            RepeatedString(FirstNameSlot + i, properties[i].Key);
             json.Raw((byte)':');
             WriteValue(properties[i].Value);
         }
@@ -250,6 +269,18 @@ public sealed class CanonicalElement
         }
 
         json.Raw((byte)'}');
+    }
+
+    private void RepeatedString(int slot, string text)
+    {
+        if (_repeated.TryGetPlain(slot, text, out var utf8))
+        {
+            _json.PlainString(utf8);
+        }
+        else
+        {
+            _json.StringValue(text);
+        }
     }
 
     private void Numbers(double x, double y, double z)

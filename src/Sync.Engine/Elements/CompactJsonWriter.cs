@@ -49,10 +49,23 @@ public sealed class CompactJsonWriter
         _length++;
     }
 
+    /// <summary>Whether JSON writes the text as it is: printable ASCII without quote or backslash.</summary>
+    public static bool IsPlain(ReadOnlySpan<char> text) => text.IndexOfAnyExcept(PlainAscii) < 0;
+
+    /// <summary>A string value whose UTF-8 is known to be plain (<see cref="IsPlain"/>), quoted.</summary>
+    public void PlainString(ReadOnlySpan<byte> utf8)
+    {
+        var span = Reserve(utf8.Length + 2);
+        span[0] = (byte)'"';
+        utf8.CopyTo(span[1..]);
+        span[utf8.Length + 1] = (byte)'"';
+        _length += utf8.Length + 2;
+    }
+
     /// <summary>A string value, quoted and escaped.</summary>
     public void StringValue(string value)
     {
-        if (value.AsSpan().IndexOfAnyExcept(PlainAscii) < 0)
+        if (IsPlain(value))
         {
             var span = Reserve(value.Length + 2);
             span[0] = (byte)'"';
