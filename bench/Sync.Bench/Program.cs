@@ -24,7 +24,7 @@ if (args.Length == 2 && args[0] == "--one")
 }
 
 int[] sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100_000, 1_000_000];
-Console.WriteLine("| rows | file MB | parse only s (median of 5) | first sync s (median of 3) | first / parse | cold first sync s | no-change sync ms | no-change / first | 1% change s (median of 5) | 1% change / parse | 1% changeset (ins/upd/del) | changeset MB (first) | peak RSS MB |");
+Console.WriteLine("| rows | file MB | parse only s (median of 10) | first sync s (median of 5) | first / parse (median of pairs) | cold first sync s | no-change sync ms | no-change / first | 1% change s (median of 5) | 1% change / parse (median of pairs) | 1% changeset (ins/upd/del) | changeset MB (first) | peak RSS MB |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
 foreach (int rows in sizes)
 {
@@ -67,8 +67,12 @@ internal static class SyncBenchmark
             }
 
             // Parse only, first syncs and 1 % changes are each the median of several: one run of any of them swings by
-            // 10-20 % on these machines. Parses alternate with the changes, so both meet the same conditions.
+            // 10-20 % on these machines, and the machine's speed drifts over a minute. So every measured sync comes right
+            // after a parse of the same file, and its ratio to the parse is the median of these pairs' ratios: both sides
+            // of each pair meet the same conditions.
             var parses = new List<double>();
+            var firstRatios = new List<double>();
+            var changeRatios = new List<double>();
 
             // Each first sync goes into a new iModel. The first few are not measured, as with the changes below: the
             // process's first large syncs still run the loops in code the runtime is compiling to its final tier (its
@@ -81,6 +85,7 @@ internal static class SyncBenchmark
             for (int i = 0; i < WarmFirstSyncs + FirstSyncs; i++)
             {
                 iModel = Guid.NewGuid();
+                double parsedBefore = await ParseAsync(original, rows);
                 var first = Stopwatch.StartNew();
                 firstCommit = await SyncAsync(synchronizer, pusher, iModel, i < WarmFirstSyncs ? $"warm-first-{i}" : "run-1", original);
                 if (i == 0)
@@ -91,6 +96,8 @@ internal static class SyncBenchmark
                 if (i >= WarmFirstSyncs)
                 {
                     firsts.Add(first.Elapsed.TotalSeconds);
+                    parses.Add(parsedBefore);
+                    firstRatios.Add(first.Elapsed.TotalSeconds / parsedBefore);
                 }
 
                 Check(firstCommit.Changeset?.Inserted == rows, "first sync inserts every row");
@@ -115,6 +122,7 @@ internal static class SyncBenchmark
                 {
                     parses.Add(parsed);
                     changes.Add(change.Elapsed.TotalSeconds);
+                    changeRatios.Add(change.Elapsed.TotalSeconds / parsed);
                 }
 
                 cs = changeCommit.Changeset!;
@@ -122,8 +130,10 @@ internal static class SyncBenchmark
             }
 
             double parse = Samples.Median(parses), firstSync = Samples.Median(firsts), changed = Samples.Median(changes);
+            double firstRatio = Samples.Median(firstRatios), changeRatio = Samples.Median(changeRatios);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  first / parse by pair: {string.Join(" ", firstRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}; 1% change / parse by pair: {string.Join(" ", changeRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {rows:N0} | {fileMb:F1} | {parse:F2} | {firstSync:F2} | {firstSync / parse:F2} | {coldFirst:F2} | {noChange.Elapsed.TotalMilliseconds:F0} | {noChange.Elapsed.TotalSeconds / firstSync:P2} | {changed:F2} | {changed / parse:F2} | {cs!.Inserted}/{cs.Updated}/{cs.Deleted} | {firstCommit!.Changeset!.FileSize / 1e6:F1} | {PeakMemory.Megabytes():F0} |"));
+                $"| {rows:N0} | {fileMb:F1} | {parse:F2} | {firstSync:F2} | {firstRatio:F2} | {coldFirst:F2} | {noChange.Elapsed.TotalMilliseconds:F0} | {noChange.Elapsed.TotalSeconds / firstSync:P2} | {changed:F2} | {changeRatio:F2} | {cs!.Inserted}/{cs.Updated}/{cs.Deleted} | {firstCommit!.Changeset!.FileSize / 1e6:F1} | {PeakMemory.Megabytes():F0} |"));
         }
         finally
         {
@@ -132,7 +142,7 @@ internal static class SyncBenchmark
     }
 
     private const int WarmFirstSyncs = 3;
-    private const int FirstSyncs = 3;
+    private const int FirstSyncs = 5;
     private const int WarmChanges = 4;
     private const int Changes = 5;
 
