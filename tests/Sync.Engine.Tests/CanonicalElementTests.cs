@@ -37,6 +37,7 @@ public sealed class CanonicalElementTests
             (new SourceElement("3", "T:A", [new(new string("flow"), 1L), new(new string(pressure), 2.5)]), "f"),
             (new SourceElement("4", "T:A", [new("flow", 1L), new("pressurf", 2.5)]), "f"),
             (new SourceElement("5", "T:B", [new("flow", 1L), new(quoted, 2.5)]), "g"),
+            (new SourceElement("5b", "T:B", [new("flow", 1L), new(quoted, 2.5)]), "g"),
             (new SourceElement("6", "T:\"B\"", [new("flow", 1L), new(label, 2.5)]), "g"),
             (new SourceElement("7", "T:A", [new("flow", 1L), new(pressure, 2.5), new("z", "x")]), "f"),
             (new SourceElement("8", "T:A", [new("flow", 1L)]), "f"),
@@ -57,7 +58,7 @@ public sealed class CanonicalElementTests
         }
 
         Assert.AreEqual(elements.Count, forms.Count, "every element differs from the others in identifier, so in checksum");
-        reused.WriteJson(elements[5].Element, "g", 0);
+        reused.WriteJson(elements[6].Element, "g", 0);
         StringAssert.Contains(Encoding.UTF8.GetString(reused.Json), "\"classFullName\":\"T:\\\"B\\\"\"");
         reused.WriteJson(elements[3].Element, "f", 0);
         StringAssert.Contains(Encoding.UTF8.GetString(reused.Json), "\"pressurf\":2.5");

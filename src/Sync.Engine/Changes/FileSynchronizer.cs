@@ -599,4 +599,3 @@ public sealed class FileSynchronizer(IBlobStore blobs, IChangesetLog log, Connec
         }
     }
 }
-

@@ -21,8 +21,11 @@ internal sealed class RepeatedStrings
 
         if (!ReferenceEquals(_texts[slot], text))
         {
+            _texts[slot] = text;
             if (!CompactJsonWriter.IsPlain(text))
             {
+                // Remembered as not plain, so a repeat of it is not scanned again.
+                _lengths[slot] = -1;
                 utf8 = default;
                 return false;
             }
@@ -36,11 +39,11 @@ internal sealed class RepeatedStrings
 
             System.Text.Ascii.FromUtf16(text, bytes, out _);
             _lengths[slot] = text.Length;
-            _texts[slot] = text;
         }
 
-        utf8 = _bytes[slot].AsSpan(0, _lengths[slot]);
-        return true;
+        int length = _lengths[slot];
+        utf8 = length < 0 ? default : _bytes[slot].AsSpan(0, length);
+        return length >= 0;
     }
 
     private void Grow(int slot)
