@@ -91,6 +91,29 @@ public sealed class AzureBlobStoreTests
         Assert.AreEqual(0L, await _blobs.GetSizeAsync(name, CancellationToken.None));
     }
 
+    [TestMethod]
+    public async Task Less_than_a_block_is_uploaded_in_one_request_with_its_md5()
+    {
+        string name = $"upload-test/{Guid.NewGuid():N}";
+        byte[] content = Encoding.UTF8.GetBytes("Tag,Flow\nF-1,1\n");
+        var stream = await _blobs.OpenWriteAsync(name, CancellationToken.None);
+        await using (stream)
+        {
+            await stream.WriteAsync(content.AsMemory(0, 4));
+            await stream.WriteAsync(content.AsMemory(4));
+            Assert.IsNull(await _blobs.GetSizeAsync(name, CancellationToken.None), "nothing is sent before disposal");
+        }
+
+        var blob = StorageFixture.Account.Container(StorageFixture.Account.Names.SyncContainer).GetBlockBlobClient(name);
+        var blocks = await blob.GetBlockListAsync(BlockListTypes.All);
+        Assert.AreEqual(0, blocks.Value.CommittedBlocks.Count() + blocks.Value.UncommittedBlocks.Count(), "a Put Blob, no blocks staged");
+        var properties = await blob.GetPropertiesAsync();
+#pragma warning disable CA5351 // The Blob service's transfer checksum.
+        CollectionAssert.AreEqual(System.Security.Cryptography.MD5.HashData(content), properties.Value.ContentHash);
+#pragma warning restore CA5351
+        Assert.AreEqual(content.Length, properties.Value.ContentLength);
+    }
+
     private async Task WriteAsync(string name)
     {
         await using var stream = await _blobs.OpenWriteAsync(name, CancellationToken.None);
